@@ -1,0 +1,12 @@
+/* Placeholder until this command lands; replaced by its real module. */
+#include <stdio.h>
+
+#include "commands.h"
+
+int cmd_grads(int argc, char **argv)
+{
+    (void)argc;
+    (void)argv;
+    fprintf(stderr, "rnnviz grads: not built yet\n");
+    return 2;
+}

@@ -1,0 +1,54 @@
+/*
+ * rnnviz: the command line. A thin dispatcher: each subcommand parses its
+ * own arguments and calls session/engine functions.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "commands.h"
+
+typedef struct {
+    const char *name;
+    int (*run)(int argc, char **argv);
+    const char *help;
+} Command;
+
+static const Command commands[] = {
+    {"grads", cmd_grads, "loss, outputs and every gradient of a model on data, as JSON"},
+    {"summary", cmd_summary, "Keras-style table of layers, shapes and parameter counts"},
+    {"train", cmd_train, "train a network on a synthetic task from the terminal"},
+    {"render", cmd_render, "render a view to PNG or SVG without a display"},
+    {"window", cmd_window, "open the window (the default with no command)"},
+};
+
+static void print_usage(FILE *out)
+{
+    fprintf(out, "usage: rnnviz [COMMAND] [OPTIONS]\n\n"
+                 "Watch recurrent networks compute, forward and backward.\n\n"
+                 "commands:\n");
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        fprintf(out, "  %-9s %s\n", commands[i].name, commands[i].help);
+    fprintf(out, "\nrnnviz COMMAND --help shows a command's options.\n");
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2)
+        return cmd_window(argc, argv);
+    if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+        print_usage(stdout);
+        return 0;
+    }
+    if (!strcmp(argv[1], "--version")) {
+        printf("rnnviz %s\n", RNNVIZ_VERSION);
+        return 0;
+    }
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
+        if (!strcmp(argv[1], commands[i].name))
+            return commands[i].run(argc - 1, argv + 1);
+    }
+    if (argv[1][0] == '-')
+        return cmd_window(argc, argv);
+    fprintf(stderr, "rnnviz: unknown command '%s' (try rnnviz --help)\n", argv[1]);
+    return 2;
+}

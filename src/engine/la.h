@@ -1,0 +1,29 @@
+/*
+ * The few dense kernels the cells need, row-major, as thin wrappers over
+ * CBLAS so every call site reads like its equation. Never allocates.
+ */
+#ifndef RNNVIZ_LA_H
+#define RNNVIZ_LA_H
+
+#include <stddef.h>
+
+/* c (M, N) = a (M, K) * b (N, K)^T + beta * c */
+void la_gemm_nt(double *c, const double *a, const double *b, int M, int N, int K, double beta);
+/* c (M, N) = a (M, K) * b (K, N) + beta * c */
+void la_gemm_nn(double *c, const double *a, const double *b, int M, int N, int K, double beta);
+/* c (M, N) += a (K, M)^T * b (K, N) */
+void la_gemm_tn_add(double *c, const double *a, const double *b, int M, int N, int K);
+/* out (cols) += column sums of a (rows, cols) */
+void la_colsum_add(double *out, const double *a, int rows, int cols);
+/* Each row of a (rows, cols) set to v (cols). */
+void la_rows_set(double *a, const double *v, int rows, int cols);
+/* Euclidean norm, robust to overflow of the squares. */
+double la_norm(const double *x, size_t n);
+/* || a^T b ||_F for a (B, M), b (B, N): the norm of a batch-summed outer
+ * product, from the two (B, B) Gram matrices (scratch_a, scratch_b). */
+double la_outer_norm(const double *a, const double *b, int B, int M, int N, double *scratch_a,
+                     double *scratch_b);
+/* || column sums of a (B, M) || */
+double la_colsum_norm(const double *a, int B, int M, double *scratch);
+
+#endif
