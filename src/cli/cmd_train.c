@@ -1,12 +1,308 @@
-/* Placeholder until this command lands; replaced by its real module. */
+/*
+ * rnnviz train: trains a network on a synthetic task from the terminal.
+ * Every setting is a flag (--spectral-radius 0.8 sets spectral_radius);
+ * the command's own flags are --iters, --save, --csv and --quiet.
+ * Progress goes to stderr (a bar when it is a terminal, a line every
+ * tenth of the run otherwise); the results go to stdout.
+ */
+#include <errno.h>
+#include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h> /* isatty */
 
 #include "commands.h"
+#include "model_io.h"
+#include "settings.h"
+#include "train.h"
+
+#define MAX_ITERS 100000000L
+/* Sequences the final accuracy is measured on, at least. */
+#define EVAL_SEQUENCES 64
+
+typedef struct {
+    long iters;
+    const char *save_path;
+    const char *csv_path;
+    bool quiet;
+} TrainArgs;
+
+typedef struct {
+    FILE *csv;
+    bool tty, quiet;
+    long total, every;
+    double start, last_draw;
+    int L, T;
+} Progress;
+
+static void usage(FILE *out)
+{
+    int n;
+    const SettingsKey *keys = settings_keys(&n);
+    fprintf(out, "usage: rnnviz train [--task T] [--cell C] [--hidden H] [--layers L] [--steps T]\n"
+                 "                    [--iters N] [--optimizer O] [--lr X] [--clip C] [--seed S]\n"
+                 "                    [--batch B] [--save MODEL.json] [--csv LOG.csv] [--quiet]\n\n"
+                 "Trains on a synthetic task and prints the final loss and task accuracy.\n\n"
+                 "  --iters N           iterations to run (default 1000)\n"
+                 "  --save FILE         write the trained model as JSON\n"
+                 "  --csv FILE          log iteration, loss, grad_norm (before clipping) and\n"
+                 "                      grad_h_l{l}_t{t} = ||dL/dh^l_t|| per iteration\n"
+                 "  --quiet             no progress output\n\n"
+                 "settings (--key VALUE, '-' or '_' alike):\n");
+    for (int i = 0; i < n; i++)
+        fprintf(out, "  --%-18s %s (%s)\n", keys[i].key, keys[i].help, keys[i].expected);
+}
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static int parse_iters(const char *v, long *out)
+{
+    char *end;
+    long n = strtol(v, &end, 10);
+    if (end == v || *end || n < 1 || n > MAX_ITERS)
+        return -1;
+    *out = n;
+    return 0;
+}
+
+/* The command's own flags; returns 1 when argv[*i] was one, -1 on a bad
+ * value, 0 when it is not ours. */
+static int own_flag(TrainArgs *a, int argc, char **argv, int *i)
+{
+    const char *arg = argv[*i];
+    const char *names[] = {"--iters", "--save", "--csv"};
+    for (int k = 0; k < 3; k++) {
+        size_t len = strlen(names[k]);
+        if (strncmp(arg, names[k], len) != 0 || (arg[len] && arg[len] != '='))
+            continue;
+        const char *v = arg[len] == '=' ? arg + len + 1 : NULL;
+        if (!v) {
+            if (*i + 1 >= argc) {
+                fprintf(stderr, "rnnviz train: missing value for %s\n", names[k]);
+                return -1;
+            }
+            v = argv[++*i];
+        }
+        (*i)++;
+        if (k == 0 && parse_iters(v, &a->iters) < 0) {
+            fprintf(stderr,
+                    "rnnviz train: bad value '%s' for --iters: expected an integer "
+                    "from 1 to %ld\n",
+                    v, MAX_ITERS);
+            return -1;
+        }
+        if (k == 1)
+            a->save_path = v;
+        if (k == 2)
+            a->csv_path = v;
+        return 1;
+    }
+    if (!strcmp(arg, "--quiet")) {
+        a->quiet = true;
+        (*i)++;
+        return 1;
+    }
+    return 0;
+}
+
+/* 0 ok, 1 help shown, -1 error (message printed). */
+static int parse_args(Settings *s, TrainArgs *a, int argc, char **argv)
+{
+    for (int i = 1; i < argc;) {
+        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+            usage(stdout);
+            return 1;
+        }
+        int own = own_flag(a, argc, argv, &i);
+        if (own < 0)
+            return -1;
+        if (own > 0)
+            continue;
+        char msg[512];
+        if (settings_set_flag(s, argc, argv, &i, NULL, msg, sizeof msg) < 0) {
+            fprintf(stderr, "rnnviz train: %s\n", msg);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static int csv_header(FILE *f, int L, int T)
+{
+    fprintf(f, "iteration,loss,grad_norm");
+    for (int l = 0; l < L; l++)
+        for (int t = 0; t < T; t++)
+            fprintf(f, ",grad_h_l%d_t%d", l, t);
+    return fputc('\n', f) == EOF ? -1 : 0;
+}
+
+static int csv_row(FILE *f, const TrainRecord *r, int L, int T)
+{
+    fprintf(f, "%ld,%.17g,%.17g", r->iter, r->loss, r->grad_norm);
+    for (int k = 0; k < L * T; k++)
+        fprintf(f, ",%.17g", r->grad_h[k]);
+    return fputc('\n', f) == EOF ? -1 : 0;
+}
+
+static void format_duration(double sec, char *out, size_t cap)
+{
+    if (!isfinite(sec) || sec < 0)
+        sec = 0;
+    long s = (long)(sec + 0.5);
+    if (s >= 3600)
+        snprintf(out, cap, "%ld:%02ld:%02ld", s / 3600, s / 60 % 60, s % 60);
+    else
+        snprintf(out, cap, "%ld:%02ld", s / 60, s % 60);
+}
+
+static void draw_bar(const Progress *p, const TrainRecord *r, double t)
+{
+    enum { WIDTH = 28 };
+    double frac = (double)r->iter / (double)p->total;
+    double rate = r->iter / fmax(t - p->start, 1e-9);
+    char eta[32], bar[WIDTH + 1];
+    format_duration((double)(p->total - r->iter) / rate, eta, sizeof eta);
+    int fill = (int)(frac * WIDTH);
+    for (int k = 0; k < WIDTH; k++)
+        bar[k] = k < fill ? '#' : '.';
+    bar[WIDTH] = '\0';
+    fprintf(stderr, "\r[%s] %3.0f%% %ld/%ld  %.0f it/s  ETA %s  loss %.4g   ", bar, 100 * frac,
+            r->iter, p->total, rate, eta, r->loss);
+    fflush(stderr);
+}
+
+static int on_iteration(const Trainer *tr, const TrainRecord *r, void *user)
+{
+    (void)tr;
+    Progress *p = user;
+    if (p->csv && csv_row(p->csv, r, p->L, p->T) < 0)
+        return 1;
+    if (p->quiet)
+        return 0;
+    if (p->tty) {
+        double t = now();
+        /* redraw at most 10 times a second, and at the end */
+        if (t - p->last_draw >= 0.1 || r->iter == p->total) {
+            draw_bar(p, r, t);
+            p->last_draw = t;
+        }
+    } else if (r->iter % p->every == 0 || r->iter == p->total) {
+        fprintf(stderr, "iteration %ld/%ld  loss %.6g  accuracy %.3f  grad_norm %.6g%s\n", r->iter,
+                p->total, r->loss, r->accuracy, r->grad_norm,
+                r->skipped ? "  (non-finite: update skipped)" : "");
+    }
+    return 0;
+}
+
+/* Accuracy on fresh sequences (at least EVAL_SEQUENCES) after training. */
+static int evaluate(Trainer *tr, double *loss, double *acc, NetError *err)
+{
+    int B = train_config(tr)->batch;
+    int rounds = (EVAL_SEQUENCES + B - 1) / B;
+    double sl = 0, sa = 0;
+    for (int k = 0; k < rounds; k++) {
+        double l, a;
+        if (train_evaluate(tr, B, &l, &a, err) < 0)
+            return -1;
+        sl += l;
+        sa += a;
+    }
+    *loss = sl / rounds;
+    *acc = sa / rounds;
+    return 0;
+}
+
+static int report(Trainer *tr, const TrainArgs *a, const Settings *s)
+{
+    const TrainRecord *last = train_last(tr);
+    NetError err = {{0}};
+    double eval_loss, eval_acc;
+    if (evaluate(tr, &eval_loss, &eval_acc, &err) < 0) {
+        fprintf(stderr, "rnnviz train: %s\n", err.msg);
+        return 1;
+    }
+    int rounds = (EVAL_SEQUENCES + s->batch - 1) / s->batch;
+    printf("task %s, %s, hidden %d, layers %d, steps %d, batch %d, %s lr %g, seed %llu\n",
+           task_kind_name(s->task), net_cell_name(s->cell), s->hidden, s->layers, s->steps,
+           s->batch, optim_kind_name(s->optimizer), s->learning_rate, (unsigned long long)s->seed);
+    printf("iterations: %ld\n", a->iters);
+    printf("final loss: %.6g (last batch)\n", last->loss);
+    printf("final grad_norm: %.6g (before clipping)\n", last->grad_norm);
+    printf("task accuracy: %.1f%% (%d fresh sequences; loss %.6g)\n", 100.0 * eval_acc,
+           rounds * s->batch, eval_loss);
+    if (a->save_path) {
+        if (model_save(train_net_const(tr), a->save_path, &err) < 0) {
+            fprintf(stderr, "rnnviz train: %s\n", err.msg);
+            return 1;
+        }
+        printf("saved: %s\n", a->save_path);
+    }
+    return 0;
+}
 
 int cmd_train(int argc, char **argv)
 {
-    (void)argc;
-    (void)argv;
-    fprintf(stderr, "rnnviz train: not built yet\n");
-    return 2;
+    Settings s;
+    settings_default(&s);
+    TrainArgs a = {.iters = 1000};
+    int rc = parse_args(&s, &a, argc, argv);
+    if (rc)
+        return rc > 0 ? 0 : 2;
+
+    NetError err = {{0}};
+    Trainer *tr = settings_trainer(&s, &err);
+    if (!tr) {
+        fprintf(stderr, "rnnviz train: %s\n", err.msg);
+        return 2;
+    }
+    const NetConfig *nc = net_config(train_net_const(tr));
+    Progress p = {
+        .tty = isatty(STDERR_FILENO),
+        .quiet = a.quiet,
+        .total = a.iters,
+        .every = a.iters >= 10 ? a.iters / 10 : 1,
+        .start = now(),
+        .L = nc->num_layers,
+        .T = s.steps,
+    };
+    int status = 1;
+    if (a.csv_path) {
+        p.csv = fopen(a.csv_path, "w");
+        if (!p.csv || csv_header(p.csv, p.L, p.T) < 0) {
+            fprintf(stderr, "rnnviz train: %s: cannot write: %s\n", a.csv_path, strerror(errno));
+            goto out;
+        }
+    }
+    long done = train_run(tr, a.iters, on_iteration, &p, &err);
+    if (p.tty && !p.quiet)
+        fputc('\n', stderr);
+    if (done < 0) {
+        fprintf(stderr, "rnnviz train: %s\n", err.msg);
+        goto out;
+    }
+    if (done < a.iters) {
+        fprintf(stderr, "rnnviz train: %s: write failed\n", a.csv_path);
+        goto out;
+    }
+    if (p.csv) {
+        FILE *f = p.csv;
+        p.csv = NULL;
+        if (fclose(f) != 0) {
+            fprintf(stderr, "rnnviz train: %s: write failed\n", a.csv_path);
+            goto out;
+        }
+    }
+    status = report(tr, &a, &s);
+out:
+    if (p.csv)
+        fclose(p.csv);
+    train_destroy(tr);
+    return status;
 }

@@ -1,12 +1,409 @@
-/* Placeholder until this command lands; replaced by its real module. */
+/*
+ * The window: init, then while running { input; update; draw; present },
+ * then shutdown. The loop sleeps in SDL_WaitEventTimeout when nothing
+ * moves and ticks at display rate while animating, playing or training.
+ */
+#include <SDL2/SDL.h>
+#include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
 
 #include "commands.h"
+#include "fonts.h"
+#include "render_file.h"
+#include "session.h"
+#include "settings.h"
+#include "view.h"
+#include "window.h"
+
+typedef struct {
+    Session *s;
+    Win *win;
+    Fonts *fonts;
+    DrawList *dl;
+    HitList hits;
+    bool running, training, dragging;
+    float drag_x;
+    double play_acc;     /* seconds owed to the play clock */
+    double iter_ms;      /* measured cost of one training iteration */
+    double spectral_at;  /* when the spectral plot was last refreshed */
+    char notice[640];
+    double notice_until;
+    int shots;
+} App;
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+static void say(App *app, const char *text)
+{
+    snprintf(app->notice, sizeof app->notice, "%s", text);
+    app->notice_until = now_s() + 4.0;
+}
+
+/* Runs a session action and shows its error, if any, in the status bar. */
+#define ACT(app, call)                                                                             \
+    do {                                                                                           \
+        char msg_[400];                                                                            \
+        if ((call) != 0)                                                                           \
+            say((app), msg_);                                                                      \
+    } while (0)
+#define MSG msg_, sizeof msg_
+
+static void set_key(App *app, const char *key, const char *value)
+{
+    ACT(app, sess_set(app->s, key, value, MSG));
+}
+
+static void spectral_nudge(App *app, double factor)
+{
+    double rho = sess_spectral_radius(app->s, 0) * factor;
+    if (!isfinite(rho) || rho <= 0)
+        return;
+    rho = fmin(3.0, fmax(0.1, rho));
+    char v[32];
+    snprintf(v, sizeof v, "%.4g", rho);
+    set_key(app, "spectral_radius", v);
+}
+
+static void save_view(App *app, bool svg)
+{
+    WinSize ws = win_size(app->win);
+    ViewParams vp = {ws.drawable_w, ws.drawable_h, fonts_measure(app->fonts), NULL, 0, NULL, NULL};
+    char path[64], msg[600];
+    snprintf(path, sizeof path, "rnnviz-%03d.%s", ++app->shots, svg ? "svg" : "png");
+    if (render_session_file(app->s, &vp, app->fonts, path, msg, sizeof msg))
+        say(app, msg);
+    else {
+        snprintf(msg, sizeof msg, "saved %s", path);
+        say(app, msg);
+    }
+}
+
+static void press_button(App *app, int id)
+{
+    Session *s = app->s;
+    SessView *v = sess_view(s);
+    switch (id) {
+    case BTN_BACK:
+        ACT(app, sess_back(s, 1, MSG));
+        break;
+    case BTN_STEP:
+        ACT(app, sess_step(s, 1, MSG));
+        break;
+    case BTN_PLAY:
+        v->playing = !v->playing;
+        break;
+    case BTN_SPEED:
+        v->speed = v->speed >= 32 ? 1 : v->speed * 2;
+        break;
+    case BTN_FORWARD_ALL:
+        ACT(app, sess_forward(s, -1, MSG));
+        break;
+    case BTN_BACKWARD_ALL:
+        ACT(app, sess_backward(s, -1, MSG));
+        break;
+    case BTN_UPDATE:
+        ACT(app, sess_update(s, MSG));
+        break;
+    case BTN_TRAIN:
+        app->training = !app->training;
+        break;
+    case BTN_RESET:
+        app->training = false;
+        ACT(app, sess_reset(s, MSG));
+        break;
+    case BTN_RNN:
+        set_key(app, "cell", "rnn");
+        break;
+    case BTN_GRU:
+        set_key(app, "cell", "gru");
+        break;
+    case BTN_LSTM:
+        set_key(app, "cell", "lstm");
+        break;
+    case BTN_HELP:
+        v->panels ^= PANEL_HELP;
+        break;
+    case BTN_PLOT_GRAD:
+    case BTN_PLOT_LOSS:
+    case BTN_PLOT_EIGEN:
+    case BTN_PLOT_HEATMAP:
+        v->plot = (SessPlot)(id - BTN_PLOT_GRAD);
+        v->panels |= PANEL_PLOTS;
+        break;
+    case BTN_COMPARE:
+        ACT(app, sess_compare(s, 0, MSG));
+        v->plot = PLOT_GRAD;
+        break;
+    }
+}
+
+static void on_key(App *app, const SDL_KeyboardEvent *k)
+{
+    Session *s = app->s;
+    SessView *v = sess_view(s);
+    bool ctrl = (k->keysym.mod & KMOD_CTRL) != 0, shift = (k->keysym.mod & KMOD_SHIFT) != 0;
+    SDL_Keycode key = k->keysym.sym;
+    if (ctrl && (key == SDLK_EQUALS || key == SDLK_PLUS || key == SDLK_KP_PLUS)) {
+        v->ui_scale = fminf(3.0f, v->ui_scale * 1.1f);
+        return;
+    }
+    if (ctrl && (key == SDLK_MINUS || key == SDLK_KP_MINUS)) {
+        v->ui_scale = fmaxf(0.5f, v->ui_scale / 1.1f);
+        return;
+    }
+    switch (key) {
+    case SDLK_RIGHT:
+    case SDLK_PAGEDOWN:
+        press_button(app, BTN_STEP);
+        break;
+    case SDLK_LEFT:
+    case SDLK_PAGEUP:
+        press_button(app, BTN_BACK);
+        break;
+    case SDLK_SPACE:
+        press_button(app, BTN_PLAY);
+        break;
+    case SDLK_f:
+        press_button(app, BTN_FORWARD_ALL);
+        break;
+    case SDLK_b:
+        press_button(app, BTN_BACKWARD_ALL);
+        break;
+    case SDLK_u:
+        press_button(app, BTN_UPDATE);
+        break;
+    case SDLK_t:
+        press_button(app, BTN_TRAIN);
+        break;
+    case SDLK_r:
+        press_button(app, BTN_RESET);
+        break;
+    case SDLK_1:
+        press_button(app, BTN_RNN);
+        break;
+    case SDLK_2:
+        press_button(app, BTN_GRU);
+        break;
+    case SDLK_3:
+        press_button(app, BTN_LSTM);
+        break;
+    case SDLK_PLUS:
+    case SDLK_KP_PLUS:
+        spectral_nudge(app, 1.1);
+        break;
+    case SDLK_EQUALS:
+        if (shift)
+            spectral_nudge(app, 1.1);
+        break;
+    case SDLK_MINUS:
+    case SDLK_KP_MINUS:
+        spectral_nudge(app, 1 / 1.1);
+        break;
+    case SDLK_F11:
+        win_toggle_fullscreen(app->win);
+        break;
+    case SDLK_s:
+        save_view(app, shift);
+        break;
+    case SDLK_c:
+        v->high_contrast = !v->high_contrast;
+        break;
+    case SDLK_p:
+        v->plot = (SessPlot)((v->plot + 1) % PLOT_COUNT);
+        break;
+    case SDLK_v:
+        press_button(app, BTN_COMPARE);
+        break;
+    case SDLK_h:
+    case SDLK_QUESTION:
+        v->panels ^= PANEL_HELP;
+        break;
+    case SDLK_SLASH:
+        if (shift)
+            v->panels ^= PANEL_HELP;
+        break;
+    case SDLK_ESCAPE:
+        if (v->panels & PANEL_HELP)
+            v->panels &= ~PANEL_HELP;
+        else
+            app->running = false;
+        break;
+    case SDLK_q:
+        app->running = false;
+        break;
+    default:
+        break;
+    }
+}
+
+static void on_mouse(App *app, const SDL_Event *e)
+{
+    WinSize ws = win_size(app->win);
+    float r = ws.pixel_ratio > 0 ? ws.pixel_ratio : 1;
+    SessView *v = sess_view(app->s);
+    char msg[400];
+    if (e->type == SDL_MOUSEBUTTONDOWN && e->button.button == SDL_BUTTON_LEFT) {
+        const Hit *h = view_hit(&app->hits, e->button.x * r, e->button.y * r);
+        if (h && h->kind == HIT_BUTTON) {
+            press_button(app, h->id);
+        } else if (h && h->kind == HIT_NODE && h->row != ROW_INPUT && h->row != ROW_LOSS) {
+            if (sess_select(app->s, h->row == ROW_LAYER ? h->l : -1, h->t, msg, sizeof msg))
+                say(app, msg);
+        } else {
+            app->dragging = true;
+            app->drag_x = e->button.x * r;
+        }
+    } else if (e->type == SDL_MOUSEBUTTONUP) {
+        app->dragging = false;
+    } else if (e->type == SDL_MOUSEMOTION && app->dragging) {
+        Layout lo;
+        ViewParams vp = {ws.drawable_w, ws.drawable_h, fonts_measure(app->fonts), NULL, 0, NULL,
+                         NULL};
+        view_layout(app->s, &vp, &lo);
+        v->follow = false;
+        v->scroll_x = lo.scroll_x - (e->motion.x * r - app->drag_x);
+        app->drag_x = e->motion.x * r;
+    } else if (e->type == SDL_MOUSEWHEEL) {
+        v->zoom = fminf(4.0f, fmaxf(0.25f, v->zoom * (e->wheel.y > 0 ? 1.15f : 1 / 1.15f)));
+    }
+}
+
+/* Update: animation clock, play clock, and a time slice of training. */
+static void update(App *app, double dt)
+{
+    SessView *v = sess_view(app->s);
+    if (v->anim < 1)
+        v->anim = fmin(1.0, v->anim + dt * fmax(3.0, v->speed));
+    if (v->playing) {
+        app->play_acc += dt * v->speed;
+        while (app->play_acc >= 1) {
+            app->play_acc -= 1;
+            ACT(app, sess_step(app->s, 1, MSG));
+        }
+    }
+    if (app->training) {
+        /* about 8 ms of training per frame keeps the window at 60 Hz */
+        long n = (long)fmax(1, 8.0 / fmax(app->iter_ms, 1e-3));
+        double t0 = now_s();
+        char msg[400];
+        if (sess_train_slice(app->s, n, msg, sizeof msg)) {
+            say(app, msg);
+            app->training = false;
+        }
+        app->iter_ms = 0.7 * app->iter_ms + 0.3 * (now_s() - t0) * 1e3 / n;
+        /* LAPACK on W_hh can cost more than a frame: four times a second */
+        if (now_s() - app->spectral_at > 0.25) {
+            sess_refresh_spectral(app->s);
+            app->spectral_at = now_s();
+        }
+    }
+}
+
+static bool busy(const App *app)
+{
+    const SessView *v = sess_view_const(app->s);
+    return v->anim < 1 || v->playing || app->training;
+}
+
+static void draw(App *app)
+{
+    WinSize ws = win_size(app->win);
+    const char *notice = now_s() < app->notice_until ? app->notice : NULL;
+    ViewParams vp = {ws.drawable_w, ws.drawable_h, fonts_measure(app->fonts), NULL, 0, NULL,
+                     notice};
+    view_draw(app->s, &vp, app->dl, &app->hits);
+    win_present(app->win, app->dl, theme_get(sess_view(app->s)->high_contrast)->bg);
+}
+
+static int parse(int argc, char **argv, Settings *st)
+{
+    char msg[400];
+    for (int i = 1; i < argc;) {
+        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+            printf("usage: rnnviz [window] [SETTINGS]\n\nOpens the window. SETTINGS are "
+                   "--KEY VALUE for any session setting (--cell lstm --hidden 16 ...).\n"
+                   "Press ? in the window for the keys.\n");
+            exit(0);
+        }
+        if (settings_set_flag(st, argc, argv, &i, NULL, msg, sizeof msg)) {
+            fprintf(stderr, "rnnviz: %s\n", msg);
+            return 2;
+        }
+    }
+    return 0;
+}
 
 int cmd_window(int argc, char **argv)
 {
-    (void)argc;
-    (void)argv;
-    fprintf(stderr, "rnnviz window: not built yet\n");
-    return 2;
+    Settings st;
+    settings_default(&st);
+    int rc = parse(argc, argv, &st);
+    if (rc)
+        return rc;
+    App app = {0};
+    app.iter_ms = 1;
+    char msg[600];
+    FontsError ferr = {{0}};
+    WinError werr = {{0}};
+    rc = 1;
+
+    /* init */
+    app.s = sess_create(&st, msg, sizeof msg);
+    if (!app.s) {
+        fprintf(stderr, "rnnviz: %s\n", msg);
+        return 1;
+    }
+    app.fonts = fonts_create(NULL, &ferr);
+    if (!app.fonts) {
+        fprintf(stderr, "rnnviz: %s\n", ferr.msg);
+        goto out_session;
+    }
+    app.dl = dl_create(RENDER_MAX_CMDS, RENDER_MAX_TEXT, RENDER_MAX_POINTS);
+    app.win = win_create("rnnviz", 1280, 720, app.fonts, &werr);
+    if (!app.win || !app.dl) {
+        fprintf(stderr, "rnnviz: %s (without a display, use: rnnviz render --out FILE.png)\n",
+                werr.msg);
+        goto out_fonts;
+    }
+    app.running = true;
+    double last = now_s();
+    draw(&app);
+    while (app.running) {
+        /* input */
+        SDL_Event e;
+        bool got = SDL_WaitEventTimeout(&e, busy(&app) ? 1 : 250);
+        while (got) {
+            if (e.type == SDL_QUIT)
+                app.running = false;
+            else if (e.type == SDL_KEYDOWN)
+                on_key(&app, &e.key);
+            else if (e.type >= SDL_MOUSEMOTION && e.type <= SDL_MOUSEWHEEL)
+                on_mouse(&app, &e);
+            got = SDL_PollEvent(&e);
+        }
+        /* update */
+        double t = now_s();
+        update(&app, t - last);
+        last = t;
+        /* draw, present (vsync paces the busy loop) */
+        draw(&app);
+    }
+    rc = 0;
+
+    /* shutdown */
+out_fonts:
+    win_destroy(app.win);
+    dl_destroy(app.dl);
+    fonts_destroy(app.fonts);
+out_session:
+    sess_destroy(app.s);
+    return rc;
 }

@@ -1,0 +1,764 @@
+#include "session.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "init.h"
+#include "optim.h"
+#include "spectral.h"
+
+struct Session {
+    Settings settings;
+    Trainer *tr; /* owns the network and the task */
+    /* The batch on screen, drawn from its own Rng so training never moves it. */
+    double *bx, *by;
+    int *bcls;
+    NetBatch batch;
+    NetOp *ops; /* the schedule of one pass; the update comes after it */
+    int n_ops, cursor;
+    long iteration;
+    bool has_sel;
+    int sel_l, sel_t;
+    SessView view;
+    double rho[NET_MAX_LAYERS], sigma[NET_MAX_LAYERS];
+    double *eig_re, *eig_im; /* (G * H) of layer 0, or NULL when H is too large */
+    int eig_n;
+    SessCompare cmp;
+    double last_grad_norm;
+    char note[256];
+};
+
+static int fail(char *msg, size_t cap, int code, const char *fmt, const char *detail)
+{
+    if (msg && cap)
+        snprintf(msg, cap, fmt, detail);
+    return code;
+}
+
+static Net *net_of(Session *s)
+{
+    return train_net(s->tr);
+}
+
+/* Largest W_hh block decomposed live: LAPACK's dgeev at H = 256 takes
+ * about 40 ms, a few frames. */
+#define EIGEN_MAX_H 256
+
+/* W_hh's spectral radius and largest singular value (first gate block),
+ * and layer 0's eigenvalues, block by block; called whenever weights change. */
+static void refresh_spectral(Session *s)
+{
+    Net *net = net_of(s);
+    const NetConfig *cfg = net_config(net);
+    int H = cfg->hidden_size, G = net_gate_count(cfg->cell);
+    for (int l = 0; l < cfg->num_layers; l++) {
+        const double *w = net_w_hh(net, l);
+        s->rho[l] = spectral_radius(w, H);
+        s->sigma[l] = spectral_norm(w, H);
+    }
+    free(s->eig_re);
+    free(s->eig_im);
+    s->eig_re = s->eig_im = NULL;
+    s->eig_n = 0;
+    if (H > EIGEN_MAX_H)
+        return;
+    s->eig_re = calloc((size_t)G * H, sizeof(double));
+    s->eig_im = calloc((size_t)G * H, sizeof(double));
+    if (!s->eig_re || !s->eig_im)
+        return;
+    for (int g = 0; g < G; g++)
+        if (spectral_eigenvalues(net_w_hh(net, 0) + (size_t)g * H * H, H, s->eig_re + g * H,
+                                 s->eig_im + g * H))
+            return;
+    s->eig_n = H;
+}
+
+void sess_refresh_spectral(Session *s)
+{
+    refresh_spectral(s);
+}
+
+int sess_eigen(const Session *s, const double **re, const double **im, int *blocks)
+{
+    *re = s->eig_re;
+    *im = s->eig_im;
+    *blocks = net_gate_count(net_config(sess_net(s))->cell);
+    return s->eig_n;
+}
+
+/* Parts of a session that depend on the trainer's shape. */
+typedef struct {
+    Trainer *tr;
+    double *bx, *by;
+    int *bcls;
+    NetOp *ops;
+} Parts;
+
+static void parts_free(Parts *p)
+{
+    if (p->tr)
+        train_destroy(p->tr);
+    free(p->bx);
+    free(p->by);
+    free(p->bcls);
+    free(p->ops);
+}
+
+static int parts_build(Parts *p, const Settings *st, char *msg, size_t cap)
+{
+    NetError err = {{0}};
+    memset(p, 0, sizeof *p);
+    p->tr = settings_trainer(st, &err);
+    if (!p->tr)
+        return fail(msg, cap, NET_ERR_ARG, "%s", err.msg);
+    Task *task = train_task(p->tr);
+    int B = st->batch, T = st->steps;
+    p->bx = calloc(task_x_len(task, B, T) + 1, sizeof(double));
+    p->by = calloc(task_y_len(task, B, T) + 1, sizeof(double));
+    p->bcls = calloc(task_classes_len(task, B, T) + 1, sizeof(int));
+    /* pass ops + the update, for the largest schedule this trainer can bind */
+    size_t n = (size_t)2 * net_config(train_net(p->tr))->num_layers * T + 2 * (size_t)T + 1;
+    p->ops = calloc(n, sizeof(NetOp));
+    if (!p->bx || !p->by || !p->bcls || !p->ops) {
+        parts_free(p);
+        return fail(msg, cap, NET_ERR_NOMEM, "%s", "out of memory building the session");
+    }
+    return NET_OK;
+}
+
+/* Draws the batch on screen from the seed, binds it and starts a pass. */
+static int bind_display(Session *s, char *msg, size_t cap)
+{
+    Net *net = net_of(s);
+    Task *task = train_task(s->tr);
+    NetError err = {{0}};
+    Rng rng;
+    rng_seed(&rng, s->settings.seed ^ 0x5EED0F5C4EE4ULL);
+    int rc = task_fill(task, &rng, net_config(net)->targets, s->settings.batch,
+                       s->settings.steps, false, s->bx, s->bcls, s->by, &s->batch, &err);
+    if (!rc)
+        rc = net_bind(net, &s->batch, &err);
+    if (rc)
+        return fail(msg, cap, rc, "%s", err.msg);
+    s->n_ops = net_schedule(net, s->settings.order, s->ops, net_schedule_len(net));
+    s->cursor = 0;
+    net_zero_grad(net);
+    return NET_OK;
+}
+
+static void adopt(Session *s, Parts *p)
+{
+    Parts old = {s->tr, s->bx, s->by, s->bcls, s->ops};
+    s->tr = p->tr;
+    s->bx = p->bx;
+    s->by = p->by;
+    s->bcls = p->bcls;
+    s->ops = p->ops;
+    parts_free(&old);
+}
+
+Session *sess_create(const Settings *settings, char *msg, size_t cap)
+{
+    Session *s = calloc(1, sizeof *s);
+    if (!s) {
+        fail(msg, cap, NET_ERR_NOMEM, "%s", "out of memory");
+        return NULL;
+    }
+    s->settings = *settings;
+    Parts p;
+    if (parts_build(&p, settings, msg, cap)) {
+        free(s);
+        return NULL;
+    }
+    adopt(s, &p);
+    if (bind_display(s, msg, cap)) {
+        sess_destroy(s);
+        return NULL;
+    }
+    s->view = (SessView){.zoom = 1,
+                         .follow = true,
+                         .anim = 1,
+                         .speed = 4,
+                         .panels = PANEL_INSPECTOR | PANEL_PLOTS | PANEL_CONTROLS | PANEL_LESSON,
+                         .ui_scale = 1,
+                         .hover_l = -2,
+                         .hover_t = -2,
+                         .plot = PLOT_GRAD,
+                         .contrib_param = -1};
+    s->last_grad_norm = NAN;
+    refresh_spectral(s);
+    return s;
+}
+
+void sess_destroy(Session *s)
+{
+    if (!s)
+        return;
+    Parts p = {s->tr, s->bx, s->by, s->bcls, s->ops};
+    parts_free(&p);
+    free(s->eig_re);
+    free(s->eig_im);
+    for (int c = 0; c < 3; c++) {
+        free(s->cmp.grad_h[c]);
+        free(s->cmp.loss[c]);
+    }
+    free(s);
+}
+
+/* ---- read access ---------------------------------------------------------- */
+
+const Settings *sess_settings(const Session *s)
+{
+    return &s->settings;
+}
+
+const Net *sess_net(const Session *s)
+{
+    return train_net_const(s->tr);
+}
+
+const Task *sess_task(const Session *s)
+{
+    return train_task_const(s->tr);
+}
+
+const Trainer *sess_trainer(const Session *s)
+{
+    return s->tr;
+}
+
+int sess_cursor(const Session *s)
+{
+    return s->cursor;
+}
+
+int sess_op_count(const Session *s)
+{
+    return s->n_ops + 1;
+}
+
+NetOp sess_op(const Session *s, int k)
+{
+    return s->ops[k];
+}
+
+SessPhase sess_phase(const Session *s)
+{
+    if (s->cursor >= s->n_ops)
+        return PHASE_UPDATE;
+    NetOpKind k = s->ops[s->cursor].kind;
+    return k == NET_OP_FORWARD || k == NET_OP_HEAD_FORWARD ? PHASE_FORWARD : PHASE_BACKWARD;
+}
+
+long sess_iteration(const Session *s)
+{
+    return s->iteration;
+}
+
+bool sess_current_op(const Session *s, NetOp *op)
+{
+    if (s->has_sel) {
+        NetOpKind kind = NET_OP_FORWARD;
+        NetOp bw = {NET_OP_BACKWARD, s->sel_l, s->sel_t};
+        NetOp hb = {NET_OP_HEAD_BACKWARD, -1, s->sel_t};
+        if (s->sel_l >= 0)
+            kind = net_op_done(sess_net(s), bw) ? NET_OP_BACKWARD : NET_OP_FORWARD;
+        else
+            kind = net_op_done(sess_net(s), hb) ? NET_OP_HEAD_BACKWARD : NET_OP_HEAD_FORWARD;
+        op->kind = kind;
+        op->l = s->sel_l;
+        op->t = s->sel_t;
+        return true;
+    }
+    if (s->cursor == 0)
+        return false;
+    *op = s->ops[s->cursor - 1 < s->n_ops ? s->cursor - 1 : s->n_ops - 1];
+    return true;
+}
+
+bool sess_selected(const Session *s, int *l, int *t)
+{
+    if (s->has_sel) {
+        *l = s->sel_l;
+        *t = s->sel_t;
+    }
+    return s->has_sel;
+}
+
+SessView *sess_view(Session *s)
+{
+    return &s->view;
+}
+
+const SessView *sess_view_const(const Session *s)
+{
+    return &s->view;
+}
+
+const char *sess_message(const Session *s)
+{
+    return s->note;
+}
+
+double sess_last_grad_norm(const Session *s)
+{
+    return s->last_grad_norm;
+}
+
+double sess_spectral_radius(const Session *s, int l)
+{
+    return l >= 0 && l < net_config(sess_net(s))->num_layers ? s->rho[l] : NAN;
+}
+
+double sess_spectral_norm(const Session *s, int l)
+{
+    return l >= 0 && l < net_config(sess_net(s))->num_layers ? s->sigma[l] : NAN;
+}
+
+/* ---- stepping ------------------------------------------------------------- */
+
+static void moved(Session *s)
+{
+    s->has_sel = false;
+    s->view.anim = 0;
+    s->view.follow = true;
+}
+
+/* The update closes the iteration: clip, optimizer step, a fresh pass on
+ * the same batch so the effect shows in the next forward. */
+static int apply_update(Session *s)
+{
+    Net *net = net_of(s);
+    double *g = net_grads(net);
+    size_t n = net_num_params(net);
+    s->last_grad_norm = s->settings.clip > 0 ? optim_clip_grad_norm(g, n, s->settings.clip)
+                                             : optim_grad_norm(g, n);
+    if (isfinite(s->last_grad_norm)) {
+        optim_step(train_optim(s->tr), net_params(net), g);
+        snprintf(s->note, sizeof s->note, "updated: ‖∇‖ = %.3g%s", s->last_grad_norm,
+                 s->settings.clip > 0 && s->last_grad_norm > s->settings.clip ? " (clipped)" : "");
+    } else {
+        snprintf(s->note, sizeof s->note, "update skipped: the gradient is not finite");
+    }
+    s->iteration++;
+    net_reset_pass(net);
+    net_zero_grad(net);
+    s->cursor = 0;
+    refresh_spectral(s);
+    return NET_OK;
+}
+
+static int run_next(Session *s, char *msg, size_t cap)
+{
+    if (s->cursor >= s->n_ops)
+        return apply_update(s);
+    Net *net = net_of(s);
+    int rc = net_run_op(net, s->ops[s->cursor]);
+    if (rc)
+        return fail(msg, cap, rc, "%s", net_last_error(net));
+    s->cursor++;
+    if (s->cursor == s->n_ops)
+        s->last_grad_norm = optim_grad_norm(net_grads(net), net_num_params(net));
+    return NET_OK;
+}
+
+int sess_step(Session *s, int n, char *msg, size_t cap)
+{
+    s->note[0] = '\0';
+    for (int i = 0; i < n; i++) {
+        int rc = run_next(s, msg, cap);
+        if (rc)
+            return rc;
+    }
+    moved(s);
+    return NET_OK;
+}
+
+/* Replays the pass from its start to op k: exact, since the engine is
+ * deterministic and gradients are zeroed at the start of each pass. */
+static int replay_to(Session *s, int k, char *msg, size_t cap)
+{
+    Net *net = net_of(s);
+    net_reset_pass(net);
+    net_zero_grad(net);
+    s->cursor = 0;
+    while (s->cursor < k) {
+        int rc = run_next(s, msg, cap);
+        if (rc)
+            return rc;
+    }
+    return NET_OK;
+}
+
+int sess_back(Session *s, int n, char *msg, size_t cap)
+{
+    s->note[0] = '\0';
+    if (s->cursor == 0) {
+        snprintf(s->note, sizeof s->note, "at the start of iteration %ld", s->iteration);
+        return NET_OK;
+    }
+    int rc = replay_to(s, s->cursor - n < 0 ? 0 : s->cursor - n, msg, cap);
+    moved(s);
+    s->view.anim = 1;
+    return rc;
+}
+
+static bool is_forward(NetOpKind k)
+{
+    return k == NET_OP_FORWARD || k == NET_OP_HEAD_FORWARD;
+}
+
+int sess_forward(Session *s, int n, char *msg, size_t cap)
+{
+    s->note[0] = '\0';
+    if (s->cursor > 0 && !is_forward(s->ops[s->cursor - 1].kind) && s->cursor < s->n_ops) {
+        /* mid-backward: a new forward pass starts the iteration over */
+        int rc = replay_to(s, 0, msg, cap);
+        if (rc)
+            return rc;
+    } else if (s->cursor == s->n_ops) {
+        apply_update(s);
+    }
+    for (int i = 0; (n < 0 || i < n) && s->cursor < s->n_ops &&
+                    is_forward(s->ops[s->cursor].kind);
+         i++) {
+        int rc = run_next(s, msg, cap);
+        if (rc)
+            return rc;
+    }
+    moved(s);
+    return NET_OK;
+}
+
+int sess_backward(Session *s, int n, char *msg, size_t cap)
+{
+    s->note[0] = '\0';
+    int rc = NET_OK;
+    while (rc == NET_OK && s->cursor < s->n_ops && is_forward(s->ops[s->cursor].kind))
+        rc = run_next(s, msg, cap);
+    for (int i = 0; rc == NET_OK && (n < 0 || i < n) && s->cursor < s->n_ops; i++)
+        rc = run_next(s, msg, cap);
+    moved(s);
+    return rc;
+}
+
+int sess_update(Session *s, char *msg, size_t cap)
+{
+    int rc = NET_OK;
+    while (rc == NET_OK && s->cursor < s->n_ops)
+        rc = run_next(s, msg, cap);
+    if (rc == NET_OK)
+        rc = apply_update(s);
+    moved(s);
+    s->view.anim = 1;
+    return rc;
+}
+
+/* ---- settings and structure ------------------------------------------------ */
+
+/* Rebuilds everything from settings; keep_params copies the old weights
+ * (same shapes) so a change of optimizer or carry keeps the training. */
+static int rebuild(Session *s, const Settings *st, bool keep_params, char *msg, size_t cap)
+{
+    Parts p;
+    int rc = parts_build(&p, st, msg, cap);
+    if (rc)
+        return rc;
+    if (keep_params)
+        memcpy(net_params(train_net(p.tr)), net_params(net_of(s)),
+               sizeof(double) * net_num_params(net_of(s)));
+    Settings old = s->settings;
+    Parts prev = {s->tr, s->bx, s->by, s->bcls, s->ops};
+    s->settings = *st;
+    s->tr = p.tr;
+    s->bx = p.bx;
+    s->by = p.by;
+    s->bcls = p.bcls;
+    s->ops = p.ops;
+    rc = bind_display(s, msg, cap);
+    if (rc) {
+        /* put the previous session back exactly as it was */
+        s->settings = old;
+        s->tr = prev.tr;
+        s->bx = prev.bx;
+        s->by = prev.by;
+        s->bcls = prev.bcls;
+        s->ops = prev.ops;
+        parts_free(&p);
+        return rc;
+    }
+    parts_free(&prev);
+    s->has_sel = false;
+    s->iteration = keep_params ? s->iteration : 0;
+    s->last_grad_norm = NAN;
+    s->view.scroll_x = 0;
+    s->view.follow = true;
+    s->view.anim = 1;
+    refresh_spectral(s);
+    return NET_OK;
+}
+
+int sess_reset(Session *s, char *msg, size_t cap)
+{
+    int rc = rebuild(s, &s->settings, false, msg, cap);
+    if (!rc)
+        snprintf(s->note, sizeof s->note, "reset: fresh weights from seed %llu",
+                 (unsigned long long)s->settings.seed);
+    return rc;
+}
+
+static bool in_list(const char *key, const char *const *list)
+{
+    for (; *list; list++)
+        if (!strcmp(key, *list))
+            return true;
+    return false;
+}
+
+int sess_set(Session *s, const char *key, const char *value, char *msg, size_t cap)
+{
+    static const char *const keep_weights[] = {"learning_rate", "lr", "optimizer", "momentum",
+                                               "clip", "carry", "order", NULL};
+    Settings next = s->settings;
+    char canon[64];
+    snprintf(canon, sizeof canon, "%s", key);
+    for (char *c = canon; *c; c++)
+        *c = *c == '-' ? '_' : *c;
+    if (settings_set(&next, key, value, msg, cap))
+        return NET_ERR_ARG;
+    s->note[0] = '\0';
+    if (!strcmp(canon, "spectral_radius") && next.spectral_radius > 0) {
+        /* rescale the current W_hh in place: the slider's whole point */
+        Settings keep = s->settings;
+        s->settings = next;
+        if (init_set_spectral_radius(net_of(s), next.spectral_radius)) {
+            s->settings = keep;
+            return fail(msg, cap, NET_ERR_ARG, "%s",
+                        "cannot rescale W_hh: its spectral radius is 0 or not finite");
+        }
+        refresh_spectral(s);
+        snprintf(s->note, sizeof s->note, "spectral radius of W_hh set to %g",
+                 next.spectral_radius);
+        return replay_to(s, s->cursor, msg, cap);
+    }
+    bool keep = in_list(canon, keep_weights);
+    int rc = rebuild(s, &next, keep, msg, cap);
+    if (!rc && !keep)
+        snprintf(s->note, sizeof s->note, "rebuilt the network (%s = %s)", key, value);
+    return rc;
+}
+
+int sess_select(Session *s, int l, int t, char *msg, size_t cap)
+{
+    const Net *net = sess_net(s);
+    if (l < -1 || l >= net_config(net)->num_layers || t < 0 || t >= net_steps(net)) {
+        if (msg && cap)
+            snprintf(msg, cap, "no node at layer %d, step %d (layers 0..%d, steps 0..%d)", l, t,
+                     net_config(net)->num_layers - 1, net_steps(net) - 1);
+        return NET_ERR_ARG;
+    }
+    s->has_sel = true;
+    s->sel_l = l;
+    s->sel_t = t;
+    s->view.follow = true;
+    return NET_OK;
+}
+
+int sess_order(Session *s, NetOrder order, char *msg, size_t cap)
+{
+    return sess_set(s, "order", order == NET_ORDER_LAYER ? "layer" : "time", msg, cap);
+}
+
+static int train_impl(Session *s, long iters, bool refresh, char *msg, size_t cap)
+{
+    NetError err = {{0}};
+    long ran = train_run(s->tr, iters, NULL, NULL, &err);
+    if (ran < 0)
+        return fail(msg, cap, (int)ran, "%s", err.msg);
+    s->iteration += ran;
+    const TrainRecord *last = train_last(s->tr);
+    int rc = bind_display(s, msg, cap);
+    if (rc)
+        return rc;
+    if (last)
+        snprintf(s->note, sizeof s->note, "trained %ld iterations: loss %.4g, accuracy %.0f%%",
+                 ran, last->loss, 100 * last->accuracy);
+    s->has_sel = false;
+    s->view.anim = 1;
+    if (refresh)
+        refresh_spectral(s);
+    return NET_OK;
+}
+
+int sess_train(Session *s, long iters, char *msg, size_t cap)
+{
+    return train_impl(s, iters, true, msg, cap);
+}
+
+int sess_train_slice(Session *s, long iters, char *msg, size_t cap)
+{
+    return train_impl(s, iters, false, msg, cap);
+}
+
+const SessCompare *sess_comparison(const Session *s)
+{
+    return &s->cmp;
+}
+
+typedef struct {
+    double *loss;
+    int cap;
+} LossLog;
+
+static int log_loss(const Trainer *tr, const TrainRecord *rec, void *user)
+{
+    LossLog *log = user;
+    (void)tr;
+    if (rec->iter >= 1 && rec->iter <= log->cap)
+        log->loss[rec->iter - 1] = rec->loss;
+    return 0;
+}
+
+/* One cell of the comparison: same settings but the cell, the batch on
+ * screen, gradient norms after iters iterations of training. */
+static int compare_one(Session *s, int c, int iters, char *msg, size_t cap)
+{
+    static const NetCell cells[3] = {NET_CELL_RNN, NET_CELL_GRU, NET_CELL_LSTM};
+    Settings st = s->settings;
+    st.cell = cells[c];
+    if (st.cell != NET_CELL_RNN) {
+        st.nonlinearity = NET_ACT_TANH;
+        st.bias_hh = true;
+    }
+    NetError err = {{0}};
+    Trainer *tr = settings_trainer(&st, &err);
+    if (!tr)
+        return fail(msg, cap, NET_ERR_ARG, "%s", err.msg);
+    LossLog log = {s->cmp.loss[c], iters};
+    long ran = iters > 0 ? train_run(tr, iters, log_loss, &log, &err) : 0;
+    Net *net = train_net(tr);
+    int rc = ran < 0 ? (int)ran : net_bind(net, &s->batch, &err);
+    if (!rc) {
+        net_zero_grad(net);
+        rc = net_forward(net);
+    }
+    if (!rc)
+        rc = net_backward(net);
+    if (!rc) {
+        int L = s->cmp.L, T = s->cmp.T;
+        for (int l = 0; l < L; l++)
+            for (int t = 0; t < T; t++)
+                s->cmp.grad_h[c][l * T + t] = net_grad_h(net, l, t);
+    }
+    train_destroy(tr);
+    if (rc)
+        return fail(msg, cap, rc, "%s", err.msg[0] ? err.msg : "comparison failed");
+    return NET_OK;
+}
+
+int sess_compare(Session *s, int iters, char *msg, size_t cap)
+{
+    const Net *net = sess_net(s);
+    int L = net_config(net)->num_layers, T = net_steps(net);
+    if (iters < 0 || iters > 100000)
+        return fail(msg, cap, NET_ERR_ARG, "%s", "compare takes 0 to 100000 iterations");
+    for (int c = 0; c < 3; c++) {
+        free(s->cmp.grad_h[c]);
+        free(s->cmp.loss[c]);
+        s->cmp.grad_h[c] = calloc((size_t)L * T, sizeof(double));
+        s->cmp.loss[c] = calloc((size_t)iters + 1, sizeof(double));
+        if (!s->cmp.grad_h[c] || !s->cmp.loss[c]) {
+            s->cmp.valid = false;
+            return fail(msg, cap, NET_ERR_NOMEM, "%s", "out of memory for the comparison");
+        }
+    }
+    s->cmp.L = L;
+    s->cmp.T = T;
+    s->cmp.iters = iters;
+    s->cmp.valid = false;
+    for (int c = 0; c < 3; c++) {
+        int rc = compare_one(s, c, iters, msg, cap);
+        if (rc)
+            return rc;
+    }
+    s->cmp.valid = true;
+    snprintf(s->note, sizeof s->note, "compared RNN, GRU and LSTM%s", iters ? " after training" : "");
+    return NET_OK;
+}
+
+int sess_panel(Session *s, const char *panel, bool show, char *msg, size_t cap)
+{
+    static const struct {
+        const char *name;
+        int bit;
+        int plot; /* the plot tab it selects, -1 none */
+    } map[] = {{"lesson", PANEL_LESSON, -1},       {"inspector", PANEL_INSPECTOR, -1},
+               {"plots", PANEL_PLOTS, -1},         {"controls", PANEL_CONTROLS, -1},
+               {"help", PANEL_HELP, -1},           {"eigen", PANEL_PLOTS, PLOT_EIGEN},
+               {"loss", PANEL_PLOTS, PLOT_LOSS},   {"heatmap", PANEL_PLOTS, PLOT_HEATMAP},
+               {"contrib", PANEL_PLOTS, PLOT_GRAD}};
+    for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
+        if (!strcmp(panel, map[i].name)) {
+            if (show && map[i].plot >= 0)
+                s->view.plot = (SessPlot)map[i].plot;
+            else if (show)
+                s->view.panels |= map[i].bit;
+            else if (map[i].plot < 0 || (int)s->view.plot == map[i].plot)
+                s->view.panels &= ~map[i].bit;
+            if (show)
+                s->view.panels |= map[i].bit;
+            return NET_OK;
+        }
+    return fail(msg, cap, NET_ERR_ARG, "unknown panel '%s'", panel);
+}
+
+int sess_run_action(Session *s, const Action *a, char *msg, size_t cap)
+{
+    int n = a->count;
+    switch (a->verb) {
+    case ACT_FORWARD:
+        return sess_forward(s, n, msg, cap);
+    case ACT_BACKWARD:
+        return sess_backward(s, n, msg, cap);
+    case ACT_STEP:
+        return sess_step(s, n, msg, cap);
+    case ACT_BACK:
+        return sess_back(s, n, msg, cap);
+    case ACT_TRAIN:
+        return sess_train(s, n, msg, cap);
+    case ACT_SET:
+        return sess_set(s, a->key, a->value, msg, cap);
+    case ACT_RESET:
+        return sess_reset(s, msg, cap);
+    case ACT_SELECT:
+        return sess_select(s, a->layer, a->step, msg, cap);
+    case ACT_ORDER:
+        return sess_order(s, (NetOrder)a->order, msg, cap);
+    case ACT_SHOW:
+    case ACT_HIDE:
+        return sess_panel(s, action_panel_name(a->panel), a->verb == ACT_SHOW, msg, cap);
+    case ACT_UPDATE:
+        return sess_update(s, msg, cap);
+    case ACT_COMPARE:
+        return sess_compare(s, n, msg, cap);
+    case ACT_VERB_COUNT:
+        break;
+    }
+    return fail(msg, cap, NET_ERR_ARG, "'%s' is not available yet", action_verb_name(a->verb));
+}
+
+int sess_run_actions(Session *s, const ActionList *list, char *msg, size_t cap)
+{
+    for (int i = 0; i < list->count; i++) {
+        char inner[400];
+        int rc = sess_run_action(s, &list->items[i], inner, sizeof inner);
+        if (rc) {
+            if (msg && cap)
+                snprintf(msg, cap, "%d:%d: %s", list->items[i].line, list->items[i].col, inner);
+            return rc;
+        }
+    }
+    return NET_OK;
+}

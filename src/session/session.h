@@ -1,0 +1,121 @@
+/*
+ * A session: one open experiment. It owns the trainer (network, task,
+ * optimizer), the batch on screen, the schedule and the cursor walking it,
+ * the selection, the view state and the training history. Every action of
+ * the keys, buttons, lessons, CLI and tests is a function here.
+ *
+ * The cursor walks one iteration: the forward ops (each layer node and the
+ * head at each step), the backward ops in reverse, then the update. Going
+ * back replays the iteration from its start, so it is exact.
+ *
+ * Conventions: actions return 0 or a negative NET_ERR_* code and fill msg
+ * (a message for a person) on failure, leaving the session as it was.
+ */
+#ifndef RNNVIZ_SESSION_H
+#define RNNVIZ_SESSION_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "actions.h"
+#include "net.h"
+#include "settings.h"
+#include "tasks.h"
+#include "train.h"
+
+typedef enum {
+    PHASE_FORWARD,  /* next op is a forward op */
+    PHASE_BACKWARD, /* next op is a backward op */
+    PHASE_UPDATE,   /* next op is the parameter update */
+} SessPhase;
+
+typedef enum {
+    PANEL_LESSON = 1,
+    PANEL_INSPECTOR = 2,
+    PANEL_PLOTS = 4,
+    PANEL_CONTROLS = 8,
+    PANEL_HELP = 16,
+} SessPanel;
+
+typedef enum { PLOT_GRAD, PLOT_LOSS, PLOT_EIGEN, PLOT_HEATMAP, PLOT_COUNT } SessPlot;
+
+/* What the window scrolls, zooms and animates: kept here so the view is a
+ * pure function of the session. */
+typedef struct {
+    float zoom, scroll_x;
+    bool follow;       /* keep the current node in view */
+    double anim;       /* 0..1 progress of the last step's animation */
+    bool playing;      /* play: one op per tick */
+    double speed;      /* ops per second while playing */
+    int panels;        /* SessPanel bits shown */
+    float ui_scale;
+    bool high_contrast;
+    int hover_l, hover_t; /* node under the mouse, -2 none */
+    int hover_row;
+    SessPlot plot;     /* the plot shown under the inspector */
+    int contrib_param; /* parameter tensor of the contribution bars, -1 auto */
+} SessView;
+
+/* RNN, GRU and LSTM side by side on the same task, batch, sizes and seed. */
+typedef struct {
+    bool valid;
+    int L, T, iters;
+    double *grad_h[3]; /* (L, T) per cell, on the batch on screen */
+    double *loss[3];   /* (iters) training loss per cell */
+} SessCompare;
+
+typedef struct Session Session;
+
+Session *sess_create(const Settings *settings, char *msg, size_t cap);
+void sess_destroy(Session *s);
+
+/* Read access for the view and tests. */
+const Settings *sess_settings(const Session *s);
+const Net *sess_net(const Session *s);
+const Task *sess_task(const Session *s);
+const Trainer *sess_trainer(const Session *s);
+int sess_cursor(const Session *s);      /* ops done in this iteration */
+int sess_op_count(const Session *s);    /* schedule length + 1 (update) */
+NetOp sess_op(const Session *s, int k); /* k < sess_op_count - 1 */
+SessPhase sess_phase(const Session *s);
+long sess_iteration(const Session *s);  /* updates applied so far */
+/* The node to show: the last op run (or the selection if one is set). */
+bool sess_current_op(const Session *s, NetOp *op);
+bool sess_selected(const Session *s, int *l, int *t);
+SessView *sess_view(Session *s);
+const SessView *sess_view_const(const Session *s);
+const char *sess_message(const Session *s); /* last status line note */
+double sess_last_grad_norm(const Session *s);  /* pre-clip, after a backward */
+/* Of layer l's W_hh (first gate block), refreshed when weights change. */
+double sess_spectral_radius(const Session *s, int l);
+double sess_spectral_norm(const Session *s, int l);
+/* Recomputes the spectral quantities (training defers it to the caller,
+ * since LAPACK on a large W_hh costs more than a frame). */
+void sess_refresh_spectral(Session *s);
+/* Eigenvalues of layer 0's W_hh, one gate block after another (blocks x n
+ * values); n = 0 when H is too large to decompose live. */
+int sess_eigen(const Session *s, const double **re, const double **im, int *blocks);
+const SessCompare *sess_comparison(const Session *s);
+/* Computes (and with iters > 0 trains, then recomputes) the comparison. */
+int sess_compare(Session *s, int iters, char *msg, size_t cap);
+
+/* Actions. */
+int sess_step(Session *s, int n, char *msg, size_t cap);     /* n ops forward */
+int sess_back(Session *s, int n, char *msg, size_t cap);     /* n ops back */
+int sess_forward(Session *s, int n, char *msg, size_t cap);  /* n forward ops, -1 all */
+int sess_backward(Session *s, int n, char *msg, size_t cap); /* n backward ops, -1 all */
+int sess_update(Session *s, char *msg, size_t cap);          /* to the end of the iteration */
+int sess_reset(Session *s, char *msg, size_t cap);           /* fresh weights from the seed */
+int sess_train(Session *s, long iters, char *msg, size_t cap);
+/* As sess_train, leaving the spectral refresh to the caller (the window
+ * trains in slices of a frame). */
+int sess_train_slice(Session *s, long iters, char *msg, size_t cap);
+int sess_set(Session *s, const char *key, const char *value, char *msg, size_t cap);
+int sess_select(Session *s, int l, int t, char *msg, size_t cap);
+int sess_order(Session *s, NetOrder order, char *msg, size_t cap);
+int sess_panel(Session *s, const char *panel, bool show, char *msg, size_t cap);
+/* Runs one parsed action; a whole list stops at the first failure. */
+int sess_run_action(Session *s, const Action *a, char *msg, size_t cap);
+int sess_run_actions(Session *s, const ActionList *list, char *msg, size_t cap);
+
+#endif

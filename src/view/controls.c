@@ -1,0 +1,48 @@
+/* The button bar: every control is also a key (shown on the button). */
+#include <stdio.h>
+
+#include "view_parts.h"
+
+void controls_draw(const ViewCtx *c)
+{
+    const Rect r = c->lo->controls;
+    const Theme *th = c->th;
+    const SessView *v = sess_view_const(c->s);
+    float k = c->k;
+    dl_rect(c->dl, r.x, r.y, r.w, r.h, 0, th->panel);
+    dl_line(c->dl, r.x, r.y, r.x + r.w, r.y, 1.5f * k, th->panel_edge);
+    char speed[32];
+    snprintf(speed, sizeof speed, "Speed %g/s", v->speed);
+    NetCell cell = net_config(c->net)->cell;
+    struct {
+        int id;
+        const char *label;
+        bool on;
+        float w;
+    } b[] = {
+        {BTN_BACK, "◀ Back", false, 1},
+        {BTN_STEP, "Step ▶", false, 1},
+        {BTN_PLAY, v->playing ? "❚❚ Pause" : "▶ Play", v->playing, 1.05f},
+        {BTN_SPEED, speed, false, 1.15f},
+        {BTN_FORWARD_ALL, "Forward all (F)", false, 1.45f},
+        {BTN_BACKWARD_ALL, "Backward all (B)", false, 1.5f},
+        {BTN_UPDATE, "Update (U)", false, 1.1f},
+        {BTN_TRAIN, "Train (T)", false, 0.95f},
+        {BTN_RESET, "Reset (R)", false, 0.95f},
+        {BTN_RNN, "RNN 1", cell == NET_CELL_RNN, 0.8f},
+        {BTN_GRU, "GRU 2", cell == NET_CELL_GRU, 0.8f},
+        {BTN_LSTM, "LSTM 3", cell == NET_CELL_LSTM, 0.85f},
+        {BTN_HELP, "? Keys", (v->panels & PANEL_HELP) != 0, 0.8f},
+    };
+    int n = (int)(sizeof b / sizeof b[0]);
+    float total = 0, gap = 8 * k, pad = 12 * k;
+    for (int i = 0; i < n; i++)
+        total += b[i].w;
+    float unit = (r.w - 2 * pad - gap * (n - 1)) / total;
+    float x = r.x + pad, h = r.h - 16 * k;
+    for (int i = 0; i < n; i++) {
+        Rect br = {x, r.y + 8 * k, b[i].w * unit, h};
+        vt_button(c, br, b[i].id, b[i].label, b[i].on);
+        x += br.w + gap;
+    }
+}

@@ -1,0 +1,143 @@
+#include "layout.h"
+
+#include <math.h>
+
+static float clampf(float v, float lo, float hi)
+{
+    return v < lo ? lo : v > hi ? hi : v;
+}
+
+static Rect rect(float x, float y, float w, float h)
+{
+    Rect r = {x, y, w, h};
+    return r;
+}
+
+/* The design is drawn for 1280x720 and scales with the window, so a
+ * projector at 1920x1080 or a 4K screen shows the same picture, larger. */
+static float window_factor(int w, int h)
+{
+    return clampf(fminf(w / 1280.0f, h / 720.0f), 0.6f, 4.0f);
+}
+
+static void place_regions(Layout *lo, const LayoutInput *in)
+{
+    float s = lo->s, W = (float)in->win_w, H = (float)in->win_h;
+    float top_h = 46 * s, ctl_h = in->show_controls ? 56 * s : 0;
+    lo->top = rect(0, 0, W, top_h);
+    lo->controls = rect(0, H - ctl_h, W, ctl_h);
+    float body_y = top_h, body_h = H - top_h - ctl_h;
+    float lesson_w = in->show_lesson ? fmaxf(W * 0.25f, 300 * s) : 0;
+    float side_w = in->show_side ? fmaxf(W * 0.33f, 360 * s) : 0;
+    lo->lesson = rect(0, body_y, lesson_w, body_h);
+    lo->side = rect(W - side_w, body_y, side_w, body_h);
+    float insp_h = in->show_side ? body_h * 0.50f : 0;
+    lo->inspector = rect(W - side_w, body_y, side_w, insp_h);
+    lo->plots = rect(W - side_w, body_y + insp_h, side_w, body_h - insp_h);
+    lo->net = rect(lesson_w, body_y, W - lesson_w - side_w, body_h);
+}
+
+static void place_grid(Layout *lo, const LayoutInput *in)
+{
+    float s = lo->s;
+    int T = in->steps < 1 ? 1 : in->steps, L = in->layers < 1 ? 1 : in->layers;
+    lo->steps = T;
+    lo->layers = L;
+    lo->rows = L + 3;
+    float label_w = 64 * s, head_h = 30 * s, pad = 10 * s;
+    lo->grid = rect(lo->net.x + label_w, lo->net.y + head_h, lo->net.w - label_w - pad,
+                    lo->net.h - head_h - pad);
+    /* Columns fit the width between a readable minimum and a tidy maximum. */
+    float fit = lo->grid.w / T;
+    lo->col_w = clampf(fit, 58 * s, 170 * s) * clampf(in->zoom > 0 ? in->zoom : 1, 0.25f, 4);
+    /* Layer rows get more height than the input/output/loss rows. */
+    float weight_small = 0.8f, total = 3 * weight_small + L * 1.3f;
+    float unit = lo->grid.h / total, y = lo->grid.y;
+    for (int r = 0; r < lo->rows; r++) {
+        float wgt = (r >= 2 && r < 2 + L) ? 1.3f : weight_small;
+        lo->row_y[r] = y + unit * wgt / 2;
+        y += unit * wgt;
+    }
+    lo->node_w = fminf(lo->col_w * 0.74f, 150 * s);
+    lo->node_h = fminf(unit * 1.3f * 0.58f, 64 * s);
+    lo->small_h = fminf(unit * weight_small * 0.70f, 44 * s);
+    float content = T * lo->col_w, max_scroll = fmaxf(0, content - lo->grid.w);
+    float sc = in->scroll_x;
+    lo->scroll_x = 0;
+    if (in->follow)
+        sc = (in->focus_t + 0.5f) * lo->col_w - lo->grid.w / 2;
+    lo->scroll_x = clampf(sc, 0, max_scroll);
+}
+
+void layout_compute(Layout *lo, const LayoutInput *in)
+{
+    lo->s = window_factor(in->win_w, in->win_h) * clampf(in->ui_scale, 0.5f, 3.0f);
+    place_regions(lo, in);
+    place_grid(lo, in);
+}
+
+int layout_row(const Layout *lo, RowKind kind, int l)
+{
+    switch (kind) {
+    case ROW_LOSS:
+        return 0;
+    case ROW_OUTPUT:
+        return 1;
+    case ROW_LAYER:
+        return 2 + (lo->layers - 1 - l);
+    case ROW_INPUT:
+        return lo->rows - 1;
+    }
+    return 0;
+}
+
+float layout_col_x(const Layout *lo, int t)
+{
+    return lo->grid.x + (t + 0.5f) * lo->col_w - lo->scroll_x;
+}
+
+Rect layout_node(const Layout *lo, RowKind kind, int l, int t)
+{
+    float cx = layout_col_x(lo, t), cy = lo->row_y[layout_row(lo, kind, l)];
+    float w = lo->node_w, h = kind == ROW_LAYER ? lo->node_h : lo->small_h;
+    if (kind != ROW_LAYER)
+        w = fminf(w, lo->col_w * 0.74f);
+    return rect(cx - w / 2, cy - h / 2, w, h);
+}
+
+float layout_scroll_to_show(const Layout *lo, int t)
+{
+    float left = t * lo->col_w, right = left + lo->col_w;
+    float sc = lo->scroll_x;
+    if (left < sc)
+        sc = left;
+    else if (right > sc + lo->grid.w)
+        sc = right - lo->grid.w;
+    float max_scroll = fmaxf(0, lo->steps * lo->col_w - lo->grid.w);
+    return clampf(sc, 0, max_scroll);
+}
+
+void layout_visible_cols(const Layout *lo, int *t0, int *t1)
+{
+    int a = (int)floorf(lo->scroll_x / lo->col_w);
+    int b = (int)floorf((lo->scroll_x + lo->grid.w) / lo->col_w);
+    *t0 = a < 0 ? 0 : a;
+    *t1 = b >= lo->steps ? lo->steps - 1 : b;
+}
+
+bool rect_contains(Rect r, float x, float y)
+{
+    return x >= r.x && x < r.x + r.w && y >= r.y && y < r.y + r.h;
+}
+
+bool rect_inside(Rect in, Rect out)
+{
+    const float e = 0.01f;
+    return in.x >= out.x - e && in.y >= out.y - e && in.x + in.w <= out.x + out.w + e &&
+           in.y + in.h <= out.y + out.h + e;
+}
+
+bool rect_overlap(Rect a, Rect b)
+{
+    return a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
+}

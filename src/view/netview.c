@@ -1,0 +1,416 @@
+/*
+ * The unrolled network: one column per step, rows loss / output / layers /
+ * input. Forward values in blue, gradients in vermillion; halo size and
+ * edge width follow the gradient norm on a log scale (six decades).
+ */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "la.h"
+#include "view_parts.h"
+
+/* Log-scale magnitude in [0, 1]: 1 at the largest norm, 0 six decades below. */
+static double log_unit(double g, double gmax)
+{
+    if (!isfinite(g))
+        return 1.0;
+    if (g <= 0 || gmax <= 0)
+        return 0.0;
+    double u = 1.0 + log10(g / gmax) / 6.0;
+    return u < 0 ? 0 : u > 1 ? 1 : u;
+}
+
+static double max_grad(const Net *net)
+{
+    double m = 0;
+    int L = net_config(net)->num_layers;
+    for (int l = 0; l < L; l++)
+        for (int t = 0; t < net_steps(net); t++) {
+            double g = net_grad_h(net, l, t);
+            if (isfinite(g) && g > m)
+                m = g;
+        }
+    return m;
+}
+
+static bool done(const Net *net, NetOpKind kind, int l, int t)
+{
+    NetOp op = {kind, l, t};
+    return net_op_done(net, op);
+}
+
+static void arrow(const ViewCtx *c, float x0, float y0, float x1, float y1, float w, DlColor col)
+{
+    dl_line(c->dl, x0, y0, x1, y1, w, col);
+    float dx = x1 - x0, dy = y1 - y0, len = sqrtf(dx * dx + dy * dy);
+    if (len < 1)
+        return;
+    dx /= len;
+    dy /= len;
+    float a = 7 * c->k + w, b = 4.5f * c->k + w * 0.6f;
+    float px = x1 - dx * a, py = y1 - dy * a;
+    dl_line(c->dl, x1, y1, px - dy * b, py + dx * b, w, col);
+    dl_line(c->dl, x1, y1, px + dy * b, py - dx * b, w, col);
+}
+
+/* One edge: forward state first, the gradient drawn over it once it flowed. */
+static void edge(const ViewCtx *c, float x0, float y0, float x1, float y1, bool fwd, bool bwd,
+                 double g, double gmax)
+{
+    const Theme *th = c->th;
+    float k = c->k;
+    if (fwd)
+        arrow(c, x0, y0, x1, y1, 2.0f * k, color_alpha(th->forward, 200));
+    else
+        arrow(c, x0, y0, x1, y1, 1.4f * k, th->ghost);
+    if (bwd) {
+        double u = log_unit(g, gmax);
+        dl_line(c->dl, x1, y1, x0, y0, (1.5f + 7.0f * (float)u) * k,
+                color_alpha(th->backward, (unsigned char)(90 + 130 * u)));
+    }
+}
+
+static void add_hit(const ViewCtx *c, Rect r, RowKind row, int l, int t)
+{
+    if (!c->hits || c->hits->n >= VIEW_MAX_HITS)
+        return;
+    Hit *h = &c->hits->hits[c->hits->n++];
+    h->kind = HIT_NODE;
+    h->id = 0;
+    h->row = row;
+    h->l = l;
+    h->t = t;
+    h->r = r;
+}
+
+static bool is_current(const ViewCtx *c, RowKind row, int l, int t)
+{
+    NetOp op;
+    if (!sess_current_op(c->s, &op) || op.t != t)
+        return false;
+    if (row == ROW_LAYER)
+        return (op.kind == NET_OP_FORWARD || op.kind == NET_OP_BACKWARD) && op.l == l;
+    if (row == ROW_OUTPUT)
+        return op.kind == NET_OP_HEAD_FORWARD || op.kind == NET_OP_HEAD_BACKWARD;
+    return false;
+}
+
+static void highlight(const ViewCtx *c, Rect r)
+{
+    float k = c->k, g = 5 * k;
+    dl_rect(c->dl, r.x - g, r.y - g, r.w + 2 * g, r.h + 2 * g, 10 * k,
+            color_alpha(c->th->accent, 70));
+    dl_rect_outline(c->dl, r.x - 2 * k, r.y - 2 * k, r.w + 4 * k, r.h + 4 * k, 8 * k, 3.5f * k,
+                    c->th->accent);
+}
+
+static void layer_node(const ViewCtx *c, int l, int t, double gmax)
+{
+    const Theme *th = c->th;
+    const Net *net = c->net;
+    float k = c->k;
+    Rect r = layout_node(c->lo, ROW_LAYER, l, t);
+    int H = net_config(net)->hidden_size;
+    bool f = done(net, NET_OP_FORWARD, l, t), b = done(net, NET_OP_BACKWARD, l, t);
+    if (b) {
+        float halo = fminf(3 * k + 9 * k * (float)log_unit(net_grad_h(net, l, t), gmax),
+                           0.12f * c->lo->col_w);
+        dl_rect(c->dl, r.x - halo, r.y - halo, r.w + 2 * halo, r.h + 2 * halo, 8 * k + halo,
+                color_alpha(th->backward, 85));
+    }
+    if (is_current(c, ROW_LAYER, l, t))
+        highlight(c, r);
+    dl_rect(c->dl, r.x, r.y, r.w, r.h, 7 * k, f ? th->panel : color_alpha(th->panel, 150));
+    if (f) {
+        const double *h = net_h(net, l, t);
+        Rect strip = {r.x + 5 * k, r.y + r.h * 0.42f, r.w - 10 * k, r.h * 0.58f - 5 * k};
+        if (net_config(net)->cell == NET_CELL_LSTM) {
+            /* h below, c above: the two states an LSTM carries. */
+            Rect cs = {strip.x, r.y + 5 * k, strip.w, r.h * 0.37f - 5 * k};
+            vt_heat_strip(c, cs, net_c(net, l, t), H, 1.0);
+        }
+        vt_heat_strip(c, strip, h, H, 1.0);
+    }
+    dl_rect_outline(c->dl, r.x, r.y, r.w, r.h, 7 * k, 1.6f * k, f ? th->forward : th->ghost);
+    if (!f || net_config(net)->cell != NET_CELL_LSTM) {
+        char lab[24], sub[16];
+        vt_subscript(sub, sizeof sub, t);
+        snprintf(lab, sizeof lab, "h%s", sub);
+        float fs = fminf(15 * k, r.h * 0.34f);
+        vt_text(c, r.x + r.w / 2, r.y + 3 * k, DL_FONT_SANS, fs, DL_ALIGN_CENTER,
+                f ? th->text_dim : th->ghost, lab, r.w - 6 * k);
+    }
+    add_hit(c, r, ROW_LAYER, l, t);
+}
+
+static void symbol_node(const ViewCtx *c, Rect r, bool active, const char *big, const char *small,
+                        DlColor ink, DlColor edge_col)
+{
+    const Theme *th = c->th;
+    float k = c->k;
+    dl_rect(c->dl, r.x, r.y, r.w, r.h, 6 * k, active ? th->panel : color_alpha(th->panel, 140));
+    dl_rect_outline(c->dl, r.x, r.y, r.w, r.h, 6 * k, 1.4f * k, edge_col);
+    float fs = fminf(20 * k, r.h * 0.52f);
+    float fh = vt_height(c, DL_FONT_SANS_BOLD, fs);
+    if (small && small[0]) {
+        float ss = fs * 0.62f, total = fh + vt_height(c, DL_FONT_SANS, ss) * 0.8f;
+        float y = r.y + (r.h - total) / 2;
+        vt_text(c, r.x + r.w / 2, y, DL_FONT_SANS_BOLD, fs, DL_ALIGN_CENTER, ink, big,
+                r.w - 4 * k);
+        vt_text(c, r.x + r.w / 2, y + fh * 0.86f, DL_FONT_SANS, ss, DL_ALIGN_CENTER, th->text_dim,
+                small, r.w - 4 * k);
+    } else {
+        vt_text(c, r.x + r.w / 2, r.y + (r.h - fh) / 2, DL_FONT_SANS_BOLD, fs, DL_ALIGN_CENTER,
+                ink, big, r.w - 4 * k);
+    }
+}
+
+static void input_node(const ViewCtx *c, int t)
+{
+    const Net *net = c->net;
+    Rect r = layout_node(c->lo, ROW_INPUT, -1, t);
+    char sym[64];
+    const double *x = net_x(net, t);
+    int I = net_config(net)->input_size;
+    if (task_input_symbol(sess_task(c->s), x, sym, sizeof sym) == NET_OK &&
+        vt_width(c, DL_FONT_SANS_BOLD, 16 * c->k, sym) < r.w) {
+        symbol_node(c, r, true, sym, NULL, c->th->text, c->th->forward);
+    } else {
+        dl_rect(c->dl, r.x, r.y, r.w, r.h, 6 * c->k, c->th->panel);
+        Rect strip = {r.x + 4 * c->k, r.y + 4 * c->k, r.w - 8 * c->k, r.h - 8 * c->k};
+        vt_heat_strip(c, strip, x, I, 2.0);
+        dl_rect_outline(c->dl, r.x, r.y, r.w, r.h, 6 * c->k, 1.4f * c->k, c->th->forward);
+    }
+    add_hit(c, r, ROW_INPUT, -1, t);
+}
+
+static int argmax(const double *v, int n)
+{
+    int best = 0;
+    for (int i = 1; i < n; i++)
+        if (v[i] > v[best])
+            best = i;
+    return best;
+}
+
+static void output_node(const ViewCtx *c, int t, double gmax)
+{
+    const Net *net = c->net;
+    const NetConfig *cfg = net_config(net);
+    Rect r = layout_node(c->lo, ROW_OUTPUT, -1, t);
+    bool f = done(net, NET_OP_HEAD_FORWARD, -1, t), b = done(net, NET_OP_HEAD_BACKWARD, -1, t);
+    if (b) {
+        double g = 0;
+        for (int i = 0; i < net_batch_size(net) * cfg->output_size; i++)
+            g += net_dy(net, t)[i] * net_dy(net, t)[i];
+        float halo = fminf((3 + 8 * (float)log_unit(sqrt(g), gmax)) * c->k, 0.12f * c->lo->col_w);
+        dl_rect(c->dl, r.x - halo, r.y - halo, r.w + 2 * halo, r.h + 2 * halo, 6 * c->k + halo,
+                color_alpha(c->th->backward, 85));
+    }
+    if (is_current(c, ROW_OUTPUT, -1, t))
+        highlight(c, r);
+    char big[48] = "ŷ", small[32] = "";
+    if (f && cfg->loss == NET_LOSS_SOFTMAX_CE) {
+        const double *p = net_prob(net, t);
+        int k = argmax(p, cfg->output_size);
+        task_class_symbol(sess_task(c->s), k, big, sizeof big);
+        snprintf(small, sizeof small, "%.0f%%", 100 * p[k]);
+    } else if (f) {
+        snprintf(big, sizeof big, "%.2f", net_y(net, t)[0]);
+    }
+    symbol_node(c, r, f, big, small, f ? c->th->text : c->th->ghost,
+                f ? c->th->forward : c->th->ghost);
+    add_hit(c, r, ROW_OUTPUT, -1, t);
+}
+
+static void loss_node(const ViewCtx *c, int t)
+{
+    const Net *net = c->net;
+    const NetConfig *cfg = net_config(net);
+    const Theme *th = c->th;
+    Rect r = layout_node(c->lo, ROW_LOSS, -1, t);
+    if (!net_has_target(net, t)) {
+        vt_text(c, r.x + r.w / 2, r.y + r.h / 2 - 10 * c->k, DL_FONT_SANS, 16 * c->k,
+                DL_ALIGN_CENTER, th->ghost, "–", r.w);
+        return;
+    }
+    bool f = done(net, NET_OP_HEAD_FORWARD, -1, t);
+    char target[48] = "?", big[64], small[64] = "";
+    if (cfg->loss == NET_LOSS_SOFTMAX_CE)
+        task_class_symbol(sess_task(c->s), net_target_class(net, t)[0], target, sizeof target);
+    else
+        snprintf(target, sizeof target, "%.2f", net_target_vec(net, t)[0]);
+    DlColor ink = th->text;
+    if (f) {
+        char l[32];
+        vt_num(l, sizeof l, net_step_loss(net, t));
+        bool hit = task_hit(sess_task(c->s), net_y(net, t),
+                            cfg->loss == NET_LOSS_SOFTMAX_CE ? net_target_class(net, t)[0] : 0,
+                            net_target_vec(net, t));
+        snprintf(big, sizeof big, "%s %s", hit ? "✓" : "✗", target);
+        snprintf(small, sizeof small, "L=%s", l);
+        ink = hit ? th->good : th->bad;
+    } else {
+        snprintf(big, sizeof big, "%s", target);
+        ink = th->text_dim;
+    }
+    symbol_node(c, r, f, big, small, ink, f ? th->text_dim : th->ghost);
+    add_hit(c, r, ROW_LOSS, -1, t);
+}
+
+static void edges_at(const ViewCtx *c, int t, double gmax)
+{
+    const Net *net = c->net;
+    const Layout *lo = c->lo;
+    const NetConfig *cfg = net_config(net);
+    int L = cfg->num_layers, B = net_batch_size(net), H = cfg->hidden_size;
+    float cx = layout_col_x(lo, t);
+    Rect in = layout_node(lo, ROW_INPUT, -1, t);
+    Rect below = in;
+    for (int l = 0; l < L; l++) {
+        Rect r = layout_node(lo, ROW_LAYER, l, t);
+        bool f = done(net, NET_OP_FORWARD, l, t), b = done(net, NET_OP_BACKWARD, l, t);
+        /* input (or layer below) -> this layer; its gradient is dx */
+        double gdx = l > 0 && b ? la_norm(net_dh_out(net, l - 1, t), (size_t)B * H) : 0;
+        edge(c, cx, below.y, cx, r.y + r.h, f, b && l > 0, gdx, gmax);
+        /* h_{t-1} -> h_t along the recurrent rail */
+        if (t > 0) {
+            Rect p = layout_node(lo, ROW_LAYER, l, t - 1);
+            bool lstm = cfg->cell == NET_CELL_LSTM;
+            float yh = lstm ? r.y + r.h * 0.71f : r.y + r.h / 2;
+            double g = b ? la_norm(net_dh_next(net, l, t - 1), (size_t)B * H) : 0;
+            edge(c, p.x + p.w, yh, r.x, yh, f, b, g, gmax);
+            if (lstm) {
+                float yc = r.y + r.h * 0.22f;
+                dl_line(c->dl, p.x + p.w, yc, r.x, yc, (f ? 2.6f : 1.4f) * c->k,
+                        f ? c->th->cell : c->th->ghost);
+                if (b) {
+                    double gc = la_norm(net_dc(net, l, t), (size_t)B * H);
+                    dl_line(c->dl, r.x, yc, p.x + p.w, yc,
+                            (1.5f + 6 * (float)log_unit(gc, gmax)) * c->k,
+                            color_alpha(c->th->backward, 150));
+                }
+            }
+        }
+        below = r;
+    }
+    Rect out = layout_node(lo, ROW_OUTPUT, -1, t), loss = layout_node(lo, ROW_LOSS, -1, t);
+    bool hf = done(net, NET_OP_HEAD_FORWARD, -1, t), hb = done(net, NET_OP_HEAD_BACKWARD, -1, t);
+    double gh = hb ? la_norm(net_dh_out(net, L - 1, t), (size_t)B * H) : 0;
+    edge(c, cx, below.y, cx, out.y + out.h, hf, hb, gh, gmax);
+    if (net_has_target(net, t))
+        edge(c, cx, out.y, cx, loss.y + loss.h, hf, hb, gh, gmax);
+}
+
+/* A dot travelling along each incoming edge of the current node. */
+static void animate(const ViewCtx *c)
+{
+    NetOp op;
+    double a = sess_view_const(c->s)->anim;
+    if (a >= 1.0 || !sess_current_op(c->s, &op))
+        return;
+    const Layout *lo = c->lo;
+    float pts[3][4];
+    int n = 0;
+    float cx = layout_col_x(lo, op.t);
+    bool back = op.kind == NET_OP_BACKWARD || op.kind == NET_OP_HEAD_BACKWARD;
+    if (op.kind == NET_OP_FORWARD || op.kind == NET_OP_BACKWARD) {
+        Rect r = layout_node(lo, ROW_LAYER, op.l, op.t);
+        Rect from_v = back ? (op.l + 1 < lo->layers ? layout_node(lo, ROW_LAYER, op.l + 1, op.t)
+                                                    : layout_node(lo, ROW_OUTPUT, -1, op.t))
+                           : (op.l > 0 ? layout_node(lo, ROW_LAYER, op.l - 1, op.t)
+                                       : layout_node(lo, ROW_INPUT, -1, op.t));
+        pts[n][0] = cx;
+        pts[n][1] = from_v.y + from_v.h / 2;
+        pts[n][2] = cx;
+        pts[n][3] = r.y + r.h / 2;
+        n++;
+        int tn = back ? op.t + 1 : op.t - 1;
+        if (tn >= 0 && tn < lo->steps) {
+            Rect p = layout_node(lo, ROW_LAYER, op.l, tn);
+            pts[n][0] = p.x + p.w / 2;
+            pts[n][1] = p.y + p.h / 2;
+            pts[n][2] = r.x + r.w / 2;
+            pts[n][3] = r.y + r.h / 2;
+            n++;
+        }
+    } else {
+        Rect r = layout_node(lo, ROW_OUTPUT, -1, op.t);
+        Rect from = back ? layout_node(lo, ROW_LOSS, -1, op.t)
+                         : layout_node(lo, ROW_LAYER, lo->layers - 1, op.t);
+        pts[n][0] = cx;
+        pts[n][1] = from.y + from.h / 2;
+        pts[n][2] = cx;
+        pts[n][3] = r.y + r.h / 2;
+        n++;
+    }
+    DlColor col = back ? c->th->backward : c->th->forward;
+    for (int i = 0; i < n; i++) {
+        float x = pts[i][0] + (pts[i][2] - pts[i][0]) * (float)a;
+        float y = pts[i][1] + (pts[i][3] - pts[i][1]) * (float)a;
+        dl_circle(c->dl, x, y, 9 * c->k, color_alpha(col, 90));
+        dl_circle(c->dl, x, y, 5.5f * c->k, col);
+    }
+}
+
+static void row_labels(const ViewCtx *c)
+{
+    const Layout *lo = c->lo;
+    const Theme *th = c->th;
+    float k = c->k, x = lo->net.x + 10 * k, w = lo->grid.x - lo->net.x - 14 * k;
+    char buf[32];
+    const char *fixed[3] = {"loss", "ŷₜ", "xₜ"};
+    RowKind kinds[3] = {ROW_LOSS, ROW_OUTPUT, ROW_INPUT};
+    float fs = 16 * k, fh = vt_height(c, DL_FONT_SANS_BOLD, fs);
+    for (int i = 0; i < 3; i++)
+        vt_text(c, x, lo->row_y[layout_row(lo, kinds[i], 0)] - fh / 2, DL_FONT_SANS_BOLD, fs,
+                DL_ALIGN_LEFT, th->text_dim, fixed[i], w);
+    for (int l = 0; l < lo->layers; l++) {
+        snprintf(buf, sizeof buf, "layer %d", l);
+        float y = lo->row_y[layout_row(lo, ROW_LAYER, l)];
+        vt_text(c, x, y - fh, DL_FONT_SANS_BOLD, fs, DL_ALIGN_LEFT, th->text_dim, buf, w);
+        vt_text(c, x, y + 1 * k, DL_FONT_SANS, fs * 0.85f, DL_ALIGN_LEFT, th->text_dim,
+                net_config(c->net)->cell == NET_CELL_LSTM ? "c / h" : "h", w);
+    }
+}
+
+void netview_draw(const ViewCtx *c)
+{
+    const Layout *lo = c->lo;
+    const Theme *th = c->th;
+    float k = c->k;
+    dl_rect(c->dl, lo->net.x, lo->net.y, lo->net.w, lo->net.h, 0, th->bg);
+    row_labels(c);
+    int t0, t1;
+    layout_visible_cols(lo, &t0, &t1);
+    double gmax = max_grad(c->net);
+    NetOp cur;
+    bool has_cur = sess_current_op(c->s, &cur);
+    dl_clip_push(c->dl, lo->grid.x - 8 * k, lo->net.y, lo->grid.w + 16 * k, lo->net.h);
+    for (int t = t0; t <= t1; t++) {
+        char head[24];
+        snprintf(head, sizeof head, "t = %d", t);
+        bool here = has_cur && cur.t == t;
+        vt_text(c, layout_col_x(lo, t), lo->net.y + 6 * k, here ? DL_FONT_SANS_BOLD : DL_FONT_SANS,
+                15 * k, DL_ALIGN_CENTER, here ? th->text : th->text_dim, head, lo->col_w - 4 * k);
+    }
+    for (int t = t0; t <= t1; t++)
+        edges_at(c, t, gmax);
+    for (int t = t0; t <= t1; t++) {
+        input_node(c, t);
+        for (int l = 0; l < lo->layers; l++)
+            layer_node(c, l, t, gmax);
+        output_node(c, t, gmax);
+        loss_node(c, t);
+    }
+    animate(c);
+    dl_clip_pop(c->dl);
+    /* Scroll hint: how much of the sequence is out of view. */
+    if (t0 > 0 || t1 < lo->steps - 1) {
+        char buf[64];
+        snprintf(buf, sizeof buf, "steps %d–%d of %d", t0, t1, lo->steps);
+        vt_text(c, lo->grid.x + lo->grid.w, lo->net.y + lo->net.h - 22 * k, DL_FONT_SANS,
+                14 * k, DL_ALIGN_RIGHT, th->text_dim, buf, 0);
+    }
+}

@@ -1,0 +1,502 @@
+/*
+ * The plots under the inspector, one at a time behind tabs:
+ * - gradients: ||dL/dh_t|| (and ||dL/dc_t||) against t on a log axis, one
+ *   series per layer, filled in as the backward pass reaches each node,
+ *   with the sigma_max^(T-1-t) bound and the rho^(T-1-t) guide, vanishing
+ *   and exploding regions shaded, the RNN/GRU/LSTM comparison overlaid,
+ *   and under it each step's share of dL/dW_hh (RNNbow);
+ * - loss over training iterations (log axis);
+ * - eigenvalues of W_hh against the unit circle;
+ * - a heatmap of ||dL/dh_t|| over steps and iterations.
+ * Non-finite values are labelled markers, never a broken line.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "view_parts.h"
+
+static const DlColor series[4] = {
+    {0, 114, 178, 255}, {0, 158, 115, 255}, {204, 121, 167, 255}, {86, 180, 233, 255}};
+static const DlColor cell_colors[3] = {{0, 114, 178, 255}, {0, 158, 115, 255}, {213, 94, 0, 255}};
+
+typedef struct {
+    Rect area;
+    double x0, x1; /* data range on x */
+    double lo, hi; /* data range on y (log10 for log axes) */
+} Axes;
+
+static float ax_x(const Axes *a, double x)
+{
+    double span = a->x1 - a->x0;
+    return a->area.x + (float)(span > 0 ? (x - a->x0) / span : 0.5) * a->area.w;
+}
+
+static float ax_y(const Axes *a, double y)
+{
+    double v = (a->hi - y) / (a->hi - a->lo);
+    v = v < -0.02 ? -0.02 : v > 1.02 ? 1.02 : v;
+    return a->area.y + a->area.h * (float)v;
+}
+
+static void decade_label(char *buf, size_t cap, int e)
+{
+    static const char *sup[] = {"⁰", "¹", "²", "³", "⁴", "⁵", "⁶", "⁷", "⁸", "⁹"};
+    char digits[16];
+    snprintf(digits, sizeof digits, "%d", e < 0 ? -e : e);
+    size_t o = (size_t)snprintf(buf, cap, "10%s", e < 0 ? "⁻" : "");
+    for (const char *d = digits; *d && o + 4 < cap; d++)
+        o += (size_t)snprintf(buf + o, cap - o, "%s", sup[*d - '0']);
+}
+
+static int nice_step(double span, int target)
+{
+    static const int steps[] = {1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000, 5000};
+    for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++)
+        if (span / steps[i] <= target)
+            return steps[i];
+    return 10000;
+}
+
+/* Frame, log-decade grid on y, integer ticks on x. */
+static void log_axes(const ViewCtx *c, const Axes *a, const char *xlabel)
+{
+    const Theme *th = c->th;
+    float k = c->k;
+    Rect r = a->area;
+    dl_rect(c->dl, r.x, r.y, r.w, r.h, 0, th->bg);
+    int step = (int)ceil((a->hi - a->lo) / 5);
+    for (int e = (int)ceil(a->lo); e <= (int)floor(a->hi); e += step < 1 ? 1 : step) {
+        float y = ax_y(a, e);
+        dl_line(c->dl, r.x, y, r.x + r.w, y, 1 * k, th->grid);
+        char lab[32];
+        decade_label(lab, sizeof lab, e);
+        vt_text(c, r.x - 6 * k, y - 9 * k, DL_FONT_SANS, 14 * k, DL_ALIGN_RIGHT, th->text_dim,
+                lab, 0);
+    }
+    int ts = nice_step(a->x1 - a->x0, 8);
+    for (long x = (long)ceil(a->x0 / ts) * ts; x <= a->x1; x += ts) {
+        char lab[24];
+        snprintf(lab, sizeof lab, "%ld", x);
+        vt_text(c, ax_x(a, (double)x), r.y + r.h + 4 * k, DL_FONT_SANS, 14 * k, DL_ALIGN_CENTER,
+                th->text_dim, lab, 0);
+    }
+    vt_text(c, r.x + r.w / 2, r.y + r.h + 22 * k, DL_FONT_SANS_ITALIC, 14 * k, DL_ALIGN_CENTER,
+            th->text_dim, xlabel, 0);
+}
+
+static void frame(const ViewCtx *c, const Axes *a)
+{
+    dl_rect_outline(c->dl, a->area.x, a->area.y, a->area.w, a->area.h, 0, 1.2f * c->k,
+                    c->th->panel_edge);
+}
+
+/* A log-scale series: runs of finite positive values as polylines, each
+ * non-finite value a labelled marker at the top of the axis. */
+static void log_series(const ViewCtx *c, const Axes *a, const double *v, int n, int stride,
+                       DlColor col, float width, bool dots)
+{
+    float k = c->k, pts[2 * 512];
+    int m = 0, every = n > 512 ? (n + 511) / 512 : 1;
+    for (int i = 0; i <= n; i += (i == n ? 1 : every)) {
+        double g = i < n ? v[(size_t)i * stride] : NAN;
+        bool ok = isfinite(g) && g > 0;
+        if (ok && m < 512) {
+            pts[2 * m] = ax_x(a, i);
+            pts[2 * m + 1] = ax_y(a, log10(g));
+            m++;
+        }
+        if (i < n && !isnan(g) && !ok) {
+            float x = ax_x(a, i), y = isinf(g) ? a->area.y + 7 * k : a->area.y + a->area.h - 7 * k;
+            dl_circle(c->dl, x, y, 6 * k, c->th->bad);
+            vt_text(c, x, isinf(g) ? y + 8 * k : y - 26 * k, DL_FONT_SANS_BOLD, 13 * k,
+                    DL_ALIGN_CENTER, c->th->bad, isinf(g) ? "Inf" : "0", 0);
+        }
+        if ((!ok || i == n) && m > 0) {
+            if (m >= 2)
+                dl_polyline(c->dl, pts, m, width, col);
+            for (int j = 0; j < m && dots; j++)
+                dl_circle(c->dl, pts[2 * j], pts[2 * j + 1], 3.5f * k, col);
+            m = 0;
+        }
+        if (i == n)
+            break;
+    }
+}
+
+static void legend(const ViewCtx *c, const Axes *a, int row, const char *label, DlColor col)
+{
+    float k = c->k;
+    vt_text(c, a->area.x + a->area.w - 8 * k, a->area.y + 6 * k + row * 19 * k, DL_FONT_SANS_BOLD,
+            14 * k, DL_ALIGN_RIGHT, col, label, 0);
+}
+
+static void message(const ViewCtx *c, const Axes *a, const char *text)
+{
+    float k = c->k;
+    vt_text(c, a->area.x + a->area.w / 2, a->area.y + a->area.h / 2 - 10 * k, DL_FONT_SANS,
+            15 * k, DL_ALIGN_CENTER, c->th->text_dim, text, a->area.w - 12 * k);
+}
+
+static void range_of(const double *v, int n, int stride, double *lo, double *hi, int *count)
+{
+    for (int i = 0; i < n; i++) {
+        double g = v[(size_t)i * stride];
+        if (isfinite(g) && g > 0) {
+            *lo = fmin(*lo, log10(g));
+            *hi = fmax(*hi, log10(g));
+            (*count)++;
+        }
+    }
+}
+
+/* ---- gradients ------------------------------------------------------------ */
+
+/* Shades where the norm has shrunk below a tenth (vanishing) or grown above
+ * ten times (exploding) the norm at the last step. */
+static void regions(const ViewCtx *c, const Axes *a, double ref)
+{
+    const Theme *th = c->th;
+    float k = c->k;
+    if (!(isfinite(ref) && ref > 0))
+        return;
+    float y_hi = ax_y(a, log10(ref) + 1), y_lo = ax_y(a, log10(ref) - 1);
+    Rect r = a->area;
+    if (y_hi > r.y) {
+        dl_rect(c->dl, r.x, r.y, r.w, y_hi - r.y, 0, color_alpha(th->backward, 34));
+        vt_text(c, r.x + 8 * k, r.y + 4 * k, DL_FONT_SANS_BOLD, 14 * k, DL_ALIGN_LEFT,
+                th->backward, "exploding ↑", 0);
+    }
+    if (y_lo < r.y + r.h) {
+        dl_rect(c->dl, r.x, y_lo, r.w, r.y + r.h - y_lo, 0, color_alpha(th->forward, 30));
+        vt_text(c, r.x + 8 * k, r.y + r.h - 22 * k, DL_FONT_SANS_BOLD, 14 * k, DL_ALIGN_LEFT,
+                th->forward, "vanishing ↓", 0);
+    }
+}
+
+/* base^(T-1-t) * ref, drawn from the last step back. */
+static void power_line(const ViewCtx *c, const Axes *a, double base, double ref, int T,
+                       DlColor col, float width)
+{
+    if (!(isfinite(base) && base > 0 && isfinite(ref) && ref > 0) || T < 2)
+        return;
+    float pts[4] = {ax_x(a, T - 1), ax_y(a, log10(ref)), ax_x(a, 0),
+                    ax_y(a, log10(ref) + (T - 1) * log10(base))};
+    /* keep the slope when the far end leaves the axis: clip on y */
+    double lg0 = log10(ref) + (T - 1) * log10(base);
+    if (lg0 > a->hi || lg0 < a->lo) {
+        double edge = lg0 > a->hi ? a->hi : a->lo;
+        double t_edge = (T - 1) - (edge - log10(ref)) / log10(base);
+        pts[2] = ax_x(a, t_edge);
+        pts[3] = ax_y(a, edge);
+    }
+    dl_polyline(c->dl, pts, 2, width, col);
+}
+
+/* Each step's share of dL/dW_hh (layer 0), bars under the gradient plot. */
+static void contrib_bars(const ViewCtx *c, Rect r, int T)
+{
+    const Net *net = c->net;
+    const Theme *th = c->th;
+    float k = c->k;
+    int kp = sess_view_const(c->s)->contrib_param;
+    if (kp < 0) {
+        const NetParam *p = net_param_find(net, "weight_hh_l0");
+        kp = p ? (int)(p - net_param(net, 0)) : 1;
+    }
+    double mx = 0;
+    for (int t = 0; t < T; t++) {
+        double v = net_grad_contrib(net, kp, t);
+        if (isfinite(v) && v > mx)
+            mx = v;
+    }
+    char lab[64];
+    snprintf(lab, sizeof lab, "each step's share of ∂L/∂%s", net_param(net, kp)->name);
+    vt_text(c, r.x, r.y, DL_FONT_SANS, 13 * k, DL_ALIGN_LEFT, th->text_dim, lab, r.w);
+    float by = r.y + 18 * k, bh = r.h - 18 * k, bw = r.w / T;
+    dl_line(c->dl, r.x, by + bh, r.x + r.w, by + bh, 1 * k, th->panel_edge);
+    if (mx <= 0)
+        return;
+    for (int t = 0; t < T; t++) {
+        double v = net_grad_contrib(net, kp, t);
+        if (isnan(v))
+            continue;
+        float h = isfinite(v) ? (float)(v / mx) * bh : bh;
+        dl_rect(c->dl, r.x + t * bw + bw * 0.12f, by + bh - h, bw * 0.76f, h, 0,
+                isfinite(v) ? th->backward : th->bad);
+    }
+}
+
+static void plot_grad(const ViewCtx *c, Rect R)
+{
+    const Net *net = c->net;
+    const Theme *th = c->th;
+    const NetConfig *cfg = net_config(net);
+    const SessCompare *cmp = sess_comparison(c->s);
+    float k = c->k;
+    int L = cfg->num_layers, T = net_steps(net);
+    bool lstm = cfg->cell == NET_CELL_LSTM, with_cmp = cmp->valid && cmp->T == T && cmp->L == L;
+    double lo = INFINITY, hi = -INFINITY;
+    int shown = 0;
+    for (int l = 0; l < L; l++)
+        for (int t = 0; t < T; t++) {
+            double g[2] = {net_grad_h(net, l, t), lstm ? net_grad_c(net, l, t) : NAN};
+            range_of(g, 2, 1, &lo, &hi, &shown);
+        }
+    for (int cc = 0; with_cmp && cc < 3; cc++)
+        range_of(cmp->grad_h[cc], T, 1, &lo, &hi, &shown);
+    float bars_h = 58 * k;
+    Axes a = {{R.x + 62 * k, R.y + 6 * k, R.w - 76 * k, R.h - 48 * k - bars_h}, 0, T - 1, -3, 1};
+    if (shown) {
+        a.lo = floor(lo) - 0.3;
+        a.hi = ceil(hi) + 0.3;
+        if (a.hi - a.lo < 2)
+            a.lo = a.hi - 2;
+    }
+    log_axes(c, &a, "step t");
+    if (!shown) {
+        frame(c, &a);
+        message(c, &a, "fills in as the backward pass runs (B)");
+        return;
+    }
+    double ref = net_grad_h(net, 0, T - 1);
+    regions(c, &a, ref);
+    if (cfg->cell == NET_CELL_RNN) {
+        /* Pascanu et al. 2013: ||dL/dh_k|| <= sigma_max^(T-1-k) ||dL/dh_{T-1}|| */
+        power_line(c, &a, sess_spectral_norm(c->s, 0), ref, T, color_alpha(th->text, 140),
+                   1.6f * k);
+        power_line(c, &a, sess_spectral_radius(c->s, 0), ref, T, color_alpha(th->text_dim, 170),
+                   2.4f * k);
+    }
+    int row = 0;
+    if (with_cmp) {
+        static const char *names[3] = {"RNN", "GRU", "LSTM"};
+        for (int cc = 0; cc < 3; cc++) {
+            log_series(c, &a, cmp->grad_h[cc], T, 1, color_alpha(cell_colors[cc], 200), 3 * k,
+                       false);
+            legend(c, &a, row++, names[cc], cell_colors[cc]);
+        }
+    } else {
+        for (int l = 0; l < L; l++) {
+            char lab[32];
+            const double *g = NULL;
+            double buf[NET_MAX_STEPS > 4096 ? 4096 : NET_MAX_STEPS];
+            int n = T < 4096 ? T : 4096;
+            for (int t = 0; t < n; t++)
+                buf[t] = net_grad_h(net, l, t);
+            g = buf;
+            log_series(c, &a, g, n, 1, series[l % 4], 2.6f * k, T <= 60);
+            snprintf(lab, sizeof lab, L > 1 ? "‖∂L/∂hₜ‖ layer %d" : "‖∂L/∂hₜ‖", l);
+            legend(c, &a, row++, lab, series[l % 4]);
+            if (lstm) {
+                for (int t = 0; t < n; t++)
+                    buf[t] = net_grad_c(net, l, t);
+                log_series(c, &a, g, n, 1, color_alpha(th->cell, 230), 2 * k, false);
+                snprintf(lab, sizeof lab, L > 1 ? "‖∂L/∂cₜ‖ layer %d" : "‖∂L/∂cₜ‖", l);
+                legend(c, &a, row++, lab, th->cell);
+            }
+        }
+    }
+    if (cfg->cell == NET_CELL_RNN && isfinite(ref) && ref > 0) {
+        char lab[96];
+        snprintf(lab, sizeof lab, "guides: σ_max^(T−1−t) = %.3g^…,  ρ^(T−1−t) = %.3g^…",
+                 sess_spectral_norm(c->s, 0), sess_spectral_radius(c->s, 0));
+        vt_text(c, a.area.x + a.area.w - 8 * k, a.area.y + a.area.h - 22 * k, DL_FONT_SANS_ITALIC,
+                13 * k, DL_ALIGN_RIGHT, th->text_dim, lab, a.area.w * 0.62f);
+    }
+    frame(c, &a);
+    Rect bars = {a.area.x, a.area.y + a.area.h + 40 * k, a.area.w, bars_h - 4 * k};
+    contrib_bars(c, bars, T);
+}
+
+/* ---- loss over iterations ---------------------------------------------------- */
+
+static void plot_loss(const ViewCtx *c, Rect R)
+{
+    const Trainer *tr = sess_trainer(c->s);
+    const SessCompare *cmp = sess_comparison(c->s);
+    float k = c->k;
+    int n = train_history_len(tr);
+    bool with_cmp = cmp->valid && cmp->iters > 1;
+    Axes a = {{R.x + 62 * k, R.y + 6 * k, R.w - 76 * k, R.h - 50 * k}, 0, 1, -2, 1};
+    double lo = INFINITY, hi = -INFINITY;
+    int shown = 0;
+    static double buf[4096];
+    int m = n < 4096 ? n : 4096;
+    for (int i = 0; i < m; i++)
+        buf[i] = train_history(tr, n - m + i)->loss;
+    range_of(buf, m, 1, &lo, &hi, &shown);
+    for (int cc = 0; with_cmp && cc < 3; cc++)
+        range_of(cmp->loss[cc], cmp->iters, 1, &lo, &hi, &shown);
+    if (shown) {
+        a.lo = floor(lo * 2) / 2 - 0.1;
+        a.hi = ceil(hi * 2) / 2 + 0.1;
+    }
+    long first = m ? train_history(tr, n - m)->iter : 1;
+    a.x0 = with_cmp ? 0 : first - 1;
+    a.x1 = with_cmp ? cmp->iters - 1 : fmax(first, first - 1 + m - 1);
+    log_axes(c, &a, "training iteration");
+    if (!shown) {
+        frame(c, &a);
+        message(c, &a, "train (T) to see the loss fall");
+        return;
+    }
+    if (with_cmp) {
+        static const char *names[3] = {"RNN", "GRU", "LSTM"};
+        for (int cc = 0; cc < 3; cc++) {
+            log_series(c, &a, cmp->loss[cc], cmp->iters, 1, cell_colors[cc], 2.2f * k, false);
+            legend(c, &a, cc, names[cc], cell_colors[cc]);
+        }
+    } else {
+        Axes shifted = a;
+        shifted.x0 = 0;
+        shifted.x1 = m > 1 ? m - 1 : 1;
+        log_series(c, &shifted, buf, m, 1, c->th->forward, 2.2f * k, false);
+        const TrainRecord *last = train_last(tr);
+        char lab[96];
+        snprintf(lab, sizeof lab, "loss %.4g · accuracy %.0f%% · ‖∇‖ %.3g", last->loss,
+                 100 * last->accuracy, last->grad_norm);
+        legend(c, &a, 0, lab, c->th->forward);
+    }
+    frame(c, &a);
+}
+
+/* ---- eigenvalues ----------------------------------------------------------------- */
+
+static void plot_eigen(const ViewCtx *c, Rect R)
+{
+    const Theme *th = c->th;
+    float k = c->k;
+    const double *re, *im;
+    int blocks, n = sess_eigen(c->s, &re, &im, &blocks);
+    float side = fminf(R.w - 140 * k, R.h - 20 * k);
+    Rect area = {R.x + 12 * k, R.y + 8 * k, side, side};
+    double m = 1.15;
+    for (int i = 0; i < n * blocks; i++)
+        if (isfinite(re[i]) && isfinite(im[i]))
+            m = fmax(m, 1.1 * hypot(re[i], im[i]));
+    float cx = area.x + side / 2, cy = area.y + side / 2, scale = side / (2 * (float)m);
+    dl_rect(c->dl, area.x, area.y, side, side, 0, th->bg);
+    dl_line(c->dl, area.x, cy, area.x + side, cy, 1 * k, th->grid);
+    dl_line(c->dl, cx, area.y, cx, area.y + side, 1 * k, th->grid);
+    dl_circle_outline(c->dl, cx, cy, scale, 2 * k, th->text_dim);
+    vt_text(c, cx + scale * 0.72f, cy - scale * 0.72f - 18 * k, DL_FONT_SANS_ITALIC, 13 * k,
+            DL_ALIGN_LEFT, th->text_dim, "|λ| = 1", 0);
+    static const char *gate_names[4][4] = {{"W_hh", "", "", ""},
+                                            {"W_hr", "W_hz", "W_hn", ""},
+                                            {"W_hi", "W_hf", "W_hg", "W_ho"}};
+    int which = blocks == 1 ? 0 : blocks == 3 ? 1 : 2;
+    for (int b = 0; b < blocks; b++) {
+        DlColor col = series[b % 4];
+        for (int i = 0; i < n; i++) {
+            double x = re[b * n + i], y = im[b * n + i];
+            if (isfinite(x) && isfinite(y))
+                dl_circle(c->dl, cx + (float)x * scale, cy - (float)y * scale, 4 * k, col);
+        }
+        vt_text(c, area.x + side + 12 * k, area.y + 30 * k + b * 20 * k, DL_FONT_SANS_BOLD, 14 * k,
+                DL_ALIGN_LEFT, col, gate_names[which][b], 0);
+    }
+    char lab[64];
+    snprintf(lab, sizeof lab, "ρ = %.3g", sess_spectral_radius(c->s, 0));
+    vt_text(c, area.x + side + 12 * k, area.y + 6 * k, DL_FONT_SANS_BOLD, 15 * k, DL_ALIGN_LEFT,
+            th->text, lab, 0);
+    snprintf(lab, sizeof lab, "σ_max = %.3g", sess_spectral_norm(c->s, 0));
+    vt_text(c, area.x + side + 12 * k, area.y + 30 * k + blocks * 20 * k, DL_FONT_SANS, 14 * k,
+            DL_ALIGN_LEFT, th->text_dim, lab, 0);
+    if (n == 0)
+        message(c, &(Axes){area, 0, 1, 0, 1}, "W_hh too large to decompose live");
+    dl_rect_outline(c->dl, area.x, area.y, side, side, 0, 1.2f * k, th->panel_edge);
+}
+
+/* ---- heatmap of gradient norms over iterations ---------------------------------------- */
+
+static void plot_heatmap(const ViewCtx *c, Rect R)
+{
+    const Trainer *tr = sess_trainer(c->s);
+    const Theme *th = c->th;
+    float k = c->k;
+    int n = train_history_len(tr), T = net_steps(c->net);
+    Axes a = {{R.x + 62 * k, R.y + 6 * k, R.w - 76 * k, R.h - 50 * k}, 0, T - 1, 0, 1};
+    dl_rect(c->dl, a.area.x, a.area.y, a.area.w, a.area.h, 0, th->bg);
+    if (n == 0) {
+        frame(c, &a);
+        message(c, &a, "train (T): each row is an iteration");
+        return;
+    }
+    /* at most 80 rows and 100 columns of cells, sampled evenly */
+    int rows = n < 80 ? n : 80, cols = T < 100 ? T : 100;
+    double lo = INFINITY, hi = -INFINITY;
+    for (int r = 0; r < rows; r++) {
+        const TrainRecord *rec = train_history(tr, (int)((long)r * n / rows));
+        for (int j = 0; j < cols; j++) {
+            double g = rec->grad_h[(long)j * T / cols];
+            if (isfinite(g) && g > 0) {
+                lo = fmin(lo, log10(g));
+                hi = fmax(hi, log10(g));
+            }
+        }
+    }
+    float cw = a.area.w / cols, ch = a.area.h / rows;
+    for (int r = 0; r < rows; r++) {
+        const TrainRecord *rec = train_history(tr, (int)((long)r * n / rows));
+        for (int j = 0; j < cols; j++) {
+            double g = rec->grad_h[(long)j * T / cols];
+            DlColor col = !isfinite(g)  ? th->bad
+                          : g <= 0      ? cmap_sequential(0)
+                                        : cmap_sequential(hi > lo ? (log10(g) - lo) / (hi - lo) : 1);
+            dl_rect(c->dl, a.area.x + j * cw, a.area.y + r * ch, cw + 0.6f, ch + 0.6f, 0, col);
+        }
+    }
+    char lab[32];
+    snprintf(lab, sizeof lab, "it %ld", train_history(tr, 0)->iter);
+    vt_text(c, a.area.x - 6 * k, a.area.y, DL_FONT_SANS, 13 * k, DL_ALIGN_RIGHT, th->text_dim, lab,
+            0);
+    snprintf(lab, sizeof lab, "it %ld", train_last(tr)->iter);
+    vt_text(c, a.area.x - 6 * k, a.area.y + a.area.h - 16 * k, DL_FONT_SANS, 13 * k,
+            DL_ALIGN_RIGHT, th->text_dim, lab, 0);
+    int ts = nice_step(T - 1, 8);
+    for (int t = 0; t < T; t += ts) {
+        snprintf(lab, sizeof lab, "%d", t);
+        vt_text(c, a.area.x + (t + 0.5f) * a.area.w / T, a.area.y + a.area.h + 4 * k,
+                DL_FONT_SANS, 14 * k, DL_ALIGN_CENTER, th->text_dim, lab, 0);
+    }
+    char dec_lo[24], dec_hi[24], axis[96];
+    decade_label(dec_lo, sizeof dec_lo, (int)floor(lo));
+    decade_label(dec_hi, sizeof dec_hi, (int)ceil(hi));
+    snprintf(axis, sizeof axis, "step t  ·  ‖∂L/∂hₜ‖ %s … %s", isfinite(lo) ? dec_lo : "–",
+             isfinite(hi) ? dec_hi : "–");
+    vt_text(c, a.area.x + a.area.w / 2, a.area.y + a.area.h + 22 * k, DL_FONT_SANS_ITALIC,
+            14 * k, DL_ALIGN_CENTER, th->text_dim, axis, 0);
+    frame(c, &a);
+}
+
+void plots_draw(const ViewCtx *c)
+{
+    const Rect R = c->lo->plots;
+    const Theme *th = c->th;
+    const SessView *v = sess_view_const(c->s);
+    float k = c->k;
+    dl_rect(c->dl, R.x, R.y, R.w, R.h, 0, th->panel);
+    dl_line(c->dl, R.x, R.y, R.x + R.w, R.y, 1.5f * k, th->panel_edge);
+    dl_line(c->dl, R.x, R.y, R.x, R.y + R.h, 1.5f * k, th->panel_edge);
+    static const char *tabs[PLOT_COUNT] = {"Gradients", "Loss", "Eigenvalues", "Heatmap"};
+    float tw = (R.w - 28 * k - 3 * 6 * k) / PLOT_COUNT, x = R.x + 14 * k;
+    for (int i = 0; i < PLOT_COUNT; i++, x += tw + 6 * k)
+        vt_button(c, (Rect){x, R.y + 8 * k, tw, 30 * k}, BTN_PLOT_GRAD + i, tabs[i],
+                  (int)v->plot == i);
+    Rect body = {R.x, R.y + 44 * k, R.w, R.h - 44 * k};
+    switch (v->plot) {
+    case PLOT_LOSS:
+        plot_loss(c, body);
+        break;
+    case PLOT_EIGEN:
+        plot_eigen(c, body);
+        break;
+    case PLOT_HEATMAP:
+        plot_heatmap(c, body);
+        break;
+    default:
+        plot_grad(c, body);
+        break;
+    }
+}

@@ -1,0 +1,96 @@
+#include "view.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "view_parts.h"
+
+void view_layout(const Session *s, const ViewParams *vp, Layout *lo)
+{
+    const SessView *v = sess_view_const(s);
+    const Net *net = sess_net(s);
+    NetOp op;
+    LayoutInput in = {
+        .win_w = vp->win_w,
+        .win_h = vp->win_h,
+        .ui_scale = v->ui_scale,
+        .steps = net_steps(net),
+        .layers = net_config(net)->num_layers,
+        .zoom = v->zoom,
+        .scroll_x = v->scroll_x,
+        .focus_t = sess_current_op(s, &op) ? op.t : 0,
+        .follow = v->follow,
+        .show_lesson = vp->lesson && (v->panels & PANEL_LESSON),
+        .show_side = (v->panels & (PANEL_INSPECTOR | PANEL_PLOTS)) != 0,
+        .show_controls = (v->panels & PANEL_CONTROLS) != 0,
+    };
+    layout_compute(lo, &in);
+}
+
+static void draw_top(const ViewCtx *c)
+{
+    const Layout *lo = c->lo;
+    const Theme *th = c->th;
+    const Settings *st = sess_settings(c->s);
+    const NetConfig *cfg = net_config(c->net);
+    float k = c->k;
+    dl_rect(c->dl, lo->top.x, lo->top.y, lo->top.w, lo->top.h, 0, th->panel);
+    dl_line(c->dl, 0, lo->top.h, lo->top.w, lo->top.h, 1.5f * k, th->panel_edge);
+    char title[160];
+    snprintf(title, sizeof title, "rnnviz  ·  %s%s  ·  %s  ·  T=%d  H=%d  L=%d",
+             cfg->cell == NET_CELL_RNN ? "RNN " : cfg->cell == NET_CELL_GRU ? "GRU" : "LSTM",
+             cfg->cell == NET_CELL_RNN ? (cfg->act == NET_ACT_RELU ? "relu" : "tanh") : "",
+             task_kind_name(task_kind(sess_task(c->s))), net_steps(c->net), cfg->hidden_size,
+             cfg->num_layers);
+    float fs = 19 * k, y = lo->top.y + (lo->top.h - vt_height(c, DL_FONT_SANS_BOLD, fs)) / 2;
+    vt_text(c, 14 * k, y, DL_FONT_SANS_BOLD, fs, DL_ALIGN_LEFT, th->text, title,
+            lo->top.w * 0.5f);
+
+    static const char *phase_names[] = {"forward", "backward", "update"};
+    char status[200], loss[32];
+    vt_num(loss, sizeof loss, net_loss(c->net));
+    int done = sess_cursor(c->s), total = sess_op_count(c->s);
+    snprintf(status, sizeof status, "%s  ·  op %d / %d  ·  iteration %ld  ·  loss %s",
+             phase_names[sess_phase(c->s)], done, total, sess_iteration(c->s),
+             done > 0 ? loss : "–");
+    if (c->vp->notice && c->vp->notice[0])
+        snprintf(status, sizeof status, "%s", c->vp->notice);
+    else if (sess_message(c->s)[0])
+        snprintf(status + strlen(status), sizeof status - strlen(status), "  ·  %s",
+                 sess_message(c->s));
+    (void)st;
+    vt_text(c, lo->top.w - 14 * k, y + 1 * k, DL_FONT_SANS, 17 * k, DL_ALIGN_RIGHT, th->text_dim,
+            status, lo->top.w * 0.48f);
+}
+
+void view_draw(const Session *s, const ViewParams *vp, DrawList *dl, HitList *hits)
+{
+    Layout lo;
+    view_layout(s, vp, &lo);
+    const SessView *v = sess_view_const(s);
+    ViewCtx c = {s, sess_net(s), vp, &lo, theme_get(v->high_contrast), dl, hits, lo.s};
+    dl_clear(dl);
+    if (hits)
+        hits->n = 0;
+    dl_rect(dl, 0, 0, (float)vp->win_w, (float)vp->win_h, 0, c.th->bg);
+    netview_draw(&c);
+    if (lo.side.w > 0) {
+        inspector_draw(&c);
+        plots_draw(&c);
+    }
+    if (lo.lesson.w > 0)
+        lessonpanel_draw(&c);
+    if (lo.controls.h > 0)
+        controls_draw(&c);
+    draw_top(&c);
+    if (v->panels & PANEL_HELP)
+        help_draw(&c);
+}
+
+const Hit *view_hit(const HitList *hits, float x, float y)
+{
+    for (int i = hits->n - 1; i >= 0; i--)
+        if (rect_contains(hits->hits[i].r, x, y))
+            return &hits->hits[i];
+    return NULL;
+}

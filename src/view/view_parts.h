@@ -1,0 +1,44 @@
+/*
+ * The parts of the view (network, inspector, plots, controls, help, lesson
+ * panel) and the drawing helpers they share. Only view*.c include this.
+ */
+#ifndef RNNVIZ_VIEW_PARTS_H
+#define RNNVIZ_VIEW_PARTS_H
+
+#include "view.h"
+
+/* Everything a part of the view needs while drawing. */
+typedef struct {
+    const Session *s;
+    const Net *net;
+    const ViewParams *vp;
+    const Layout *lo;
+    const Theme *th;
+    DrawList *dl;
+    HitList *hits;
+    float k; /* scale factor: 1 at 1280x720, UI scale 1 */
+} ViewCtx;
+
+/* Shared drawing helpers (view_text.c). */
+float vt_width(const ViewCtx *c, DlFont font, float size, const char *s);
+float vt_height(const ViewCtx *c, DlFont font, float size);
+/* Draws text shrunk (down to 60%) or cut with an ellipsis to fit max_w. */
+void vt_text(const ViewCtx *c, float x, float y, DlFont font, float size, DlAlign align,
+             DlColor color, const char *s, float max_w);
+/* Number for people: 3 decimals, or scientific when tiny or huge; Inf/NaN. */
+void vt_num(char *buf, size_t cap, double v);
+/* "12" -> "₁₂" */
+void vt_subscript(char *buf, size_t cap, int n);
+void vt_button(const ViewCtx *c, Rect r, int id, const char *label, bool on);
+/* A row of values as a heatmap strip (diverging, scaled by max |v|). */
+void vt_heat_strip(const ViewCtx *c, Rect r, const double *v, int n, double scale);
+
+/* The parts. */
+void netview_draw(const ViewCtx *c);
+void inspector_draw(const ViewCtx *c);
+void plots_draw(const ViewCtx *c);
+void controls_draw(const ViewCtx *c);
+void help_draw(const ViewCtx *c);
+void lessonpanel_draw(const ViewCtx *c);
+
+#endif

@@ -1,0 +1,123 @@
+/* Drawing helpers shared by the parts of the view. */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "view_parts.h"
+
+float vt_width(const ViewCtx *c, DlFont font, float size, const char *s)
+{
+    return c->vp->measure.text_width(c->vp->measure.ctx, font, size, s);
+}
+
+float vt_height(const ViewCtx *c, DlFont font, float size)
+{
+    return c->vp->measure.line_height(c->vp->measure.ctx, font, size);
+}
+
+/* Byte length of the longest UTF-8 prefix of s that is at most n bytes. */
+static size_t utf8_cut(const char *s, size_t n)
+{
+    while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+        n--;
+    return n;
+}
+
+void vt_text(const ViewCtx *c, float x, float y, DlFont font, float size, DlAlign align,
+             DlColor color, const char *s, float max_w)
+{
+    float w = vt_width(c, font, size, s);
+    if (max_w > 0 && w > max_w) {
+        float shrunk = size * fmaxf(0.6f, max_w / w);
+        size = floorf(shrunk);
+        w = vt_width(c, font, size, s);
+    }
+    if (max_w > 0 && w > max_w) {
+        char buf[512];
+        size_t n = strlen(s) < sizeof buf - 4 ? strlen(s) : sizeof buf - 4;
+        while (n > 0) {
+            n = utf8_cut(s, n - 1);
+            memcpy(buf, s, n);
+            memcpy(buf + n, "…", 4);
+            if (vt_width(c, font, size, buf) <= max_w)
+                break;
+        }
+        if (n == 0)
+            return;
+        dl_text(c->dl, x, y, font, size, align, color, buf);
+        return;
+    }
+    dl_text(c->dl, x, y, font, size, align, color, s);
+}
+
+void vt_num(char *buf, size_t cap, double v)
+{
+    if (isnan(v))
+        snprintf(buf, cap, "NaN");
+    else if (isinf(v))
+        snprintf(buf, cap, v > 0 ? "+Inf" : "−Inf");
+    else if (v != 0 && (fabs(v) >= 1e4 || fabs(v) < 1e-3))
+        snprintf(buf, cap, "%.2e", v);
+    else
+        snprintf(buf, cap, "%.3f", v);
+}
+
+void vt_subscript(char *buf, size_t cap, int n)
+{
+    char digits[16];
+    snprintf(digits, sizeof digits, "%d", n);
+    size_t o = 0;
+    for (const char *d = digits; *d && o + 4 < cap; d++) {
+        if (*d == '-') {
+            memcpy(buf + o, "₋", 3);
+        } else {
+            buf[o] = (char)0xE2;
+            buf[o + 1] = (char)0x82;
+            buf[o + 2] = (char)(0x80 + (*d - '0'));
+        }
+        o += 3;
+    }
+    buf[o] = '\0';
+}
+
+void vt_button(const ViewCtx *c, Rect r, int id, const char *label, bool on)
+{
+    const Theme *th = c->th;
+    dl_rect(c->dl, r.x, r.y, r.w, r.h, 7 * c->k, on ? th->button_on : th->button);
+    dl_rect_outline(c->dl, r.x, r.y, r.w, r.h, 7 * c->k, 1.2f * c->k, th->panel_edge);
+    float fs = 15 * c->k;
+    vt_text(c, r.x + r.w / 2, r.y + (r.h - vt_height(c, DL_FONT_SANS_BOLD, fs)) / 2,
+            DL_FONT_SANS_BOLD, fs, DL_ALIGN_CENTER, on ? th->panel : th->button_text, label,
+            r.w - 8 * c->k);
+    if (c->hits && c->hits->n < VIEW_MAX_HITS) {
+        Hit *h = &c->hits->hits[c->hits->n++];
+        h->kind = HIT_BUTTON;
+        h->id = id;
+        h->r = r;
+        h->l = h->t = -1;
+        h->row = ROW_LAYER;
+    }
+}
+
+void vt_heat_strip(const ViewCtx *c, Rect r, const double *v, int n, double scale)
+{
+    if (n <= 0)
+        return;
+    /* Cells narrower than 2 px would alias: average groups of values. */
+    int cells = n, group = 1;
+    while (r.w / cells < 2.0f && cells > 1) {
+        group *= 2;
+        cells = (n + group - 1) / group;
+    }
+    float cw = r.w / cells;
+    for (int i = 0; i < cells; i++) {
+        double s = 0;
+        int m = 0;
+        for (int j = i * group; j < n && j < (i + 1) * group; j++, m++)
+            s += v[j];
+        double val = m ? s / m : 0;
+        double u = scale > 0 && isfinite(scale) ? val / scale : 0;
+        DlColor col = isfinite(val) ? cmap_diverging(u) : c->th->bad;
+        dl_rect(c->dl, r.x + i * cw, r.y, cw + 0.5f, r.h, 0, col);
+    }
+}
