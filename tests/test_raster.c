@@ -258,6 +258,66 @@ static void test_clipping(void **state)
     assert_int_equal(px(fx, 50, 50), 0xFFFFFFFFu);
 }
 
+/* A frame: cleared to bg unless the list opens with an opaque full-canvas rect. */
+static void test_render_frame(void **state)
+{
+    Fixture *fx = fresh(state);
+    raster_clear(fx->cv, red);
+    dl_rect(fx->dl, 10, 10, 5, 5, 0, white);
+    raster_render(fx->cv, fx->dl, NULL, dl_rgba(0, 0, 255, 255));
+    assert_int_equal(px(fx, 0, 0), 0xFF0000FFu);
+    assert_int_equal(px(fx, 12, 12), 0xFFFFFFFFu);
+    dl_clear(fx->dl);
+    raster_clear(fx->cv, red);
+    dl_rect(fx->dl, -5, -5, 200, 200, 0, dl_rgba(0, 255, 0, 255));
+    dl_rect(fx->dl, 10, 10, 5, 5, 0, white);
+    raster_render(fx->cv, fx->dl, NULL, dl_rgba(0, 0, 255, 255));
+    for (int i = 0; i < 100 * 100; i++)
+        if (fx->cv->pixels[i] != 0xFF00FF00u && fx->cv->pixels[i] != 0xFFFFFFFFu)
+            fail_msg("pixel %d is %08x", i, fx->cv->pixels[i]);
+    /* A translucent background rect does not replace the clear. */
+    dl_clear(fx->dl);
+    raster_clear(fx->cv, red);
+    dl_rect(fx->dl, 0, 0, 100, 100, 0, dl_rgba(0, 255, 0, 128));
+    raster_render(fx->cv, fx->dl, NULL, black);
+    assert_near(chan_g(px(fx, 50, 50)), 129, 1, "green over cleared black", 50, 50);
+    assert_int_equal(chan_r(px(fx, 50, 50)), 0);
+}
+
+/*
+ * The rasteriser paints in horizontal bands of 192 KiB (491 rows at width
+ * 100). Shapes symmetric about a band boundary must come out symmetric:
+ * a seam would show as a mismatch between mirrored rows.
+ */
+static void test_band_seams_invisible(void **state)
+{
+    Fixture *fx = *state;
+    RasterCanvas *cv = raster_canvas_create(100, 1200);
+    assert_non_null(cv);
+    raster_clear(cv, black);
+    dl_clear(fx->dl);
+    float b = 491.0f; /* first band boundary */
+    dl_rect(fx->dl, 5, b - 30, 20, 60, 12, dl_rgba(200, 100, 50, 200));
+    dl_circle(fx->dl, 50.3f, b, 17.7f, white);
+    dl_circle_outline(fx->dl, 50.3f, b, 24, 1.5f, dl_rgba(0, 255, 0, 180));
+    dl_line(fx->dl, 80.2f, b - 40, 80.2f, b + 40, 2.6f, red);
+    float xy[6] = {88.5f, b - 30, 96.5f, b, 88.5f, b + 30};
+    dl_polyline(fx->dl, xy, 3, 3, dl_rgba(255, 255, 255, 150));
+    raster_paint(cv, fx->dl, NULL);
+    int painted = 0;
+    for (int k = 0; k < 45; k++)
+        for (int x = 0; x < 100; x++) {
+            uint32_t above = cv->pixels[(size_t)((int)b - 1 - k) * 100 + x];
+            uint32_t below = cv->pixels[(size_t)((int)b + k) * 100 + x];
+            painted += above != 0xFF000000u;
+            if (above != below)
+                fail_msg("row %d vs %d, column %d: %08x != %08x", (int)b - 1 - k, (int)b + k, x,
+                         above, below);
+        }
+    assert_true(painted > 1000);
+    raster_canvas_destroy(cv);
+}
+
 static void test_canvas_resize_keeps_buffer(void **state)
 {
     (void)state;
@@ -432,6 +492,8 @@ int main(void)
         cmocka_unit_test(test_line_round_caps),
         cmocka_unit_test(test_polyline_joint_blends_once),
         cmocka_unit_test(test_clipping),
+        cmocka_unit_test(test_render_frame),
+        cmocka_unit_test(test_band_seams_invisible),
         cmocka_unit_test(test_canvas_resize_keeps_buffer),
         cmocka_unit_test(test_fonts_missing_dir_names_path),
         cmocka_unit_test(test_fonts_cover_lesson_symbols),

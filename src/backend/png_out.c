@@ -136,8 +136,7 @@ int png_out_write(const DrawList *dl, int w, int h, DlColor bg, Fonts *fonts, co
                      path ? path : "", RASTER_MAX_SIDE);
         return -1;
     }
-    raster_clear(cv, bg);
-    raster_paint(cv, dl, fonts);
+    raster_render(cv, dl, fonts, bg);
     int rc = png_out_save_canvas(cv, path, err);
     raster_canvas_destroy(cv);
     return rc;

@@ -11,6 +11,14 @@
 #include <emmintrin.h> /* translucent spans, four pixels at a time */
 #endif
 
+/*
+ * Geometry is cut back to the canvas grown by FAR pixels: far-off points
+ * never reach the distance maths, where floats would lose the pixel. The
+ * cut depends on the canvas only, never on the clip or the band being
+ * painted, so every band computes exactly the same shape.
+ */
+#define FAR 1024.0f
+
 /* A colour ready for blending: channels pre-split, alpha on a 0..256 scale. */
 typedef struct {
     uint32_t rb, g; /* 0x00RR00BB, 0x0000GG00 */
@@ -412,14 +420,16 @@ static void paint_shape(Painter *p, const Shape *outer, const Shape *hole, const
 }
 
 /*
- * Pull the sides of a box that lie far outside the clip in to margin beyond
- * it: nothing visible changes, and the distance maths keeps its precision.
+ * Pull the sides of a box that lie far outside the canvas in to FAR plus
+ * margin beyond it: nothing visible changes. The margin must exceed twice
+ * the corner radius, so that the shortened box keeps its corner radius.
  */
 static void clamp_box(const Painter *p, float margin, float *x, float *y, float *w, float *h)
 {
     float x1 = *x + *w, y1 = *y + *h;
-    float lo_x = (float)p->x0 - margin, hi_x = (float)p->x1 + margin;
-    float lo_y = (float)p->y0 - margin, hi_y = (float)p->y1 + margin;
+    margin += FAR;
+    float lo_x = -margin, hi_x = (float)p->cv->w + margin;
+    float lo_y = -margin, hi_y = (float)p->cv->h + margin;
     if (*x < lo_x && x1 > lo_x)
         *x = lo_x;
     if (x1 > hi_x && *x < hi_x)
@@ -441,7 +451,7 @@ static void paint_rect(Painter *p, const DlCmd *c)
         return;
     }
     float x = c->x, y = c->y, w = c->w, h = c->h;
-    clamp_box(p, fmin2(c->radius, 0.5f * fmin2(w, h)) + 2.0f, &x, &y, &w, &h);
+    clamp_box(p, 2.0f * fmin2(c->radius, 0.5f * fmin2(w, h)) + 2.0f, &x, &y, &w, &h);
     Shape s = rrect_shape(x, y, w, h, c->radius);
     paint_shape(p, &s, NULL, &k, false);
 }
@@ -464,7 +474,7 @@ static void paint_rect_outline(Painter *p, const DlCmd *c)
         return;
     }
     float r = fmin2(c->radius, 0.5f * fmin2(w, h));
-    clamp_box(p, r + t + 2.0f, &x, &y, &w, &h);
+    clamp_box(p, 2.0f * r + t + 2.0f, &x, &y, &w, &h);
     Shape outer = rrect_shape(x, y, w, h, r);
     Shape hole = rrect_shape(x + t, y + t, w - 2 * t, h - 2 * t, fmax2(r - t, 0.0f));
     paint_shape(p, &outer, &hole, &k, false);
@@ -499,17 +509,14 @@ static void paint_circle_outline(Painter *p, const DlCmd *c)
     paint_shape(p, &outer, &hole, &k, false);
 }
 
-/*
- * Cut a segment to the clip grown by margin (Liang-Barsky), so that far-off
- * endpoints never reach the distance maths, where floats would lose the
- * pixel. The cut ends lie outside the clip, so their caps stay invisible.
- */
+/* Cut a segment to the canvas grown by margin (Liang-Barsky); false if nothing is left. */
 static bool clip_segment(const Painter *p, float margin, float *x0, float *y0, float *x1,
                          float *y1)
 {
     float dx = *x1 - *x0, dy = *y1 - *y0, t0 = 0.0f, t1 = 1.0f;
-    const float q[4] = {*x0 - ((float)p->x0 - margin), ((float)p->x1 + margin) - *x0,
-                        *y0 - ((float)p->y0 - margin), ((float)p->y1 + margin) - *y0};
+    float w = (float)p->cv->w, h = (float)p->cv->h;
+    margin += FAR;
+    const float q[4] = {*x0 + margin, (w + margin) - *x0, *y0 + margin, (h + margin) - *y0};
     const float pp[4] = {-dx, dx, -dy, dy};
     for (int i = 0; i < 4; i++) {
         if (pp[i] == 0.0f) {
@@ -553,6 +560,54 @@ static void paint_line(Painter *p, const DlCmd *c)
 }
 
 /*
+ * Blend one row of a coverage mask (m indexed by canvas column) in colour k:
+ * a = coverage * alpha, then mix(). Branch-free, four pixels at a time:
+ * glyph edges make a per-pixel branch mispredict half the time.
+ */
+static void blit_mask_row(uint32_t *row, const uint8_t *m, int x0, int x1, const Ink *k)
+{
+    int x = x0;
+#ifdef __SSE2__
+    const __m128i zero = _mm_setzero_si128();
+    const __m128i s16 = _mm_unpacklo_epi8(_mm_set1_epi32((int)k->opaque), zero);
+    const __m128i ka = _mm_set1_epi16((short)(k->a << 8)); /* used only when k->a < 256 */
+    const __m128i c256 = _mm_set1_epi16(256);
+    for (; x + 4 <= x1; x += 4) {
+        uint64_t m8 = 1;
+        if (x + 8 <= x1)
+            memcpy(&m8, m + x, 8);
+        if (!m8) { /* blank stretch: skip eight */
+            x += 4;
+            continue;
+        }
+        uint32_t m4;
+        memcpy(&m4, m + x, 4);
+        if (!m4)
+            continue;
+        __m128i mm = _mm_unpacklo_epi8(_mm_cvtsi32_si128((int)m4), zero);
+        mm = _mm_add_epi16(mm, _mm_srli_epi16(mm, 7)); /* 0..256 */
+        __m128i a = k->a >= 256 ? mm : _mm_mulhi_epu16(mm, ka); /* (mm * ka) >> 8 */
+        __m128i a2 = _mm_unpacklo_epi16(a, a);
+        __m128i alo = _mm_unpacklo_epi32(a2, a2), ahi = _mm_unpackhi_epi32(a2, a2);
+        __m128i d = _mm_loadu_si128((const __m128i *)(row + x));
+        __m128i lo = _mm_unpacklo_epi8(d, zero), hi = _mm_unpackhi_epi8(d, zero);
+        lo = _mm_add_epi16(_mm_mullo_epi16(s16, alo), _mm_mullo_epi16(lo, _mm_sub_epi16(c256, alo)));
+        hi = _mm_add_epi16(_mm_mullo_epi16(s16, ahi), _mm_mullo_epi16(hi, _mm_sub_epi16(c256, ahi)));
+        lo = _mm_srli_epi16(lo, 8);
+        hi = _mm_srli_epi16(hi, 8);
+        _mm_storeu_si128((__m128i *)(row + x), _mm_packus_epi16(lo, hi));
+    }
+#endif
+    for (; x < x1; x++) {
+        unsigned a = m[x];
+        if (!a)
+            continue;
+        a = ((a + (a >> 7)) * k->a) >> 8;
+        row[x] = mix(row[x], k, a);
+    }
+}
+
+/*
  * A polyline is the union of its capsules: coverage goes into the mask as a
  * per-pixel maximum, then blends once, so translucent joints do not darken.
  */
@@ -587,57 +642,10 @@ static void paint_polyline(Painter *p, const DlCmd *c)
             continue;
         uint32_t *row = cv->pixels + (size_t)y * cv->w;
         uint8_t *mrow = cv->mask + (size_t)y * cv->w;
-        for (int x = cv->span0[y]; x <= cv->span1[y]; x++) {
-            unsigned m = mrow[x];
-            if (!m)
-                continue;
-            row[x] = m == 255 ? mix(row[x], &k, k.a)
-                              : mix(row[x], &k, ((m + (m >> 7)) * k.a) >> 8);
-            mrow[x] = 0;
-        }
+        blit_mask_row(row, mrow, cv->span0[y], cv->span1[y] + 1, &k);
+        memset(mrow + cv->span0[y], 0, (size_t)(cv->span1[y] - cv->span0[y] + 1));
         cv->span0[y] = INT_MAX;
         cv->span1[y] = -1;
-    }
-}
-
-/*
- * Blend one row of a coverage mask (m indexed by canvas column) in colour k:
- * a = coverage * alpha, then mix(). Branch-free, four pixels at a time:
- * glyph edges make a per-pixel branch mispredict half the time.
- */
-static void blit_mask_row(uint32_t *row, const uint8_t *m, int x0, int x1, const Ink *k)
-{
-    int x = x0;
-#ifdef __SSE2__
-    const __m128i zero = _mm_setzero_si128();
-    const __m128i s16 = _mm_unpacklo_epi8(_mm_set1_epi32((int)k->opaque), zero);
-    const __m128i ka = _mm_set1_epi16((short)(k->a << 8)); /* used only when k->a < 256 */
-    const __m128i c256 = _mm_set1_epi16(256);
-    for (; x + 4 <= x1; x += 4) {
-        uint32_t m4;
-        memcpy(&m4, m + x, 4);
-        if (!m4)
-            continue;
-        __m128i mm = _mm_unpacklo_epi8(_mm_cvtsi32_si128((int)m4), zero);
-        mm = _mm_add_epi16(mm, _mm_srli_epi16(mm, 7)); /* 0..256 */
-        __m128i a = k->a >= 256 ? mm : _mm_mulhi_epu16(mm, ka); /* (mm * ka) >> 8 */
-        __m128i a2 = _mm_unpacklo_epi16(a, a);
-        __m128i alo = _mm_unpacklo_epi32(a2, a2), ahi = _mm_unpackhi_epi32(a2, a2);
-        __m128i d = _mm_loadu_si128((const __m128i *)(row + x));
-        __m128i lo = _mm_unpacklo_epi8(d, zero), hi = _mm_unpackhi_epi8(d, zero);
-        lo = _mm_add_epi16(_mm_mullo_epi16(s16, alo), _mm_mullo_epi16(lo, _mm_sub_epi16(c256, alo)));
-        hi = _mm_add_epi16(_mm_mullo_epi16(s16, ahi), _mm_mullo_epi16(hi, _mm_sub_epi16(c256, ahi)));
-        lo = _mm_srli_epi16(lo, 8);
-        hi = _mm_srli_epi16(hi, 8);
-        _mm_storeu_si128((__m128i *)(row + x), _mm_packus_epi16(lo, hi));
-    }
-#endif
-    for (; x < x1; x++) {
-        unsigned a = m[x];
-        if (!a)
-            continue;
-        a = ((a + (a >> 7)) * k->a) >> 8;
-        row[x] = mix(row[x], k, a);
     }
 }
 
@@ -673,64 +681,132 @@ static void paint_text(Painter *p, const DlCmd *c, Fonts *fonts)
     }
 }
 
-static void set_clip(Painter *p, const DlCmd *c)
+/* The clip a clip command sets, within the band [band_y0, band_y1). */
+static void set_clip(Painter *p, const DlCmd *c, int band_y0, int band_y1)
 {
     RasterCanvas *cv = p->cv;
-    p->x0 = 0, p->y0 = 0, p->x1 = cv->w, p->y1 = cv->h;
-    if (!c->has_clip)
-        return;
-    int x0 = ifloor(c->clip_x0 + 0.5f), x1 = ifloor(c->clip_x1 + 0.5f);
-    int y0 = ifloor(c->clip_y0 + 0.5f), y1 = ifloor(c->clip_y1 + 0.5f);
-    p->x0 = x0 > 0 ? x0 : 0;
-    p->y0 = y0 > 0 ? y0 : 0;
-    p->x1 = x1 < cv->w ? x1 : cv->w;
-    p->y1 = y1 < cv->h ? y1 : cv->h;
+    p->x0 = 0, p->y0 = band_y0, p->x1 = cv->w, p->y1 = band_y1;
+    if (c->has_clip) {
+        int x0 = ifloor(c->clip_x0 + 0.5f), x1 = ifloor(c->clip_x1 + 0.5f);
+        int y0 = ifloor(c->clip_y0 + 0.5f), y1 = ifloor(c->clip_y1 + 0.5f);
+        p->x0 = x0 > 0 ? x0 : 0;
+        p->x1 = x1 < cv->w ? x1 : cv->w;
+        p->y0 = y0 > band_y0 ? y0 : band_y0;
+        p->y1 = y1 < band_y1 ? y1 : band_y1;
+    }
     if (p->x1 < p->x0)
         p->x1 = p->x0;
     if (p->y1 < p->y0)
         p->y1 = p->y0;
 }
 
+/* Rows a command may touch (generous: only for skipping it in other bands). */
+static void cmd_rows(const DlCmd *c, float *y0, float *y1)
+{
+    float pad = 2.0f;
+    switch (c->kind) {
+    case DL_CMD_RECT:
+    case DL_CMD_RECT_OUTLINE:
+        *y0 = c->y, *y1 = c->y + c->h;
+        break;
+    case DL_CMD_LINE:
+        pad += 0.5f * c->width;
+        *y0 = fmin2(c->y, c->y1), *y1 = fmax2(c->y, c->y1);
+        break;
+    case DL_CMD_CIRCLE:
+    case DL_CMD_CIRCLE_OUTLINE:
+        *y0 = c->y - c->radius, *y1 = c->y + c->radius;
+        break;
+    case DL_CMD_POLYLINE:
+        pad += 0.5f * c->width;
+        *y0 = *y1 = c->points[1];
+        for (int i = 1; i < c->n_points; i++)
+            grow(y0, y1, c->points[2 * i + 1]);
+        break;
+    case DL_CMD_TEXT: /* DejaVu's line box is under 1.2 em; any descent fits in 2 em */
+        *y0 = c->y, *y1 = c->y + 2.0f * c->size_px;
+        break;
+    default:
+        *y0 = -INFINITY, *y1 = INFINITY;
+        return;
+    }
+    *y0 -= pad, *y1 += pad;
+}
+
+static void paint_cmd(Painter *p, const DlCmd *c, Fonts *fonts)
+{
+    switch (c->kind) {
+    case DL_CMD_RECT:
+        paint_rect(p, c);
+        break;
+    case DL_CMD_RECT_OUTLINE:
+        paint_rect_outline(p, c);
+        break;
+    case DL_CMD_LINE:
+        paint_line(p, c);
+        break;
+    case DL_CMD_CIRCLE:
+        paint_circle(p, c);
+        break;
+    case DL_CMD_CIRCLE_OUTLINE:
+        paint_circle_outline(p, c);
+        break;
+    case DL_CMD_POLYLINE:
+        paint_polyline(p, c);
+        break;
+    case DL_CMD_TEXT:
+        paint_text(p, c, fonts);
+        break;
+    case DL_CMD_CLIP_PUSH:
+    case DL_CMD_CLIP_POP:
+        break; /* the caller keeps the clip */
+    }
+}
+
+/*
+ * Rows per band: about 192 KiB of canvas, so that the overdraw of a frame
+ * (background, panels, nodes, text on top) stays in the L2 cache and memory
+ * sees each pixel written about once.
+ */
+static int band_rows(int w)
+{
+    int rows = (192 * 1024) / (4 * (w > 0 ? w : 1));
+    return rows < 8 ? 8 : rows;
+}
+
 int raster_paint(RasterCanvas *cv, const DrawList *dl, Fonts *fonts)
 {
-    Painter p = {cv, 0, 0, cv->w, cv->h};
-    int n = dl_count(dl);
-    for (int i = 0; i < n; i++) {
-        const DlCmd *c = dl_cmd(dl, i);
-        if (c->color.a == 0 && c->kind != DL_CMD_CLIP_PUSH && c->kind != DL_CMD_CLIP_POP)
-            continue;
-        if ((p.x0 >= p.x1 || p.y0 >= p.y1) && c->kind != DL_CMD_CLIP_PUSH &&
-            c->kind != DL_CMD_CLIP_POP)
-            continue;
-        switch (c->kind) {
-        case DL_CMD_RECT:
-            paint_rect(&p, c);
-            break;
-        case DL_CMD_RECT_OUTLINE:
-            paint_rect_outline(&p, c);
-            break;
-        case DL_CMD_LINE:
-            paint_line(&p, c);
-            break;
-        case DL_CMD_CIRCLE:
-            paint_circle(&p, c);
-            break;
-        case DL_CMD_CIRCLE_OUTLINE:
-            paint_circle_outline(&p, c);
-            break;
-        case DL_CMD_POLYLINE:
-            paint_polyline(&p, c);
-            break;
-        case DL_CMD_TEXT:
-            paint_text(&p, c, fonts);
-            break;
-        case DL_CMD_CLIP_PUSH:
-        case DL_CMD_CLIP_POP:
-            set_clip(&p, c);
-            break;
+    int n = dl_count(dl), band = band_rows(cv->w);
+    for (int by0 = 0; by0 < cv->h; by0 += band) {
+        int by1 = by0 + band < cv->h ? by0 + band : cv->h;
+        Painter p = {cv, 0, by0, cv->w, by1};
+        for (int i = 0; i < n; i++) {
+            const DlCmd *c = dl_cmd(dl, i);
+            if (c->kind == DL_CMD_CLIP_PUSH || c->kind == DL_CMD_CLIP_POP) {
+                set_clip(&p, c, by0, by1);
+                continue;
+            }
+            if (c->color.a == 0 || p.x0 >= p.x1 || p.y0 >= p.y1)
+                continue;
+            float y0, y1;
+            cmd_rows(c, &y0, &y1);
+            if (y1 < (float)p.y0 || y0 > (float)p.y1)
+                continue;
+            paint_cmd(&p, c, fonts);
         }
     }
     return 0;
+}
+
+int raster_render(RasterCanvas *cv, const DrawList *dl, Fonts *fonts, DlColor bg)
+{
+    const DlCmd *c = dl_count(dl) > 0 ? dl_cmd(dl, 0) : NULL;
+    bool covered = c && c->kind == DL_CMD_RECT && c->color.a == 255 && c->radius < 0.5f &&
+                   c->x <= 0.0f && c->y <= 0.0f && c->x + c->w >= (float)cv->w &&
+                   c->y + c->h >= (float)cv->h;
+    if (!covered)
+        raster_clear(cv, bg);
+    return raster_paint(cv, dl, fonts);
 }
 
 void raster_clear(RasterCanvas *cv, DlColor bg)

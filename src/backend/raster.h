@@ -49,6 +49,12 @@ void raster_clear(RasterCanvas *cv, DlColor bg);
  */
 int raster_paint(RasterCanvas *cv, const DrawList *dl, Fonts *fonts);
 
+/*
+ * A whole frame: clear to bg, then paint. The clear is skipped when the
+ * list opens with an opaque rect over the whole canvas (a view background).
+ */
+int raster_render(RasterCanvas *cv, const DrawList *dl, Fonts *fonts, DlColor bg);
+
 static inline uint32_t raster_argb(DlColor c)
 {
     return 0xFF000000u | ((uint32_t)c.r << 16) | ((uint32_t)c.g << 8) | c.b;

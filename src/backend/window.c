@@ -163,8 +163,7 @@ static int fit_to_drawable(Win *win)
 static void paint(Win *win, const DrawList *dl, DlColor bg)
 {
     Uint64 t0 = SDL_GetPerformanceCounter();
-    raster_clear(win->canvas, bg);
-    raster_paint(win->canvas, dl, win->fonts);
+    raster_render(win->canvas, dl, win->fonts, bg);
     win->paint_ms = (double)(SDL_GetPerformanceCounter() - t0) * 1000.0 /
                     (double)SDL_GetPerformanceFrequency();
 }

@@ -5,10 +5,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "actions.h"
 #include "commands.h"
 #include "fonts.h"
+#include "lesson.h"
+#include "lesson_run.h"
 #include "render_file.h"
 #include "session.h"
 #include "settings.h"
@@ -27,17 +30,21 @@ static void usage(FILE *out)
             "  --scale S      UI scale, 0.5 to 3 (default 1)\n"
             "  --contrast     the high-contrast projector theme\n"
             "  --train N      train N iterations before the actions\n"
-            "  --out FILE     .png or .svg (default rnnviz.png)\n\n"
+            "  --out FILE     .png or .svg (default rnnviz.png)\n"
+            "  --lesson FILE  render a lesson step (with --step K, 0 = introduction)\n"
+            "  --all          with --lesson: every step into the directory --out,\n"
+            "                 as step-00.png ... (--svg for SVG slides)\n\n"
             "SETTINGS are --KEY VALUE for any session setting, e.g. --cell lstm\n"
             "--hidden 16 --steps 40 --task adding --spectral-radius 0.8 --seed 7.\n");
 }
 
 typedef struct {
-    const char *out, *actions;
+    const char *out, *actions, *lesson;
     int w, h;
     float scale;
-    bool contrast;
+    bool contrast, all, svg;
     long train;
+    int step;
 } RenderArgs;
 
 static int parse_size(const char *v, int *w, int *h)
@@ -58,13 +65,16 @@ static int parse_args(int argc, char **argv, RenderArgs *a, Settings *st)
             usage(stdout);
             exit(0);
         }
-        if (!strcmp(f, "--contrast")) {
-            a->contrast = true;
+        if (!strcmp(f, "--contrast") || !strcmp(f, "--all") || !strcmp(f, "--svg")) {
+            a->contrast |= !strcmp(f, "--contrast");
+            a->all |= !strcmp(f, "--all");
+            a->svg |= !strcmp(f, "--svg");
             i++;
             continue;
         }
         bool known = !strcmp(f, "--out") || !strcmp(f, "-o") || !strcmp(f, "--do") ||
-                     !strcmp(f, "--size") || !strcmp(f, "--scale") || !strcmp(f, "--train");
+                     !strcmp(f, "--size") || !strcmp(f, "--scale") || !strcmp(f, "--train") ||
+                     !strcmp(f, "--lesson") || !strcmp(f, "--step");
         if (known && !v) {
             fprintf(stderr, "rnnviz render: %s needs a value\n", f);
             return 2;
@@ -73,6 +83,17 @@ static int parse_args(int argc, char **argv, RenderArgs *a, Settings *st)
             a->out = v;
         } else if (!strcmp(f, "--do")) {
             a->actions = v;
+        } else if (!strcmp(f, "--lesson")) {
+            a->lesson = v;
+        } else if (!strcmp(f, "--step")) {
+            char *end;
+            long k = strtol(v, &end, 10);
+            if (*end || k < 0 || k > 1000) {
+                fprintf(stderr, "rnnviz render: bad --step '%s': expected 0 to the step count\n",
+                        v);
+                return 2;
+            }
+            a->step = (int)k;
         } else if (!strcmp(f, "--size")) {
             if (parse_size(v, &a->w, &a->h)) {
                 fprintf(stderr, "rnnviz render: bad --size '%s': expected WxH, 64 to 8192\n", v);
@@ -105,14 +126,93 @@ static int parse_args(int argc, char **argv, RenderArgs *a, Settings *st)
     return 0;
 }
 
+/* Applies the view options and writes one file. */
+static int write_view(Session *s, const RenderArgs *a, Fonts *fonts, const Lesson *lesson,
+                      int step, const char *path)
+{
+    char msg[600];
+    SessView *v = sess_view(s);
+    v->ui_scale = a->scale;
+    v->high_contrast = a->contrast;
+    v->anim = 1;
+    ViewParams vp = {.win_w = a->w, .win_h = a->h, .measure = fonts_measure(fonts), .lesson = lesson, .lesson_step = step};
+    if (render_session_file(s, &vp, fonts, path, msg, sizeof msg)) {
+        fprintf(stderr, "rnnviz render: %s\n", msg);
+        return 1;
+    }
+    printf("%s\n", path);
+    return 0;
+}
+
+static bool is_dir(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/* --lesson: one step, or with --all every step into a directory. */
+static int render_lesson(const RenderArgs *a, Fonts *fonts)
+{
+    char msg[800];
+    Lesson *lesson = lesson_load(a->lesson, msg, sizeof msg);
+    if (!lesson) {
+        fprintf(stderr, "rnnviz render: %s\n", msg);
+        return 1;
+    }
+    int n = lesson_step_count(lesson), rc = 0;
+    int first = a->all ? 0 : a->step, last = a->all ? n : a->step;
+    if (a->all && mkdir(a->out, 0777) != 0 && !is_dir(a->out)) {
+        fprintf(stderr, "rnnviz render: cannot create directory %s\n", a->out);
+        lesson_destroy(lesson);
+        return 1;
+    }
+    Session *s = lesson_enter(lesson, first, msg, sizeof msg);
+    if (!s)
+        rc = 1;
+    for (int k = first; !rc && k <= last; k++) {
+        if (k > first && lesson_advance(lesson, s, k, msg, sizeof msg)) {
+            rc = 1;
+            break;
+        }
+        char path[1024];
+        if (a->all)
+            snprintf(path, sizeof path, "%s/step-%02d.%s", a->out, k, a->svg ? "svg" : "png");
+        else
+            snprintf(path, sizeof path, "%s", a->out);
+        rc = write_view(s, a, fonts, lesson, k, path);
+    }
+    if (rc && !s)
+        fprintf(stderr, "rnnviz render: %s\n", msg);
+    else if (rc && msg[0])
+        fprintf(stderr, "rnnviz render: %s\n", msg);
+    sess_destroy(s);
+    lesson_destroy(lesson);
+    return rc;
+}
+
 int cmd_render(int argc, char **argv)
 {
-    RenderArgs a = {"rnnviz.png", NULL, 1920, 1080, 1.0f, false, 0};
+    RenderArgs a = {"rnnviz.png", NULL, NULL, 1920, 1080, 1.0f, false, false, false, 0, 0};
     Settings st;
     settings_default(&st);
     int rc = parse_args(argc, argv, &a, &st);
     if (rc)
         return rc;
+    if (a.all && !a.lesson) {
+        fprintf(stderr, "rnnviz render: --all needs --lesson FILE\n");
+        return 2;
+    }
+    if (a.lesson) {
+        FontsError ferr = {{0}};
+        Fonts *fonts = fonts_create(NULL, &ferr);
+        if (!fonts) {
+            fprintf(stderr, "rnnviz render: %s\n", ferr.msg);
+            return 1;
+        }
+        rc = render_lesson(&a, fonts);
+        fonts_destroy(fonts);
+        return rc;
+    }
     char msg[600];
     static ActionList list;
     if (a.actions && action_parse_block(a.actions, &list, 1, 1, msg, sizeof msg)) {
@@ -139,17 +239,7 @@ int cmd_render(int argc, char **argv)
         fprintf(stderr, "rnnviz render: --do: %s\n", msg);
         goto out_fonts;
     }
-    SessView *v = sess_view(s);
-    v->ui_scale = a.scale;
-    v->high_contrast = a.contrast;
-    v->anim = 1;
-    ViewParams vp = {a.w, a.h, fonts_measure(fonts), NULL, 0, NULL, NULL};
-    if (render_session_file(s, &vp, fonts, a.out, msg, sizeof msg)) {
-        fprintf(stderr, "rnnviz render: %s\n", msg);
-        goto out_fonts;
-    }
-    printf("%s\n", a.out);
-    rc = 0;
+    rc = write_view(s, &a, fonts, NULL, 0, a.out);
 out_fonts:
     fonts_destroy(fonts);
 out_session:

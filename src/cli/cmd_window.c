@@ -11,7 +11,10 @@
 #include <time.h>
 
 #include "commands.h"
+#include "controls.h"
 #include "fonts.h"
+#include "lesson.h"
+#include "lesson_run.h"
 #include "render_file.h"
 #include "session.h"
 #include "settings.h"
@@ -24,14 +27,27 @@ typedef struct {
     Fonts *fonts;
     DrawList *dl;
     HitList hits;
-    bool running, training, dragging;
+    bool running, training, dragging, sliding;
+    Rect slider;
     float drag_x;
     double play_acc;     /* seconds owed to the play clock */
     double iter_ms;      /* measured cost of one training iteration */
     double spectral_at;  /* when the spectral plot was last refreshed */
-    char notice[640];
+    char notice[800];
     double notice_until;
     int shots;
+    /* the lesson, its current step, and whether the user has changed the
+     * state since entering it (then the next step replays from the setup) */
+    Lesson *lesson;
+    int step;
+    bool dirty;
+    char lesson_err[800];
+    /* the picker of shipped lessons */
+    bool picker_open;
+    int n_lessons;
+    char paths[32][512];
+    char titles[32][160];
+    const char *title_ptrs[32];
 } App;
 
 static double now_s(void)
@@ -63,6 +79,7 @@ static void set_key(App *app, const char *key, const char *value)
 
 static void spectral_nudge(App *app, double factor)
 {
+    app->dirty = true;
     double rho = sess_spectral_radius(app->s, 0) * factor;
     if (!isfinite(rho) || rho <= 0)
         return;
@@ -75,7 +92,8 @@ static void spectral_nudge(App *app, double factor)
 static void save_view(App *app, bool svg)
 {
     WinSize ws = win_size(app->win);
-    ViewParams vp = {ws.drawable_w, ws.drawable_h, fonts_measure(app->fonts), NULL, 0, NULL, NULL};
+    ViewParams vp = {ws.drawable_w, ws.drawable_h, fonts_measure(app->fonts), app->lesson,
+                     app->step, NULL, NULL, NULL, 0};
     char path[64], msg[600];
     snprintf(path, sizeof path, "rnnviz-%03d.%s", ++app->shots, svg ? "svg" : "png");
     if (render_session_file(app->s, &vp, app->fonts, path, msg, sizeof msg))
@@ -86,10 +104,105 @@ static void save_view(App *app, bool svg)
     }
 }
 
+/* Replaces the session, keeping how the user has the window set up. */
+static void swap_session(App *app, Session *next)
+{
+    SessView keep = *sess_view(app->s);
+    SessView *v = sess_view(next);
+    v->ui_scale = keep.ui_scale;
+    v->high_contrast = keep.high_contrast;
+    v->speed = keep.speed;
+    v->panels = (v->panels & ~PANEL_HELP) | (keep.panels & PANEL_HELP);
+    sess_destroy(app->s);
+    app->s = next;
+}
+
+/* Enters lesson step k: one step ahead applies only its actions (same
+ * state by definition), anything else replays from the setup. On error the
+ * previous state stays and the lesson panel shows why. */
+static void goto_step(App *app, int k)
+{
+    char msg[800];
+    if (!app->lesson || k < 0 || k > lesson_step_count(app->lesson))
+        return;
+    app->training = false;
+    if (k == app->step + 1 && !app->dirty && !app->lesson_err[0]) {
+        if (lesson_advance(app->lesson, app->s, k, msg, sizeof msg) == 0) {
+            app->step = k;
+            app->lesson_err[0] = '\0';
+            sess_view(app->s)->anim = 1;
+            return;
+        }
+        /* the session may be half-way through the step: rebuild the last good one */
+        snprintf(app->lesson_err, sizeof app->lesson_err, "%s", msg);
+        Session *back = lesson_enter(app->lesson, app->step, msg, sizeof msg);
+        if (back)
+            swap_session(app, back);
+        return;
+    }
+    Session *next = lesson_enter(app->lesson, k, msg, sizeof msg);
+    if (!next) {
+        snprintf(app->lesson_err, sizeof app->lesson_err, "%s", msg);
+        return;
+    }
+    swap_session(app, next);
+    app->step = k;
+    app->dirty = false;
+    app->lesson_err[0] = '\0';
+}
+
+static int open_lesson(App *app, const char *path, char *msg, size_t cap)
+{
+    Lesson *lesson = lesson_load(path, msg, cap);
+    if (!lesson)
+        return -1;
+    Session *s = lesson_enter(lesson, 0, msg, cap);
+    if (!s) {
+        lesson_destroy(lesson);
+        return -1;
+    }
+    if (app->s)
+        swap_session(app, s);
+    else
+        app->s = s;
+    lesson_destroy(app->lesson);
+    app->lesson = lesson;
+    app->step = 0;
+    app->dirty = false;
+    app->lesson_err[0] = '\0';
+    return 0;
+}
+
+static void pick_lesson(App *app, int i)
+{
+    char msg[800];
+    if (i < 0 || i >= app->n_lessons)
+        return;
+    app->picker_open = false;
+    if (open_lesson(app, app->paths[i], msg, sizeof msg))
+        say(app, msg);
+}
+
 static void press_button(App *app, int id)
 {
     Session *s = app->s;
     SessView *v = sess_view(s);
+    if (id >= BTN_CTL_DEC && id < BTN_CTL_DEC + CTL_COUNT) {
+        app->dirty = true;
+        ACT(app, ctl_nudge(s, (Control)(id - BTN_CTL_DEC), -1, MSG));
+        return;
+    }
+    if (id >= BTN_CTL_INC && id < BTN_CTL_INC + CTL_COUNT) {
+        app->dirty = true;
+        ACT(app, ctl_nudge(s, (Control)(id - BTN_CTL_INC), +1, MSG));
+        return;
+    }
+    if (id >= BTN_PICK_FIRST && id < BTN_PICK_FIRST + 100) {
+        pick_lesson(app, id - BTN_PICK_FIRST);
+        return;
+    }
+    if (id != BTN_HELP && id != BTN_SPEED && id < BTN_PLOT_GRAD)
+        app->dirty = true;
     switch (id) {
     case BTN_BACK:
         ACT(app, sess_back(s, 1, MSG));
@@ -138,6 +251,18 @@ static void press_button(App *app, int id)
         v->plot = (SessPlot)(id - BTN_PLOT_GRAD);
         v->panels |= PANEL_PLOTS;
         break;
+    case BTN_LESSON_PREV:
+        goto_step(app, app->step - 1);
+        return;
+    case BTN_LESSON_NEXT:
+        goto_step(app, app->step + 1);
+        return;
+    case BTN_LESSONS:
+        app->picker_open = !app->picker_open;
+        return;
+    case BTN_SETTINGS:
+        v->panels ^= PANEL_SETTINGS;
+        return;
     case BTN_COMPARE:
         ACT(app, sess_compare(s, 0, MSG));
         v->plot = PLOT_GRAD;
@@ -159,14 +284,31 @@ static void on_key(App *app, const SDL_KeyboardEvent *k)
         v->ui_scale = fmaxf(0.5f, v->ui_scale / 1.1f);
         return;
     }
+    if (app->picker_open) {
+        if (key >= SDLK_1 && key <= SDLK_9)
+            pick_lesson(app, (int)(key - SDLK_1));
+        else if (key == SDLK_ESCAPE || key == SDLK_l)
+            app->picker_open = false;
+        return;
+    }
     switch (key) {
-    case SDLK_RIGHT:
     case SDLK_PAGEDOWN:
+        press_button(app, app->lesson ? BTN_LESSON_NEXT : BTN_STEP);
+        break;
+    case SDLK_PAGEUP:
+        press_button(app, app->lesson ? BTN_LESSON_PREV : BTN_BACK);
+        break;
+    case SDLK_RIGHT:
         press_button(app, BTN_STEP);
         break;
     case SDLK_LEFT:
-    case SDLK_PAGEUP:
         press_button(app, BTN_BACK);
+        break;
+    case SDLK_l:
+        press_button(app, BTN_LESSONS);
+        break;
+    case SDLK_n:
+        v->panels ^= PANEL_LESSON;
         break;
     case SDLK_SPACE:
         press_button(app, BTN_PLAY);
@@ -213,8 +355,14 @@ static void on_key(App *app, const SDL_KeyboardEvent *k)
     case SDLK_s:
         save_view(app, shift);
         break;
+    case SDLK_TAB:
+        v->panels ^= PANEL_CONTROLS;
+        break;
     case SDLK_c:
         v->high_contrast = !v->high_contrast;
+        break;
+    case SDLK_o:
+        press_button(app, BTN_SETTINGS);
         break;
     case SDLK_p:
         v->plot = (SessPlot)((v->plot + 1) % PLOT_COUNT);
@@ -244,6 +392,16 @@ static void on_key(App *app, const SDL_KeyboardEvent *k)
     }
 }
 
+/* The spectral radius slider: x within the slider's track, log scale. */
+static void slide(App *app, float x)
+{
+    char msg[400];
+    double u = (x - app->slider.x) / app->slider.w;
+    app->dirty = true;
+    if (ctl_set_rho(app->s, ctl_unit_to_rho(u), msg, sizeof msg))
+        say(app, msg);
+}
+
 static void on_mouse(App *app, const SDL_Event *e)
 {
     WinSize ws = win_size(app->win);
@@ -252,7 +410,11 @@ static void on_mouse(App *app, const SDL_Event *e)
     char msg[400];
     if (e->type == SDL_MOUSEBUTTONDOWN && e->button.button == SDL_BUTTON_LEFT) {
         const Hit *h = view_hit(&app->hits, e->button.x * r, e->button.y * r);
-        if (h && h->kind == HIT_BUTTON) {
+        if (h && h->kind == HIT_BUTTON && h->id == BTN_RHO_SLIDER) {
+            app->slider = h->r;
+            app->sliding = true;
+            slide(app, e->button.x * r);
+        } else if (h && h->kind == HIT_BUTTON) {
             press_button(app, h->id);
         } else if (h && h->kind == HIT_NODE && h->row != ROW_INPUT && h->row != ROW_LOSS) {
             if (sess_select(app->s, h->row == ROW_LAYER ? h->l : -1, h->t, msg, sizeof msg))
@@ -263,10 +425,13 @@ static void on_mouse(App *app, const SDL_Event *e)
         }
     } else if (e->type == SDL_MOUSEBUTTONUP) {
         app->dragging = false;
+        app->sliding = false;
+    } else if (e->type == SDL_MOUSEMOTION && app->sliding) {
+        slide(app, e->motion.x * r);
     } else if (e->type == SDL_MOUSEMOTION && app->dragging) {
         Layout lo;
-        ViewParams vp = {ws.drawable_w, ws.drawable_h, fonts_measure(app->fonts), NULL, 0, NULL,
-                         NULL};
+        ViewParams vp = {ws.drawable_w, ws.drawable_h, fonts_measure(app->fonts), app->lesson,
+                         app->step, NULL, NULL, NULL, 0};
         view_layout(app->s, &vp, &lo);
         v->follow = false;
         v->scroll_x = lo.scroll_x - (e->motion.x * r - app->drag_x);
@@ -317,19 +482,28 @@ static void draw(App *app)
 {
     WinSize ws = win_size(app->win);
     const char *notice = now_s() < app->notice_until ? app->notice : NULL;
-    ViewParams vp = {ws.drawable_w, ws.drawable_h, fonts_measure(app->fonts), NULL, 0, NULL,
-                     notice};
+    ViewParams vp = {ws.drawable_w, ws.drawable_h, fonts_measure(app->fonts), app->lesson,
+                     app->step, app->lesson_err[0] ? app->lesson_err : NULL, notice,
+                     app->picker_open ? app->title_ptrs : NULL, app->n_lessons};
     view_draw(app->s, &vp, app->dl, &app->hits);
     win_present(app->win, app->dl, theme_get(sess_view(app->s)->high_contrast)->bg);
 }
 
-static int parse(int argc, char **argv, Settings *st)
+static int parse(int argc, char **argv, Settings *st, const char **lesson, bool *has_settings)
 {
     char msg[400];
     for (int i = 1; i < argc;) {
+        size_t n = strlen(argv[i]);
+        if (argv[i][0] != '-' && n > 3 && !strcmp(argv[i] + n - 3, ".md")) {
+            *lesson = argv[i++];
+            continue;
+        }
+        *has_settings = true;
         if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-            printf("usage: rnnviz [window] [SETTINGS]\n\nOpens the window. SETTINGS are "
-                   "--KEY VALUE for any session setting (--cell lstm --hidden 16 ...).\n"
+            printf("usage: rnnviz [window] [LESSON.md | SETTINGS]\n\n"
+                   "Opens the window: on a lesson file, on a network made from SETTINGS\n"
+                   "(--KEY VALUE for any session setting: --cell lstm --hidden 16 ...), or\n"
+                   "with neither on the first shipped lesson and the lesson picker.\n"
                    "Press ? in the window for the keys.\n");
             exit(0);
         }
@@ -345,19 +519,32 @@ int cmd_window(int argc, char **argv)
 {
     Settings st;
     settings_default(&st);
-    int rc = parse(argc, argv, &st);
+    const char *lesson = NULL;
+    bool has_settings = false;
+    int rc = parse(argc, argv, &st, &lesson, &has_settings);
     if (rc)
         return rc;
-    App app = {0};
+    static App app;
     app.iter_ms = 1;
-    char msg[600];
+    char msg[800];
     FontsError ferr = {{0}};
     WinError werr = {{0}};
     rc = 1;
 
-    /* init */
-    app.s = sess_create(&st, msg, sizeof msg);
-    if (!app.s) {
+    /* init: the lesson picker lists the shipped lessons */
+    app.n_lessons = lesson_list(lesson_dir(), app.paths, 32);
+    for (int i = 0; i < app.n_lessons; i++) {
+        Lesson *l = lesson_load(app.paths[i], msg, sizeof msg);
+        snprintf(app.titles[i], sizeof app.titles[i], "%s", l ? lesson_title(l) : app.paths[i]);
+        app.title_ptrs[i] = app.titles[i];
+        lesson_destroy(l);
+    }
+    if (!lesson && !has_settings && app.n_lessons > 0) {
+        lesson = app.paths[0];
+        app.picker_open = true;
+    }
+    if (lesson ? open_lesson(&app, lesson, msg, sizeof msg) != 0
+               : (app.s = sess_create(&st, msg, sizeof msg)) == NULL) {
         fprintf(stderr, "rnnviz: %s\n", msg);
         return 1;
     }
@@ -405,5 +592,6 @@ out_fonts:
     fonts_destroy(app.fonts);
 out_session:
     sess_destroy(app.s);
+    lesson_destroy(app.lesson);
     return rc;
 }

@@ -11,5 +11,7 @@ int cmd_summary(int argc, char **argv);
 int cmd_train(int argc, char **argv);
 int cmd_render(int argc, char **argv);
 int cmd_window(int argc, char **argv);
+int cmd_lessons(int argc, char **argv);
+int cmd_check_lesson(int argc, char **argv);
 
 #endif

@@ -18,7 +18,9 @@ static const Command commands[] = {
     {"summary", cmd_summary, "Keras-style table of layers, shapes and parameter counts"},
     {"train", cmd_train, "train a network on a synthetic task from the terminal"},
     {"render", cmd_render, "render a view to PNG or SVG without a display"},
-    {"window", cmd_window, "open the window (the default with no command)"},
+    {"window", cmd_window, "open the window (the default; rnnviz FILE.md opens a lesson)"},
+    {"lessons", cmd_lessons, "list the shipped lessons"},
+    {"check-lesson", cmd_check_lesson, "check a lesson file: parse it and run every step"},
 };
 
 static void print_usage(FILE *out)
@@ -47,7 +49,8 @@ int main(int argc, char **argv)
         if (!strcmp(argv[1], commands[i].name))
             return commands[i].run(argc - 1, argv + 1);
     }
-    if (argv[1][0] == '-')
+    size_t n = strlen(argv[1]);
+    if (argv[1][0] == '-' || (n > 3 && !strcmp(argv[1] + n - 3, ".md")))
         return cmd_window(argc, argv);
     fprintf(stderr, "rnnviz: unknown command '%s' (try rnnviz --help)\n", argv[1]);
     return 2;

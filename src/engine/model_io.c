@@ -26,6 +26,7 @@
 #define MAX_NUMBER_CHARS 63 /* cJSON copies at most 63 characters of a number */
 #define MAX_TENSORS (4 * NET_MAX_LAYERS + 2)
 #define SHOW_CHARS 40 /* longest piece of user text quoted in a message */
+#define MAX_RANK 8    /* of the arrays read (ours have 3 at most) */
 
 /* ---- messages ------------------------------------------------------------ */
 
@@ -128,27 +129,24 @@ char *model_json_read_file(const char *path, size_t *len, NetError *err)
 
 /* ---- the scanner ----------------------------------------------------------- */
 
-/* One number token of the text, in document order. */
-typedef struct {
-    size_t off;
-    unsigned len;
-    bool integral; /* written without fraction or exponent */
-} NumTok;
+/* One number token of the text, in document order, packed in 8 bytes
+ * (files can hold millions): offset << 8 | length << 1 | integral, where
+ * integral means written without fraction or exponent. */
+typedef uint64_t NumTok;
 
-/* A cJSON number node and the token it was parsed from. */
 typedef struct {
-    uintptr_t node;
-    size_t tok;
-} NumRef;
+    const char *text;
+    unsigned len;
+    bool integral;
+} Lexeme;
 
 struct ModelJson {
     char *name;
     char *text; /* NUL-terminated copy */
     size_t len;
     cJSON *root;
-    NumTok *toks;
+    NumTok *toks; /* a number node's valueint is its index here */
     size_t n_toks;
-    NumRef *refs; /* sorted by node, for lookups */
 };
 
 typedef struct {
@@ -344,6 +342,8 @@ static int scan_bad_word(Scan *sc, size_t start)
 
 static int push_tok(Scan *sc, size_t start, size_t end, bool integral)
 {
+    if (sc->n_toks >= INT_MAX) /* token indices live in cJSON's int valueint */
+        return scan_fail(sc, start, "more than %d numbers in one file", INT_MAX);
     if (sc->n_toks == sc->cap_toks) {
         size_t ncap = sc->cap_toks ? sc->cap_toks * 2 : 256;
         NumTok *t = realloc(sc->toks, ncap * sizeof *t);
@@ -354,7 +354,7 @@ static int push_tok(Scan *sc, size_t start, size_t end, bool integral)
         sc->toks = t;
         sc->cap_toks = ncap;
     }
-    sc->toks[sc->n_toks++] = (NumTok){start, (unsigned)(end - start), integral};
+    sc->toks[sc->n_toks++] = (uint64_t)start << 8 | (uint64_t)(end - start) << 1 | integral;
     return 0;
 }
 
@@ -522,21 +522,15 @@ static void line_col(const char *s, size_t at, size_t *line, size_t *col)
     *col = c;
 }
 
-static void collect_numbers(const cJSON *node, NumRef *refs, size_t cap, size_t *k)
+/* Numbers walked in document order meet their tokens in the same order.
+ * cJSON's valueint (a saturated copy of the value, which we never read)
+ * is reused to hold the token index. */
+static void link_numbers(cJSON *node, size_t *k)
 {
-    if (cJSON_IsNumber(node)) {
-        if (*k < cap)
-            refs[*k] = (NumRef){(uintptr_t)node, *k};
-        (*k)++;
-    }
-    for (const cJSON *c = node->child; c; c = c->next)
-        collect_numbers(c, refs, cap, k);
-}
-
-static int cmp_ref(const void *a, const void *b)
-{
-    uintptr_t x = ((const NumRef *)a)->node, y = ((const NumRef *)b)->node;
-    return x < y ? -1 : x > y;
+    if (cJSON_IsNumber(node))
+        node->valueint = (int)(*k)++;
+    for (cJSON *c = node->child; c; c = c->next)
+        link_numbers(c, k);
 }
 
 void model_json_destroy(ModelJson *doc)
@@ -544,7 +538,6 @@ void model_json_destroy(ModelJson *doc)
     if (!doc)
         return;
     cJSON_Delete(doc->root);
-    free(doc->refs);
     free(doc->toks);
     free(doc->text);
     free(doc->name);
@@ -597,18 +590,14 @@ ModelJson *model_json_parse(const char *text, size_t len, const char *name, NetE
         model_json_destroy(doc);
         return NULL;
     }
-    doc->refs = malloc((doc->n_toks ? doc->n_toks : 1) * sizeof *doc->refs);
-    if (!doc->refs)
-        return doc_nomem(doc, name, err);
     size_t k = 0;
-    collect_numbers(doc->root, doc->refs, doc->n_toks, &k);
+    link_numbers(doc->root, &k);
     if (k != doc->n_toks) {
         fail_name(err, name, NET_ERR_FORMAT,
                   "internal error: cJSON found %zu numbers, the scanner %zu", k, doc->n_toks);
         model_json_destroy(doc);
         return NULL;
     }
-    qsort(doc->refs, doc->n_toks, sizeof *doc->refs, cmp_ref);
     return doc;
 }
 
@@ -631,11 +620,14 @@ int model_json_fail(const ModelJson *doc, NetError *err, const char *path, const
     return NET_ERR_FORMAT;
 }
 
-static const NumTok *token_of(const ModelJson *doc, const cJSON *node)
+/* How a number node was written; false for anything but a number. */
+static bool lexeme_of(const ModelJson *doc, const cJSON *node, Lexeme *out)
 {
-    NumRef key = {(uintptr_t)node, 0};
-    const NumRef *r = bsearch(&key, doc->refs, doc->n_toks, sizeof key, cmp_ref);
-    return r ? &doc->toks[r->tok] : NULL;
+    if (!cJSON_IsNumber(node) || node->valueint < 0 || (size_t)node->valueint >= doc->n_toks)
+        return false;
+    NumTok t = doc->toks[node->valueint];
+    *out = (Lexeme){doc->text + (t >> 8), (unsigned)(t >> 1 & 0x7F), t & 1};
+    return true;
 }
 
 const char *model_json_kind(const cJSON *node)
@@ -659,9 +651,9 @@ const char *model_json_kind(const cJSON *node)
  * characters, a string in quotes, otherwise its kind. */
 static const char *as_written(const ModelJson *doc, const cJSON *node, char *buf, size_t cap)
 {
-    const NumTok *t = cJSON_IsNumber(node) ? token_of(doc, node) : NULL;
-    if (t)
-        return shown(buf, cap, doc->text + t->off, t->len);
+    Lexeme lx;
+    if (lexeme_of(doc, node, &lx))
+        return shown(buf, cap, lx.text, lx.len);
     if (cJSON_IsString(node) && cap > 3) {
         buf[0] = '"';
         shown(buf + 1, cap - 2, node->valuestring, strlen(node->valuestring));
@@ -752,8 +744,8 @@ int model_json_int(const ModelJson *doc, const cJSON *node, const char *path, in
                    int *out, NetError *err)
 {
     char buf[SHOW_CHARS + 8];
-    const NumTok *t = cJSON_IsNumber(node) ? token_of(doc, node) : NULL;
-    if (!t || !t->integral)
+    Lexeme lx;
+    if (!lexeme_of(doc, node, &lx) || !lx.integral)
         return model_json_fail(doc, err, path, "expected an integer, got %s",
                                as_written(doc, node, buf, sizeof buf));
     double v = node->valuedouble;
@@ -809,9 +801,9 @@ void model_json_describe_shape(const cJSON *node, int max_rank, char *out, size_
         snprintf(out, cap, "%s", model_json_kind(node));
         return;
     }
-    int dims[8];
-    if (max_rank > 8)
-        max_rank = 8;
+    int dims[MAX_RANK + 1];
+    if (max_rank > MAX_RANK + 1)
+        max_rank = MAX_RANK + 1;
     int r = model_json_shape(node, dims, max_rank);
     if (r == 1 && dims[0] == 0) {
         snprintf(out, cap, "an empty array");
@@ -852,33 +844,52 @@ typedef struct {
     double *out;  /* numbers, or */
     int *classes; /* class indices in [0, n_classes) */
     int n_classes;
-    size_t k; /* next element written */
-    char path[256];
+    size_t k;          /* next element written */
+    const char *base;  /* the array's own path */
+    int idx[MAX_RANK]; /* where the walk is */
+    char path[256];    /* formatted only for a message */
 } Walk;
+
+/* Fails with the path of the element at depth (base[i][j]...). */
+static int walk_fail(Walk *w, int depth, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+
+static int walk_fail(Walk *w, int depth, const char *fmt, ...)
+{
+    size_t l = (size_t)snprintf(w->path, sizeof w->path, "%s", w->base);
+    for (int d = 0; d < depth && l < sizeof w->path; d++)
+        l += (size_t)snprintf(w->path + l, sizeof w->path - l, "[%d]", w->idx[d]);
+    char what[400];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(what, sizeof what, fmt, ap);
+    va_end(ap);
+    return model_json_fail(w->doc, w->err, w->path, "%s", what);
+}
 
 static int walk_leaf(Walk *w, const cJSON *node)
 {
     char buf[SHOW_CHARS + 8];
     if (!cJSON_IsNumber(node))
-        return model_json_fail(w->doc, w->err, w->path, "expected a number, got %s",
-                               model_json_kind(node));
+        return walk_fail(w, w->rank, "expected a number, got %s", model_json_kind(node));
     if (w->classes) {
-        const NumTok *t = token_of(w->doc, node);
-        if (!t || !t->integral)
-            return model_json_fail(w->doc, w->err, w->path,
-                                   "expected an integer class index, got %s",
-                                   as_written(w->doc, node, buf, sizeof buf));
+        Lexeme lx;
+        if (!lexeme_of(w->doc, node, &lx) || !lx.integral)
+            return walk_fail(w, w->rank, "expected an integer class index, got %s",
+                             as_written(w->doc, node, buf, sizeof buf));
         double v = node->valuedouble;
         if (!(v >= 0 && v < w->n_classes))
-            return model_json_fail(w->doc, w->err, w->path,
-                                   "class index %s is out of range [0, %d)",
-                                   as_written(w->doc, node, buf, sizeof buf), w->n_classes);
+            return walk_fail(w, w->rank, "class index %s is out of range [0, %d)",
+                             as_written(w->doc, node, buf, sizeof buf), w->n_classes);
         w->classes[w->k++] = (int)v;
         return 0;
     }
     if (!isfinite(node->valuedouble))
-        return model_json_fail(w->doc, w->err, w->path, "%s is not a finite number",
-                               as_written(w->doc, node, buf, sizeof buf));
+        return walk_fail(w, w->rank, "%s is not a finite number",
+                         as_written(w->doc, node, buf, sizeof buf));
     w->out[w->k++] = node->valuedouble;
     return 0;
 }
@@ -888,27 +899,26 @@ static int walk(Walk *w, const cJSON *node, int level)
     if (level == w->rank)
         return walk_leaf(w, node);
     if (!cJSON_IsArray(node))
-        return model_json_fail(w->doc, w->err, w->path, "expected an array of %d, got %s",
-                               w->dims[level], model_json_kind(node));
+        return walk_fail(w, level, "expected an array of %d, got %s", w->dims[level],
+                         model_json_kind(node));
     int n = cJSON_GetArraySize(node);
     if (n != w->dims[level])
-        return model_json_fail(w->doc, w->err, w->path,
-                               "ragged array: expected %d %s, got %d", w->dims[level],
-                               w->dims[level] == 1 ? "entry" : "entries", n);
-    size_t base = strlen(w->path);
+        return walk_fail(w, level, "ragged array: expected %d %s, got %d", w->dims[level],
+                         w->dims[level] == 1 ? "entry" : "entries", n);
     int i = 0;
     for (const cJSON *c = node->child; c; c = c->next, i++) {
-        snprintf(w->path + base, sizeof w->path - base, "[%d]", i);
+        w->idx[level] = i;
         if (walk(w, c, level + 1) < 0)
             return NET_ERR_FORMAT;
     }
-    w->path[base] = '\0';
     return 0;
 }
 
 static int read_array(Walk *w, const cJSON *node, const char *path)
 {
-    int got[9];
+    int got[MAX_RANK + 1];
+    if (w->rank < 1 || w->rank > MAX_RANK)
+        return model_json_fail(w->doc, w->err, path, "internal error: rank %d", w->rank);
     int r = model_json_shape(node, got, w->rank + 1);
     bool same = r == w->rank;
     for (int k = 0; same && k < r; k++)
@@ -919,21 +929,21 @@ static int read_array(Walk *w, const cJSON *node, const char *path)
         model_json_describe_shape(node, w->rank + 1, have, sizeof have);
         return model_json_fail(w->doc, w->err, path, "expected %s, got %s", want, have);
     }
-    snprintf(w->path, sizeof w->path, "%s", path);
+    w->base = path;
     return walk(w, node, 0);
 }
 
 int model_json_tensor(const ModelJson *doc, const cJSON *node, const char *path, int rank,
                       const int *dims, double *out, NetError *err)
 {
-    Walk w = {doc, err, rank, dims, out, NULL, 0, 0, ""};
+    Walk w = {doc, err, rank, dims, out, NULL, 0, 0, path, {0}, ""};
     return read_array(&w, node, path);
 }
 
 int model_json_classes(const ModelJson *doc, const cJSON *node, const char *path, int rank,
                        const int *dims, int n_classes, int *classes, NetError *err)
 {
-    Walk w = {doc, err, rank, dims, NULL, classes, n_classes, 0, ""};
+    Walk w = {doc, err, rank, dims, NULL, classes, n_classes, 0, path, {0}, ""};
     return read_array(&w, node, path);
 }
 
@@ -1003,8 +1013,8 @@ int model_json_check_format(const ModelJson *doc, const char *format, NetError *
     const cJSON *v = model_json_get(root, "version");
     if (!v)
         return model_json_fail(doc, err, NULL, "missing key 'version' (expected 1)");
-    const NumTok *t = cJSON_IsNumber(v) ? token_of(doc, v) : NULL;
-    if (!t || !t->integral || v->valuedouble != 1)
+    Lexeme lx;
+    if (!lexeme_of(doc, v, &lx) || !lx.integral || v->valuedouble != 1)
         return model_json_fail(doc, err, "version", "expected 1, got %s",
                                as_written(doc, v, buf, sizeof buf));
     return 0;

@@ -35,6 +35,7 @@ typedef enum {
     PANEL_PLOTS = 4,
     PANEL_CONTROLS = 8,
     PANEL_HELP = 16,
+    PANEL_SETTINGS = 32, /* the settings drawer */
 } SessPanel;
 
 typedef enum { PLOT_GRAD, PLOT_LOSS, PLOT_EIGEN, PLOT_HEATMAP, PLOT_COUNT } SessPlot;

@@ -32,6 +32,7 @@ void controls_draw(const ViewCtx *c)
         {BTN_RNN, "RNN 1", cell == NET_CELL_RNN, 0.8f},
         {BTN_GRU, "GRU 2", cell == NET_CELL_GRU, 0.8f},
         {BTN_LSTM, "LSTM 3", cell == NET_CELL_LSTM, 0.85f},
+        {BTN_SETTINGS, "⚙ Settings (O)", (v->panels & PANEL_SETTINGS) != 0, 1.25f},
         {BTN_HELP, "? Keys", (v->panels & PANEL_HELP) != 0, 0.8f},
     };
     int n = (int)(sizeof b / sizeof b[0]);

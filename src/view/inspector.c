@@ -205,6 +205,70 @@ static void head(Pen *p, const Session *s, const Net *net, int t, bool back)
     (void)s;
 }
 
+/* Parameters of layer l (all its tensors), or of the head when l < 0. */
+static long layer_params(const Net *net, int l)
+{
+    char suffix[16];
+    snprintf(suffix, sizeof suffix, "_l%d", l);
+    long n = 0;
+    for (int k = 0; k < net_param_count(net); k++) {
+        const NetParam *p = net_param(net, k);
+        const char *end = p->name + strlen(p->name) - strlen(suffix);
+        bool head = !strncmp(p->name, "head.", 5);
+        if ((l < 0 && head) || (l >= 0 && !head && end >= p->name && !strcmp(end, suffix)))
+            n += (long)p->rows * p->cols;
+    }
+    return n;
+}
+
+/* With no node selected: a Keras-style model summary of the network. */
+static void summary(Pen *p, const Net *net)
+{
+    const ViewCtx *c = p->c;
+    const NetConfig *cfg = net_config(net);
+    static const char *types[] = {"SimpleRNN", "GRU", "LSTM"};
+    int T = net_steps(net);
+    bool seq = cfg->targets == NET_TARGETS_ALL;
+    float fs = p->fs * 0.95f, row = fs * 1.5f;
+    float cols[3] = {p->x, p->x + p->w * 0.46f, p->x + p->w};
+    char line[3][64];
+    if (p->y + row * (cfg->num_layers + 5) > p->bottom)
+        fs *= 0.8f, row *= 0.8f;
+    const char *head[3] = {"Layer (type)", "Output Shape", "Param #"};
+    for (int i = 0; i < 3; i++)
+        vt_text(c, cols[i], p->y, DL_FONT_SANS_BOLD, fs, i == 2 ? DL_ALIGN_RIGHT : DL_ALIGN_LEFT,
+                c->th->text, head[i], p->w * 0.45f);
+    p->y += row;
+    dl_line(c->dl, p->x, p->y - 3 * c->k, p->x + p->w, p->y - 3 * c->k, 1.2f * c->k, c->th->text);
+    long total = 0;
+    for (int l = 0; l <= cfg->num_layers; l++) {
+        bool dense = l == cfg->num_layers;
+        bool last = dense || l == cfg->num_layers - 1;
+        int width = dense ? cfg->output_size : cfg->hidden_size;
+        long n = layer_params(net, dense ? -1 : l);
+        total += n;
+        snprintf(line[0], sizeof line[0], dense ? "dense (Dense)" : "%s_%d (%s)",
+                 dense ? "" : net_cell_name(cfg->cell), l, types[cfg->cell]);
+        if (seq || !last)
+            snprintf(line[1], sizeof line[1], "(None, %d, %d)", T, width);
+        else
+            snprintf(line[1], sizeof line[1], "(None, %d)", width);
+        snprintf(line[2], sizeof line[2], "%ld", n);
+        for (int i = 0; i < 3; i++)
+            vt_text(c, cols[i], p->y, DL_FONT_MONO, fs, i == 2 ? DL_ALIGN_RIGHT : DL_ALIGN_LEFT,
+                    c->th->text, line[i], p->w * 0.45f);
+        p->y += row;
+    }
+    dl_line(c->dl, p->x, p->y - 3 * c->k, p->x + p->w, p->y - 3 * c->k, 1.2f * c->k, c->th->text);
+    snprintf(line[0], sizeof line[0], "Total params: %ld", total);
+    vt_text(c, p->x, p->y, DL_FONT_SANS_BOLD, fs, DL_ALIGN_LEFT, c->th->text, line[0], p->w);
+    p->y += row;
+    snprintf(line[0], sizeof line[0], "input (None, %d, %d)  ·  %s%s", T, cfg->input_size,
+             cfg->bias_hh ? "two biases per layer (PyTorch)" : "one bias per layer (Keras)", "");
+    note(p, line[0]);
+    p->y += row * 0.3f;
+}
+
 void inspector_draw(const ViewCtx *c)
 {
     const Rect r = c->lo->inspector;
@@ -215,11 +279,12 @@ void inspector_draw(const ViewCtx *c)
     Pen p = {c, r.x + 14 * k, r.y + 10 * k, r.w - 24 * k, r.y + r.h - 6 * k, 16 * k};
     NetOp op;
     if (!sess_current_op(c->s, &op)) {
-        vt_text(c, p.x, p.y, DL_FONT_SANS_BOLD, 19 * k, DL_ALIGN_LEFT, th->text, "Inspector",
+        vt_text(c, p.x, p.y, DL_FONT_SANS_BOLD, 19 * k, DL_ALIGN_LEFT, th->text, "Model summary",
                 p.w);
         p.y += 32 * k;
-        note(&p, "Press → (or Step) to compute the first node.");
-        note(&p, "Click any node to inspect it.");
+        summary(&p, c->net);
+        note(&p, "Press → (or Step) to compute the first node;");
+        note(&p, "click any node to inspect it.");
         return;
     }
     static const char *kinds[] = {"Forward", "Output", "Output, backward", "Backward"};

@@ -63,10 +63,12 @@ static void place_grid(Layout *lo, const LayoutInput *in)
     lo->small_h = fminf(unit * weight_small * 0.70f, 44 * s);
     float content = T * lo->col_w, max_scroll = fmaxf(0, content - lo->grid.w);
     float sc = in->scroll_x;
-    lo->scroll_x = 0;
     if (in->follow)
         sc = (in->focus_t + 0.5f) * lo->col_w - lo->grid.w / 2;
     lo->scroll_x = clampf(sc, 0, max_scroll);
+    /* a short sequence sits in the middle rather than at the left edge */
+    if (content < lo->grid.w)
+        lo->scroll_x = -(lo->grid.w - content) / 2;
 }
 
 void layout_compute(Layout *lo, const LayoutInput *in)
@@ -114,6 +116,8 @@ float layout_scroll_to_show(const Layout *lo, int t)
     else if (right > sc + lo->grid.w)
         sc = right - lo->grid.w;
     float max_scroll = fmaxf(0, lo->steps * lo->col_w - lo->grid.w);
+    if (max_scroll == 0)
+        return lo->scroll_x;
     return clampf(sc, 0, max_scroll);
 }
 

@@ -1,13 +1,282 @@
-/* The lesson panel: narration of the current lesson step (issue 5 fills it
- * from the lesson's Markdown tree). Until then it says what is missing. */
+/*
+ * The lesson panel: the current step's narration rendered from its
+ * Markdown tree (paragraphs, bold, italic, inline code, lists, headings,
+ * code blocks), wrapped to the panel width and shrunk until it fits, with
+ * "step k of n" and previous / next buttons.
+ */
+#include <cmark.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "lesson.h"
 #include "view_parts.h"
+
+/* Text flow: words placed left to right, wrapped at the right edge. */
+typedef struct {
+    const ViewCtx *c;
+    bool emit;       /* false: measure only */
+    float x0, right; /* line start (indent) and right edge */
+    float x, y;      /* pen */
+    float size;      /* body size */
+    float line_h;
+    bool line_empty;
+    bool space_pending;
+} Flow;
+
+typedef struct {
+    bool bold, italic, code, link;
+} Style;
+
+static DlFont font_of(Style st)
+{
+    return st.code ? DL_FONT_MONO : st.bold ? DL_FONT_SANS_BOLD : st.italic ? DL_FONT_SANS_ITALIC
+                                                                          : DL_FONT_SANS;
+}
+
+static void newline(Flow *f)
+{
+    f->x = f->x0;
+    f->y += f->line_h;
+    f->line_empty = true;
+    f->space_pending = false;
+}
+
+static void word(Flow *f, const char *w, size_t n, Style st)
+{
+    char buf[256];
+    if (n == 0)
+        return;
+    if (n >= sizeof buf)
+        n = sizeof buf - 1;
+    memcpy(buf, w, n);
+    buf[n] = '\0';
+    DlFont font = font_of(st);
+    float size = st.code ? f->size * 0.92f : f->size;
+    float ww = vt_width(f->c, font, size, buf);
+    float sp = f->space_pending && !f->line_empty ? vt_width(f->c, DL_FONT_SANS, f->size, " ") : 0;
+    if (!f->line_empty && f->x + sp + ww > f->right) {
+        newline(f);
+        sp = 0;
+    }
+    f->x += sp;
+    if (f->emit) {
+        const Theme *th = f->c->th;
+        if (st.code)
+            dl_rect(f->c->dl, f->x - 2, f->y + f->line_h * 0.08f, ww + 4, f->line_h * 0.84f,
+                    3 * f->c->k, th->grid);
+        float dy = (f->line_h - vt_height(f->c, font, size)) / 2;
+        dl_text(f->c->dl, f->x, f->y + dy, font, size, DL_ALIGN_LEFT,
+                st.link ? th->forward : th->text, buf);
+    }
+    f->x += ww;
+    f->line_empty = false;
+    f->space_pending = false;
+}
+
+/* Splits text into words; spaces between words, and at either end, are
+ * remembered so runs of different styles join correctly. */
+static void text(Flow *f, const char *s, Style st)
+{
+    while (*s) {
+        if (*s == ' ' || *s == '\t' || *s == '\n') {
+            f->space_pending = true;
+            s++;
+            continue;
+        }
+        size_t n = strcspn(s, " \t\n");
+        word(f, s, n, st);
+        s += n;
+    }
+}
+
+static void inlines(Flow *f, cmark_node *parent, Style st)
+{
+    for (cmark_node *n = cmark_node_first_child(parent); n; n = cmark_node_next(n)) {
+        Style inner = st;
+        switch (cmark_node_get_type(n)) {
+        case CMARK_NODE_TEXT:
+            text(f, cmark_node_get_literal(n), st);
+            break;
+        case CMARK_NODE_CODE:
+            inner.code = true;
+            word(f, cmark_node_get_literal(n), strlen(cmark_node_get_literal(n)), inner);
+            break;
+        case CMARK_NODE_SOFTBREAK:
+            f->space_pending = true;
+            break;
+        case CMARK_NODE_LINEBREAK:
+            newline(f);
+            break;
+        case CMARK_NODE_EMPH:
+            inner.italic = true;
+            inlines(f, n, inner);
+            break;
+        case CMARK_NODE_STRONG:
+            inner.bold = true;
+            inlines(f, n, inner);
+            break;
+        case CMARK_NODE_LINK:
+            inner.link = true;
+            inlines(f, n, inner);
+            break;
+        default:
+            inlines(f, n, st);
+            break;
+        }
+    }
+}
+
+static void blocks(Flow *f, cmark_node *parent, int depth);
+
+static void block(Flow *f, cmark_node *n, int depth)
+{
+    Style plain = {0};
+    float k = f->c->k;
+    switch (cmark_node_get_type(n)) {
+    case CMARK_NODE_PARAGRAPH:
+        inlines(f, n, plain);
+        newline(f);
+        f->y += f->line_h * 0.45f;
+        break;
+    case CMARK_NODE_HEADING: {
+        Style bold = {.bold = true};
+        inlines(f, n, bold);
+        newline(f);
+        f->y += f->line_h * 0.2f;
+        break;
+    }
+    case CMARK_NODE_LIST: {
+        bool ordered = cmark_node_get_list_type(n) == CMARK_ORDERED_LIST;
+        int num = cmark_node_get_list_start(n);
+        for (cmark_node *item = cmark_node_first_child(n); item; item = cmark_node_next(item)) {
+            char mark[16];
+            snprintf(mark, sizeof mark, ordered ? "%d." : "•", num++);
+            if (f->emit)
+                dl_text(f->c->dl, f->x0 + 4 * k, f->y + (f->line_h - vt_height(f->c, DL_FONT_SANS,
+                                                                                  f->size)) / 2,
+                        DL_FONT_SANS_BOLD, f->size, DL_ALIGN_LEFT, f->c->th->forward, mark);
+            float keep = f->x0, indent = 26 * k * (f->size / (16 * k));
+            f->x0 += indent;
+            f->x = f->x0;
+            f->line_empty = true;
+            blocks(f, item, depth + 1);
+            f->y -= f->line_h * 0.3f; /* tighter than paragraphs */
+            f->x0 = keep;
+            f->x = keep;
+        }
+        f->y += f->line_h * 0.3f;
+        break;
+    }
+    case CMARK_NODE_CODE_BLOCK: {
+        const char *lit = cmark_node_get_literal(n);
+        float size = f->size * 0.9f;
+        while (*lit) {
+            size_t len = strcspn(lit, "\n");
+            char buf[256];
+            snprintf(buf, sizeof buf, "%.*s", (int)(len < 255 ? len : 255), lit);
+            if (f->emit) {
+                dl_rect(f->c->dl, f->x0, f->y, f->right - f->x0, f->line_h, 0, f->c->th->grid);
+                dl_text(f->c->dl, f->x0 + 6 * k, f->y, DL_FONT_MONO, size, DL_ALIGN_LEFT,
+                        f->c->th->text, buf);
+            }
+            f->y += f->line_h;
+            lit += len + (lit[len] == '\n');
+        }
+        f->y += f->line_h * 0.45f;
+        break;
+    }
+    case CMARK_NODE_BLOCK_QUOTE: {
+        float keep = f->x0, top = f->y;
+        f->x0 += 16 * k;
+        f->x = f->x0;
+        blocks(f, n, depth + 1);
+        if (f->emit)
+            dl_rect(f->c->dl, keep + 3 * k, top, 4 * k, f->y - top - f->line_h * 0.45f, 0,
+                    f->c->th->accent);
+        f->x0 = keep;
+        f->x = keep;
+        break;
+    }
+    case CMARK_NODE_THEMATIC_BREAK:
+        if (f->emit)
+            dl_line(f->c->dl, f->x0, f->y + f->line_h / 2, f->right, f->y + f->line_h / 2, 1 * k,
+                    f->c->th->panel_edge);
+        f->y += f->line_h;
+        break;
+    default:
+        blocks(f, n, depth + 1);
+        break;
+    }
+}
+
+static void blocks(Flow *f, cmark_node *parent, int depth)
+{
+    if (depth > 32)
+        return; /* deeply nested quotes: stop rather than overflow */
+    for (cmark_node *n = cmark_node_first_child(parent); n; n = cmark_node_next(n))
+        block(f, n, depth);
+}
+
+static float flow_doc(const ViewCtx *c, cmark_node *doc, Rect r, float size, bool emit)
+{
+    Flow f = {c, emit, r.x, r.x + r.w, r.x, r.y, size, size * 1.42f, true, false};
+    if (doc)
+        blocks(&f, doc, 0);
+    return f.y - r.y;
+}
 
 void lessonpanel_draw(const ViewCtx *c)
 {
     const Rect r = c->lo->lesson;
-    dl_rect(c->dl, r.x, r.y, r.w, r.h, 0, c->th->panel);
-    dl_line(c->dl, r.x + r.w, r.y, r.x + r.w, r.y + r.h, 1.5f * c->k, c->th->panel_edge);
-    if (c->vp->lesson_error)
-        vt_text(c, r.x + 14 * c->k, r.y + 14 * c->k, DL_FONT_SANS, 15 * c->k, DL_ALIGN_LEFT,
-                c->th->bad, c->vp->lesson_error, r.w - 28 * c->k);
+    const Theme *th = c->th;
+    const Lesson *lesson = c->vp->lesson;
+    float k = c->k, pad = 16 * k;
+    dl_rect(c->dl, r.x, r.y, r.w, r.h, 0, th->panel);
+    dl_line(c->dl, r.x + r.w, r.y, r.x + r.w, r.y + r.h, 1.5f * k, th->panel_edge);
+    float y = r.y + 12 * k, w = r.w - 2 * pad;
+    vt_text(c, r.x + pad, y, DL_FONT_SANS_BOLD, 20 * k, DL_ALIGN_LEFT, th->text,
+            lesson_title(lesson), w);
+    y += 30 * k;
+    int n = lesson_step_count(lesson), step = c->vp->lesson_step;
+    char buf[96];
+    snprintf(buf, sizeof buf, step == 0 ? "introduction · %d steps" : "step %d of %d", step, n);
+    vt_text(c, r.x + pad, y, DL_FONT_SANS, 15 * k, DL_ALIGN_LEFT, th->text_dim, buf, w);
+    /* progress: one dot per step */
+    float dx = fminf(14 * k, (w * 0.45f) / (n + 1));
+    for (int i = 0; i <= n; i++)
+        dl_circle(c->dl, r.x + r.w - pad - (n - i) * dx, y + 10 * k, 4 * k,
+                  i <= step ? th->forward : th->grid);
+    y += 30 * k;
+    if (c->vp->lesson_error) {
+        Rect box = {r.x + pad, y, w, 10};
+        float hgt = 0;
+        /* the error, wrapped, on a tinted box */
+        cmark_node *doc = cmark_parse_document(c->vp->lesson_error,
+                                               strlen(c->vp->lesson_error), CMARK_OPT_DEFAULT);
+        hgt = flow_doc(c, doc, (Rect){box.x + 8 * k, y + 6 * k, w - 16 * k, 0}, 14 * k, false);
+        dl_rect(c->dl, box.x, y, w, hgt + 8 * k, 6 * k, color_alpha(th->bad, 40));
+        flow_doc(c, doc, (Rect){box.x + 8 * k, y + 6 * k, w - 16 * k, 0}, 14 * k, true);
+        cmark_node_free(doc);
+        y += hgt + 18 * k;
+    }
+    const char *title = step > 0 ? lesson_step_title(lesson, step - 1) : NULL;
+    if (title) {
+        vt_text(c, r.x + pad, y, DL_FONT_SANS_BOLD, 19 * k, DL_ALIGN_LEFT, th->forward, title, w);
+        y += 34 * k;
+    }
+    cmark_node *doc = step > 0 ? lesson_step_narration(lesson, step - 1) : lesson_intro(lesson);
+    float buttons_h = 52 * k;
+    Rect body = {r.x + pad, y, w, r.y + r.h - buttons_h - y - 8 * k};
+    /* the largest size (17 down to 11 at scale 1) at which it all fits */
+    float size = 17 * k;
+    while (size > 11 * k && flow_doc(c, doc, body, size, false) > body.h)
+        size -= 0.5f * k;
+    dl_clip_push(c->dl, body.x - 4 * k, body.y, body.w + 8 * k, body.h);
+    flow_doc(c, doc, body, size, true);
+    dl_clip_pop(c->dl);
+    float bw = (w - 10 * k) / 2, by = r.y + r.h - buttons_h;
+    vt_button(c, (Rect){r.x + pad, by, bw, 40 * k}, BTN_LESSON_PREV, "◀ Prev (PgUp)", false);
+    vt_button(c, (Rect){r.x + pad + bw + 10 * k, by, bw, 40 * k}, BTN_LESSON_NEXT,
+              step < n ? "Next (PgDn) ▶" : "End", step < n);
 }

@@ -173,8 +173,9 @@ static void input_node(const ViewCtx *c, int t)
     char sym[64];
     const double *x = net_x(net, t);
     int I = net_config(net)->input_size;
-    if (task_input_symbol(sess_task(c->s), x, sym, sizeof sym) == NET_OK &&
-        vt_width(c, DL_FONT_SANS_BOLD, 16 * c->k, sym) < r.w) {
+    /* symbols where the task has them; random features as a heatmap strip */
+    if (task_kind(sess_task(c->s)) != TASK_NOISE &&
+        task_input_symbol(sess_task(c->s), x, sym, sizeof sym) == NET_OK) {
         symbol_node(c, r, true, sym, NULL, c->th->text, c->th->forward);
     } else {
         dl_rect(c->dl, r.x, r.y, r.w, r.h, 6 * c->k, c->th->panel);

@@ -20,7 +20,7 @@ void view_layout(const Session *s, const ViewParams *vp, Layout *lo)
         .scroll_x = v->scroll_x,
         .focus_t = sess_current_op(s, &op) ? op.t : 0,
         .follow = v->follow,
-        .show_lesson = vp->lesson && (v->panels & PANEL_LESSON),
+        .show_lesson = (vp->lesson && (v->panels & PANEL_LESSON)) || (v->panels & PANEL_SETTINGS),
         .show_side = (v->panels & (PANEL_INSPECTOR | PANEL_PLOTS)) != 0,
         .show_controls = (v->panels & PANEL_CONTROLS) != 0,
     };
@@ -83,6 +83,10 @@ void view_draw(const Session *s, const ViewParams *vp, DrawList *dl, HitList *hi
     if (lo.controls.h > 0)
         controls_draw(&c);
     draw_top(&c);
+    if (v->panels & PANEL_SETTINGS)
+        drawer_draw(&c);
+    if (vp->picker)
+        picker_draw(&c);
     if (v->panels & PANEL_HELP)
         help_draw(&c);
 }

@@ -32,7 +32,13 @@ typedef enum {
     BTN_PLOT_EIGEN,
     BTN_PLOT_HEATMAP,
     BTN_COMPARE,
-    BTN_COUNT
+    BTN_LESSONS,  /* opens the lesson picker */
+    BTN_SETTINGS, /* opens the settings drawer */
+    BTN_COUNT,
+    BTN_PICK_FIRST = 100, /* picker entry i is BTN_PICK_FIRST + i */
+    BTN_CTL_DEC = 200,    /* control i one notch down: BTN_CTL_DEC + i */
+    BTN_CTL_INC = 300,    /* control i one notch up */
+    BTN_RHO_SLIDER = 400  /* the spectral radius slider (x within the hit) */
 } ViewButton;
 
 typedef enum { HIT_BUTTON, HIT_NODE } HitKind;
@@ -62,6 +68,8 @@ typedef struct {
     int lesson_step;          /* 0 = introduction, k = step k */
     const char *lesson_error; /* shown in the lesson panel when set */
     const char *notice;       /* a transient line in the status bar */
+    const char *const *picker; /* lesson titles of the picker overlay, or NULL */
+    int picker_n;
 } ViewParams;
 
 void view_layout(const Session *s, const ViewParams *vp, Layout *lo);

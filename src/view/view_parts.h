@@ -40,5 +40,7 @@ void plots_draw(const ViewCtx *c);
 void controls_draw(const ViewCtx *c);
 void help_draw(const ViewCtx *c);
 void lessonpanel_draw(const ViewCtx *c);
+void picker_draw(const ViewCtx *c);
+void drawer_draw(const ViewCtx *c);
 
 #endif

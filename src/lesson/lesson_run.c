@@ -1,0 +1,93 @@
+#include "lesson_run.h"
+
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int lesson_settings(const Lesson *lesson, Settings *out, char *msg, size_t cap)
+{
+    Settings st;
+    settings_default(&st);
+    for (int i = 0; i < lesson_setup_count(lesson); i++) {
+        const char *key, *value;
+        int line, col;
+        char inner[400];
+        lesson_setup_entry(lesson, i, &key, &value, &line, &col);
+        if (settings_set(&st, key, value, inner, sizeof inner)) {
+            snprintf(msg, cap, "%s:%d:%d: %s", lesson_name(lesson), line, col, inner);
+            return -1;
+        }
+    }
+    *out = st;
+    return 0;
+}
+
+int lesson_advance(const Lesson *lesson, Session *s, int k, char *msg, size_t cap)
+{
+    const ActionList *acts = lesson_step_actions(lesson, k - 1);
+    if (!acts) {
+        snprintf(msg, cap, "%s: no step %d (the lesson has %d)", lesson_name(lesson), k,
+                 lesson_step_count(lesson));
+        return -1;
+    }
+    char inner[480];
+    if (sess_run_actions(s, acts, inner, sizeof inner)) {
+        snprintf(msg, cap, "%s:%s", lesson_name(lesson), inner);
+        return -1;
+    }
+    return 0;
+}
+
+Session *lesson_enter(const Lesson *lesson, int k, char *msg, size_t cap)
+{
+    Settings st;
+    if (k < 0 || k > lesson_step_count(lesson)) {
+        snprintf(msg, cap, "%s: no step %d (the lesson has %d)", lesson_name(lesson), k,
+                 lesson_step_count(lesson));
+        return NULL;
+    }
+    if (lesson_settings(lesson, &st, msg, cap))
+        return NULL;
+    char inner[480];
+    Session *s = sess_create(&st, inner, sizeof inner);
+    if (!s) {
+        snprintf(msg, cap, "%s:%d: setup: %s", lesson_name(lesson), lesson_title_line(lesson),
+                 inner);
+        return NULL;
+    }
+    for (int i = 1; i <= k; i++)
+        if (lesson_advance(lesson, s, i, msg, cap)) {
+            sess_destroy(s);
+            return NULL;
+        }
+    return s;
+}
+
+const char *lesson_dir(void)
+{
+    const char *env = getenv("RNNVIZ_LESSONS");
+    return env && *env ? env : RNNVIZ_LESSONS_DIR;
+}
+
+static int by_name(const void *a, const void *b)
+{
+    return strcmp((const char *)a, (const char *)b);
+}
+
+int lesson_list(const char *dir, char paths[][512], int cap)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return 0;
+    int n = 0;
+    struct dirent *e;
+    while ((e = readdir(d)) && n < cap) {
+        size_t len = strlen(e->d_name);
+        if (len > 3 && !strcmp(e->d_name + len - 3, ".md") && e->d_name[0] != '.')
+            snprintf(paths[n++], 512, "%s/%s", dir, e->d_name);
+    }
+    closedir(d);
+    qsort(paths, (size_t)n, 512, by_name);
+    return n;
+}

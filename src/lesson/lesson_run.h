@@ -1,0 +1,28 @@
+/*
+ * Running a lesson on a session. Entering step k is defined as: apply the
+ * setup, then the actions of steps 1..k in order (k = 0 is the
+ * introduction). lesson_advance applies one more step to a session that is
+ * exactly at step k-1, which gives the same state as entering step k.
+ */
+#ifndef RNNVIZ_LESSON_RUN_H
+#define RNNVIZ_LESSON_RUN_H
+
+#include <stddef.h>
+
+#include "lesson.h"
+#include "session.h"
+#include "settings.h"
+
+/* Settings of the setup block; msg "NAME:LINE:COL: problem" on error. */
+int lesson_settings(const Lesson *lesson, Settings *out, char *msg, size_t cap);
+/* A new session at step k; NULL with msg on error. */
+Session *lesson_enter(const Lesson *lesson, int k, char *msg, size_t cap);
+/* Step k's actions on a session at step k-1 (1 <= k <= steps). */
+int lesson_advance(const Lesson *lesson, Session *s, int k, char *msg, size_t cap);
+
+/* The shipped lessons: directory (env RNNVIZ_LESSONS, else the build's). */
+const char *lesson_dir(void);
+/* Sorted paths of the *.md files in dir; returns the count (<= cap). */
+int lesson_list(const char *dir, char paths[][512], int cap);
+
+#endif

@@ -1,0 +1,63 @@
+/*
+ * The settings drawer, over the left panel: one row per control with
+ * − and + buttons, and a log-scale slider for the spectral radius of W_hh
+ * with the critical value 1 marked.
+ */
+#include <math.h>
+#include <stdio.h>
+
+#include "controls.h"
+#include "view_parts.h"
+
+static void slider(const ViewCtx *c, Rect r)
+{
+    const Theme *th = c->th;
+    float k = c->k, cy = r.y + r.h / 2;
+    dl_rect(c->dl, r.x, cy - 3 * k, r.w, 6 * k, 3 * k, th->grid);
+    /* rho = 1: the edge between vanishing and exploding */
+    float x1 = r.x + (float)ctl_rho_to_unit(1.0) * r.w;
+    dl_rect(c->dl, r.x, cy - 3 * k, x1 - r.x, 6 * k, 3 * k, color_alpha(th->forward, 110));
+    dl_rect(c->dl, x1, cy - 3 * k, r.x + r.w - x1, 6 * k, 3 * k, color_alpha(th->backward, 110));
+    dl_line(c->dl, x1, cy - 10 * k, x1, cy + 10 * k, 2 * k, th->text);
+    vt_text(c, x1, cy + 10 * k, DL_FONT_SANS, 12 * k, DL_ALIGN_CENTER, th->text_dim, "1", 0);
+    double rho = ctl_rho(c->s);
+    if (isfinite(rho) && rho > 0) {
+        float x = r.x + (float)fmin(1, fmax(0, ctl_rho_to_unit(rho))) * r.w;
+        dl_circle(c->dl, x, cy, 9 * k, th->accent);
+        dl_circle_outline(c->dl, x, cy, 9 * k, 2 * k, th->text);
+    }
+    if (c->hits && c->hits->n < VIEW_MAX_HITS)
+        c->hits->hits[c->hits->n++] = (Hit){HIT_BUTTON, BTN_RHO_SLIDER, ROW_LAYER, -1, -1, r};
+}
+
+void drawer_draw(const ViewCtx *c)
+{
+    const Rect r = c->lo->lesson;
+    const Theme *th = c->th;
+    float k = c->k, pad = 14 * k;
+    dl_rect(c->dl, r.x, r.y, r.w, r.h, 0, th->panel);
+    dl_line(c->dl, r.x + r.w, r.y, r.x + r.w, r.y + r.h, 1.5f * k, th->panel_edge);
+    vt_text(c, r.x + pad, r.y + 10 * k, DL_FONT_SANS_BOLD, 20 * k, DL_ALIGN_LEFT, th->text,
+            "Settings", r.w - 2 * pad);
+    float top = r.y + 44 * k, avail = r.h - 52 * k;
+    float row = fminf(40 * k, avail / (CTL_COUNT + 1));
+    float fs = fminf(16 * k, row * 0.42f), bw = row * 0.95f;
+    float y = top;
+    for (int i = 0; i < CTL_COUNT; i++, y += row) {
+        char value[64];
+        ctl_value(c->s, (Control)i, value, sizeof value);
+        float ty = y + (row - vt_height(c, DL_FONT_SANS, fs)) / 2;
+        vt_text(c, r.x + pad, ty, DL_FONT_SANS, fs, DL_ALIGN_LEFT, th->text_dim,
+                ctl_label((Control)i), r.w * 0.45f);
+        float vx = r.x + r.w - pad - 2 * bw - 8 * k;
+        vt_text(c, vx - 6 * k, ty, DL_FONT_SANS_BOLD, fs, DL_ALIGN_RIGHT, th->text, value,
+                r.w * 0.3f);
+        vt_button(c, (Rect){vx, y + row * 0.1f, bw, row * 0.8f}, BTN_CTL_DEC + i, "−", false);
+        vt_button(c, (Rect){vx + bw + 4 * k, y + row * 0.1f, bw, row * 0.8f}, BTN_CTL_INC + i,
+                  "+", false);
+        if (i == CTL_SPECTRAL_RADIUS) {
+            y += row;
+            slider(c, (Rect){r.x + pad + 10 * k, y, r.w - 2 * pad - 20 * k, row * 0.9f});
+        }
+    }
+}
