@@ -27,7 +27,7 @@ void gru_forward_step(double *h, double *gates, double *hn, double *hh, const do
             double r = sigmoid(g[j] + u[j]);
             double z = sigmoid(g[H + j] + u[H + j]);
             /* n_t = tanh(W_in x + b_in + r_t * (W_hn h + b_hn)) */
-            double n = tanh(g[2 * H + j] + r * u[2 * H + j]);
+            double n = la_tanh(g[2 * H + j] + r * u[2 * H + j]);
             g[j] = r;
             g[H + j] = z;
             g[2 * H + j] = n;

@@ -27,7 +27,7 @@ void lstm_forward_step(double *h, double *c, double *gates, const double *x, con
             size_t k = (size_t)b * H + j;
             double i = sigmoid(g[j]);
             double f = sigmoid(g[H + j]);
-            double gg = tanh(g[2 * H + j]);
+            double gg = la_tanh(g[2 * H + j]);
             double o = sigmoid(g[3 * H + j]);
             g[j] = i;
             g[H + j] = f;
@@ -36,7 +36,7 @@ void lstm_forward_step(double *h, double *c, double *gates, const double *x, con
             /* c_t = f_t * c_{t-1} + i_t * g_t */
             c[k] = f * c_prev[k] + i * gg;
             /* h_t = o_t * tanh(c_t) */
-            h[k] = o * tanh(c[k]);
+            h[k] = o * la_tanh(c[k]);
         }
     }
 }
@@ -53,7 +53,7 @@ void lstm_backward_step(double *dpre, double *dc, double *dc_prev, double *dx, d
         for (int j = 0; j < H; j++) {
             size_t k = (size_t)b * H + j;
             double i = g[j], f = g[H + j], gg = g[2 * H + j], o = g[3 * H + j];
-            double tc = tanh(c[k]);
+            double tc = la_tanh(c[k]);
             /* dc_t = dc from t+1 + dh_t * o_t * (1 - tanh^2 c_t) */
             dc[k] = dc_next[k] + dh[k] * o * (1.0 - tc * tc);
             d[j] = dc[k] * gg * i * (1.0 - i);

@@ -16,7 +16,7 @@ void rnn_forward_step(double *h, const double *x, const double *h_prev, const Ne
     la_gemm_nt(h, x, p->w_ih, B, H, p->in, 1.0);
     la_gemm_nt(h, h_prev, p->w_hh, B, H, H, 1.0);
     for (int k = 0; k < B * H; k++)
-        h[k] = act == NET_ACT_TANH ? tanh(h[k]) : (h[k] > 0.0 ? h[k] : 0.0);
+        h[k] = act == NET_ACT_TANH ? la_tanh(h[k]) : (h[k] > 0.0 ? h[k] : 0.0);
 }
 
 void rnn_backward_step(double *dpre, double *dx, double *dh_prev, NetLayer *p, const double *dh,

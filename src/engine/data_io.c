@@ -39,8 +39,7 @@ static const char *const cell_names[] = {"rnn", "gru", "lstm"};
 
 static int check_header(const ModelJson *doc, const NetConfig *cfg, NetError *err)
 {
-    static const char *const known[] = {"format", "version", "inputs", "targets",
-                                        "h0",     "c0",      NULL};
+    static const char *const known[] = {"format", "version", "inputs", "targets", "h0", "c0", NULL};
     const cJSON *root = model_json_root(doc);
     if (model_json_check_format(doc, "rnnviz-data", err) < 0)
         return NET_ERR_FORMAT;
@@ -67,8 +66,8 @@ static int batch_dims(const ModelJson *doc, const cJSON *inputs, int *B, int *T,
     if (dims[0] == 0)
         return model_json_fail(doc, err, "inputs", "empty batch (B must be at least 1)");
     if (dims[0] > NET_MAX_BATCH)
-        return model_json_fail(doc, err, "inputs", "batch of %d is beyond the limit of %d",
-                               dims[0], NET_MAX_BATCH);
+        return model_json_fail(doc, err, "inputs", "batch of %d is beyond the limit of %d", dims[0],
+                               NET_MAX_BATCH);
     if (r < 2) {
         char got[96];
         model_json_describe_shape(inputs, 4, got, sizeof got);
@@ -77,8 +76,8 @@ static int batch_dims(const ModelJson *doc, const cJSON *inputs, int *B, int *T,
     if (dims[1] == 0)
         return model_json_fail(doc, err, "inputs", "empty sequence (T must be at least 1)");
     if (dims[1] > NET_MAX_STEPS)
-        return model_json_fail(doc, err, "inputs", "%d steps are beyond the limit of %d",
-                               dims[1], NET_MAX_STEPS);
+        return model_json_fail(doc, err, "inputs", "%d steps are beyond the limit of %d", dims[1],
+                               NET_MAX_STEPS);
     *B = dims[0];
     *T = dims[1];
     return 0;

@@ -25,5 +25,14 @@ double la_outer_norm(const double *a, const double *b, int B, int M, int N, doub
                      double *scratch_b);
 /* || column sums of a (B, M) || */
 double la_colsum_norm(const double *a, int B, int M, double *scratch);
+/* gram (B, B) = a a^T for a (B, M), upper triangle. */
+void la_gram(double *gram, const double *a, int B, int M);
+/* sqrt(sum_{b,b'} ga[b][b'] gb[b][b']) from two upper-triangular Grams:
+ * the norm la_outer_norm gives, when Grams are shared between calls. */
+double la_gram_pair_norm(const double *ga, const double *gb, int B);
+
+/* tanh after Cephes (rational fit below 0.625, exp above): about three
+ * times faster than glibc's, within 2 ulp, and the same on every machine. */
+double la_tanh(double x);
 
 #endif

@@ -197,8 +197,8 @@ static void skip_ws(Scan *sc)
 
 static bool is_word_char(unsigned char c)
 {
-    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-           c == '_' || c == '.' || c == '+' || c == '-';
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' ||
+           c == '.' || c == '+' || c == '-';
 }
 
 static bool is_digit(unsigned char c)
@@ -277,8 +277,7 @@ static int scan_escape(Scan *sc, size_t start)
     if (cp >= 0xD800 && cp <= 0xDBFF) {
         int lo = (i + 12 <= sc->n && s[i + 6] == '\\' && s[i + 7] == 'u') ? hex4(s + i + 8) : -1;
         if (lo < 0xDC00 || lo > 0xDFFF)
-            return scan_fail(sc, i, "unpaired UTF-16 surrogate \\u%04X in a string",
-                             (unsigned)cp);
+            return scan_fail(sc, i, "unpaired UTF-16 surrogate \\u%04X in a string", (unsigned)cp);
         sc->i = i + 12;
         return 0;
     }
@@ -1032,21 +1031,21 @@ static int parse_sizes(const ModelJson *doc, NetConfig *cfg, NetError *err)
                  {"num_layers", &cfg->num_layers, NET_MAX_LAYERS},
                  {"output_size", &cfg->output_size, NET_MAX_SIZE}};
     for (size_t k = 0; k < sizeof sizes / sizeof sizes[0]; k++)
-        if (model_json_int(doc, model_json_get(root, sizes[k].key), sizes[k].key, 1,
-                           sizes[k].limit, sizes[k].out, err) < 0)
+        if (model_json_int(doc, model_json_get(root, sizes[k].key), sizes[k].key, 1, sizes[k].limit,
+                           sizes[k].out, err) < 0)
             return NET_ERR_FORMAT;
     return 0;
 }
 
 static int parse_header(const ModelJson *doc, NetConfig *out, NetError *err)
 {
-    static const char *const known[] = {
-        "format",      "version",     "cell", "nonlinearity", "input_size", "hidden_size",
-        "num_layers",  "output_size", "loss", "targets",      "bias_hh",    "params",
-        NULL};
-    static const char *const required[] = {"cell",        "input_size", "hidden_size",
-                                           "num_layers",  "output_size", "loss",
-                                           "targets",     "params",      NULL};
+    static const char *const known[] = {"format",     "version",     "cell",       "nonlinearity",
+                                        "input_size", "hidden_size", "num_layers", "output_size",
+                                        "loss",       "targets",     "bias_hh",    "params",
+                                        NULL};
+    static const char *const required[] = {"cell",       "input_size",  "hidden_size",
+                                           "num_layers", "output_size", "loss",
+                                           "targets",    "params",      NULL};
     const cJSON *root = model_json_root(doc);
     NetConfig cfg = {0};
     int v;
@@ -1063,8 +1062,8 @@ static int parse_header(const ModelJson *doc, NetConfig *out, NetError *err)
     const cJSON *act = model_json_get(root, "nonlinearity");
     cfg.act = NET_ACT_TANH;
     if (act && cfg.cell != NET_CELL_RNN)
-        return model_json_fail(doc, err, "nonlinearity", "allowed with cell \"rnn\" only, not \"%s\"",
-                               cell_names[cfg.cell]);
+        return model_json_fail(doc, err, "nonlinearity",
+                               "allowed with cell \"rnn\" only, not \"%s\"", cell_names[cfg.cell]);
     if (act) {
         if (model_json_choice(doc, act, "nonlinearity", act_names, &v, err) < 0)
             return NET_ERR_FORMAT;
@@ -1075,8 +1074,8 @@ static int parse_header(const ModelJson *doc, NetConfig *out, NetError *err)
     if (model_json_choice(doc, model_json_get(root, "loss"), "loss", loss_names, &v, err) < 0)
         return NET_ERR_FORMAT;
     cfg.loss = (NetLoss)v;
-    if (model_json_choice(doc, model_json_get(root, "targets"), "targets", target_names, &v,
-                          err) < 0)
+    if (model_json_choice(doc, model_json_get(root, "targets"), "targets", target_names, &v, err) <
+        0)
         return NET_ERR_FORMAT;
     cfg.targets = (NetTargets)v;
 
@@ -1232,7 +1231,8 @@ static int check_fits(const ModelFile *m, const NetConfig *nc, NetError *err)
                   {"num_layers", mc->num_layers, nc->num_layers},
                   {"output_size", mc->output_size, nc->output_size}};
     if (mc->cell != nc->cell)
-        return fail_name(err, m->name, NET_ERR_ARG, "the model's cell %s does not match the network's %s",
+        return fail_name(err, m->name, NET_ERR_ARG,
+                         "the model's cell %s does not match the network's %s",
                          net_cell_name(mc->cell), net_cell_name(nc->cell));
     if (mc->cell == NET_CELL_RNN && mc->act != nc->act)
         return fail_name(err, m->name, NET_ERR_ARG,
@@ -1272,8 +1272,8 @@ int modelfile_apply(const ModelFile *m, Net *net, NetError *err)
         const Tensor *t = find_tensor(m, p->name);
         if (!t || t->rows != p->rows || t->cols != p->cols)
             return fail_name(err, m->name, NET_ERR_ARG,
-                             "network parameter '%s' (%d x %d) has no match in the model",
-                             p->name, p->rows, p->cols);
+                             "network parameter '%s' (%d x %d) has no match in the model", p->name,
+                             p->rows, p->cols);
     }
     double *dst = net_params(net);
     for (int k = 0; k < n; k++) {
@@ -1304,7 +1304,9 @@ static int check_finite(const Net *net, const Tensor *ts, int n, const char *pat
                     snprintf(where, sizeof where, "params.%.31s[%d][%d]", ts[k].name, r, c);
                 return fail_name(err, path, NET_ERR_ARG,
                                  "cannot save: %s is %s (JSON holds finite numbers only)", where,
-                                 isnan(x) ? "NaN" : x > 0 ? "Infinity" : "-Infinity");
+                                 isnan(x) ? "NaN"
+                                 : x > 0  ? "Infinity"
+                                          : "-Infinity");
             }
         }
     }
@@ -1393,8 +1395,10 @@ int model_save(const Net *net, const char *path, NetError *err)
     Tensor ts[MAX_TENSORS];
     int n = expected_tensors(net_config(net), ts);
     if (n != net_param_count(net))
-        return fail_name(err, path, NET_ERR_ARG, "internal error: the network has %d tensors, "
-                         "the contract %d", net_param_count(net), n);
+        return fail_name(err, path, NET_ERR_ARG,
+                         "internal error: the network has %d tensors, "
+                         "the contract %d",
+                         net_param_count(net), n);
     for (int k = 0; k < n; k++) {
         const NetParam *p = net_param_find(net, ts[k].name);
         if (!p || p->rows != ts[k].rows || p->cols != ts[k].cols)

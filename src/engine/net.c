@@ -627,19 +627,36 @@ int net_head_backward(Net *net, int t)
 }
 
 /* Norms of step t's contributions to layer l's weight gradients:
- * dW_ih gets dpre_x^T x, dW_hh gets dpre_h^T h_{t-1}, biases sum_b dpre. */
+ * dW_ih gets dpre_x^T x, dW_hh gets dpre_h^T h_{t-1}, biases sum_b dpre.
+ * For rnn and lstm dpre_x is dpre_h, so its Gram matrix serves both. */
 static void layer_contrib(Net *net, int l, int t, const double *dpre_x, const double *dpre_h,
                           const double *x, const double *h_prev)
 {
     const NetLayer *p = &net->layers[l];
     int B = net->B, H = net->cfg.hidden_size, GH = net->GH;
     size_t Tm = (size_t)net->cfg.max_steps;
-    double *C = net->contrib;
-    C[p->k_w_ih * Tm + t] = la_outer_norm(dpre_x, x, B, GH, p->in, net->gram_a, net->gram_b);
-    C[p->k_w_hh * Tm + t] = la_outer_norm(dpre_h, h_prev, B, GH, H, net->gram_a, net->gram_b);
+    double *C = net->contrib, *ga = net->gram_a, *gb = net->gram_b;
+    if (B == 1) {
+        double nx = la_norm(dpre_x, (size_t)GH);
+        double nh = dpre_h == dpre_x ? nx : la_norm(dpre_h, (size_t)GH);
+        C[p->k_w_ih * Tm + t] = nx * la_norm(x, (size_t)p->in);
+        C[p->k_w_hh * Tm + t] = nh * la_norm(h_prev, (size_t)H);
+        C[p->k_b_ih * Tm + t] = nx;
+        if (p->k_b_hh >= 0)
+            C[p->k_b_hh * Tm + t] = nh;
+        return;
+    }
+    la_gram(ga, dpre_x, B, GH);
+    la_gram(gb, x, B, p->in);
+    C[p->k_w_ih * Tm + t] = la_gram_pair_norm(ga, gb, B);
+    if (dpre_h != dpre_x)
+        la_gram(ga, dpre_h, B, GH);
+    la_gram(gb, h_prev, B, H);
+    C[p->k_w_hh * Tm + t] = la_gram_pair_norm(ga, gb, B);
     C[p->k_b_ih * Tm + t] = la_colsum_norm(dpre_x, B, GH, net->scratch_v);
     if (p->k_b_hh >= 0)
-        C[p->k_b_hh * Tm + t] = la_colsum_norm(dpre_h, B, GH, net->scratch_v);
+        C[p->k_b_hh * Tm + t] = dpre_h == dpre_x ? C[p->k_b_ih * Tm + t]
+                                                 : la_colsum_norm(dpre_h, B, GH, net->scratch_v);
 }
 
 int net_backward_node(Net *net, int l, int t)
