@@ -58,8 +58,7 @@ int afile_write(const char *path, const void *data, size_t n, char *msg, size_t 
     } else {
         strcpy(dir, ".");
     }
-    snprintf(tmp, sizeof tmp, "%.*s%s.%s.tmp-XXXXXX", (int)dir_len, path, slash ? "/" : "",
-             base);
+    snprintf(tmp, sizeof tmp, "%.*s%s.%s.tmp-XXXXXX", (int)dir_len, path, slash ? "/" : "", base);
     int fd = mkstemp(tmp);
     if (fd < 0)
         return fail(msg, msg_size, "create a temporary file for", path, errno);

@@ -14,8 +14,8 @@
 #define RNNVIZ_ASSETS_DIR "assets"
 #endif
 
-#define FONT_SLOTS 48      /* open (face, pixel size) pairs */
-#define BUCKETS 8192       /* hash buckets of the text cache, a power of two */
+#define FONT_SLOTS 48 /* open (face, pixel size) pairs */
+#define BUCKETS 8192  /* hash buckets of the text cache, a power of two */
 
 static const char *const font_files[DL_FONT_COUNT] = {
     "DejaVuSans.ttf",
@@ -61,8 +61,7 @@ struct Fonts {
     FontsText out;
 };
 
-static void set_error(FontsError *err, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
+static void set_error(FontsError *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 static void set_error(FontsError *err, const char *fmt, ...)
 {
@@ -145,8 +144,7 @@ Fonts *fonts_create(const char *assets_dir, FontsError *err)
         /* Parse it once now, so a corrupt file fails here and not mid-frame. */
         TTF_Font *probe = open_face(fonts, f, 12);
         if (!probe) {
-            set_error(err, "fonts: '%s' is not a usable TrueType font: %s", path,
-                      TTF_GetError());
+            set_error(err, "fonts: '%s' is not a usable TrueType font: %s", path, TTF_GetError());
             goto out_free;
         }
         TTF_CloseFont(probe);

@@ -27,8 +27,8 @@
 
 #define FONTS_MIN_PX 4
 #define FONTS_MAX_PX 400
-#define FONTS_CACHE_ENTRIES 4096        /* text runs kept */
-#define FONTS_CACHE_BYTES (48u << 20)   /* bytes of coverage masks kept */
+#define FONTS_CACHE_ENTRIES 4096      /* text runs kept */
+#define FONTS_CACHE_BYTES (48u << 20) /* bytes of coverage masks kept */
 
 typedef struct {
     char msg[512];

@@ -24,7 +24,9 @@ static Sint64 sink_size(SDL_RWops *rw)
 static Sint64 sink_seek(SDL_RWops *rw, Sint64 offset, int whence)
 {
     MemSink *m = rw->hidden.unknown.data1;
-    Sint64 base = whence == RW_SEEK_SET ? 0 : whence == RW_SEEK_CUR ? (Sint64)m->pos : (Sint64)m->size;
+    Sint64 base = whence == RW_SEEK_SET   ? 0
+                  : whence == RW_SEEK_CUR ? (Sint64)m->pos
+                                          : (Sint64)m->size;
     if (base + offset < 0)
         return SDL_SetError("png_out: seek before start");
     m->pos = (size_t)(base + offset);
@@ -76,8 +78,8 @@ int png_out_encode(const RasterCanvas *cv, uint8_t **out, size_t *n, PngError *e
 {
     MemSink m = {0};
     /* Opaque canvas: store RGB, a quarter smaller than RGBA. */
-    SDL_Surface *argb = SDL_CreateRGBSurfaceWithFormatFrom(
-        cv->pixels, cv->w, cv->h, 32, cv->w * 4, SDL_PIXELFORMAT_ARGB8888);
+    SDL_Surface *argb = SDL_CreateRGBSurfaceWithFormatFrom(cv->pixels, cv->w, cv->h, 32, cv->w * 4,
+                                                           SDL_PIXELFORMAT_ARGB8888);
     SDL_Surface *rgb = argb ? SDL_ConvertSurfaceFormat(argb, SDL_PIXELFORMAT_RGB24, 0) : NULL;
     SDL_FreeSurface(argb);
     SDL_RWops *rw = rgb ? SDL_AllocRW() : NULL;

@@ -37,11 +37,12 @@ typedef enum { SH_RRECT, SH_DISC, SH_CAPSULE } ShapeKind;
 
 typedef struct {
     ShapeKind kind;
-    float cx, cy, hx, hy, r; /* rrect: centre, half sizes, corner radius <= min(hx, hy); disc: cx, cy, r */
-    float ax, ay, bx, by;    /* capsule: segment a-b and radius r */
-    float dx, dy, inv_len2;  /* capsule: b - a and 1 / |b - a|^2 (0 for a point) */
-    float ux, uy, len;       /* capsule: unit direction and length */
-    float inv_ux, inv_uy;    /* capsule: 1/ux, 1/uy (0 when that component is ~0) */
+    float cx, cy, hx, hy,
+        r; /* rrect: centre, half sizes, corner radius <= min(hx, hy); disc: cx, cy, r */
+    float ax, ay, bx, by;   /* capsule: segment a-b and radius r */
+    float dx, dy, inv_len2; /* capsule: b - a and 1 / |b - a|^2 (0 for a point) */
+    float ux, uy, len;      /* capsule: unit direction and length */
+    float inv_ux, inv_uy;   /* capsule: 1/ux, 1/uy (0 when that component is ~0) */
 } Shape;
 
 static Ink make_ink(DlColor c, float alpha_scale)
@@ -510,8 +511,7 @@ static void paint_circle_outline(Painter *p, const DlCmd *c)
 }
 
 /* Cut a segment to the canvas grown by margin (Liang-Barsky); false if nothing is left. */
-static bool clip_segment(const Painter *p, float margin, float *x0, float *y0, float *x1,
-                         float *y1)
+static bool clip_segment(const Painter *p, float margin, float *x0, float *y0, float *x1, float *y1)
 {
     float dx = *x1 - *x0, dy = *y1 - *y0, t0 = 0.0f, t1 = 1.0f;
     float w = (float)p->cv->w, h = (float)p->cv->h;
@@ -585,14 +585,16 @@ static void blit_mask_row(uint32_t *row, const uint8_t *m, int x0, int x1, const
         if (!m4)
             continue;
         __m128i mm = _mm_unpacklo_epi8(_mm_cvtsi32_si128((int)m4), zero);
-        mm = _mm_add_epi16(mm, _mm_srli_epi16(mm, 7)); /* 0..256 */
+        mm = _mm_add_epi16(mm, _mm_srli_epi16(mm, 7));          /* 0..256 */
         __m128i a = k->a >= 256 ? mm : _mm_mulhi_epu16(mm, ka); /* (mm * ka) >> 8 */
         __m128i a2 = _mm_unpacklo_epi16(a, a);
         __m128i alo = _mm_unpacklo_epi32(a2, a2), ahi = _mm_unpackhi_epi32(a2, a2);
         __m128i d = _mm_loadu_si128((const __m128i *)(row + x));
         __m128i lo = _mm_unpacklo_epi8(d, zero), hi = _mm_unpackhi_epi8(d, zero);
-        lo = _mm_add_epi16(_mm_mullo_epi16(s16, alo), _mm_mullo_epi16(lo, _mm_sub_epi16(c256, alo)));
-        hi = _mm_add_epi16(_mm_mullo_epi16(s16, ahi), _mm_mullo_epi16(hi, _mm_sub_epi16(c256, ahi)));
+        lo =
+            _mm_add_epi16(_mm_mullo_epi16(s16, alo), _mm_mullo_epi16(lo, _mm_sub_epi16(c256, alo)));
+        hi =
+            _mm_add_epi16(_mm_mullo_epi16(s16, ahi), _mm_mullo_epi16(hi, _mm_sub_epi16(c256, ahi)));
         lo = _mm_srli_epi16(lo, 8);
         hi = _mm_srli_epi16(hi, 8);
         _mm_storeu_si128((__m128i *)(row + x), _mm_packus_epi16(lo, hi));
@@ -658,15 +660,18 @@ static void paint_text(Painter *p, const DlCmd *c, Fonts *fonts)
     if (c->y >= (float)p->y1 || c->y + lh <= (float)p->y0)
         return;
     float tw = fonts_text_width(fonts, c->font, c->size_px, c->text);
-    float x = c->x - (c->align == DL_ALIGN_CENTER ? 0.5f * tw : c->align == DL_ALIGN_RIGHT ? tw : 0);
+    float x = c->x - (c->align == DL_ALIGN_CENTER  ? 0.5f * tw
+                      : c->align == DL_ALIGN_RIGHT ? tw
+                                                   : 0);
     if (x >= (float)p->x1 || x + tw + 2.0f <= (float)p->x0)
         return;
     const FontsText *t = fonts_text(fonts, c->font, c->size_px, c->text);
     if (!t)
         return;
     /* Re-anchor on the mask's own width, then snap to whole pixels. */
-    x = c->x - (c->align == DL_ALIGN_CENTER ? 0.5f * (float)t->w
-                : c->align == DL_ALIGN_RIGHT ? (float)t->w : 0.0f);
+    x = c->x - (c->align == DL_ALIGN_CENTER  ? 0.5f * (float)t->w
+                : c->align == DL_ALIGN_RIGHT ? (float)t->w
+                                             : 0.0f);
     int ox = ifloor(x + 0.5f), oy = ifloor(c->y + 0.5f);
     int x0 = ox + t->ink_x0, x1 = ox + t->ink_x1, y0 = oy + t->ink_y0, y1 = oy + t->ink_y1;
     x0 = x0 > p->x0 ? x0 : p->x0, x1 = x1 < p->x1 ? x1 : p->x1;

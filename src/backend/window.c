@@ -59,9 +59,9 @@ Win *win_create(const char *title, int w, int h, Fonts *fonts, WinError *err)
         }
         win->owns_video = true;
     }
-    win->window = SDL_CreateWindow(title ? title : "rnnviz", SDL_WINDOWPOS_CENTERED,
-                                   SDL_WINDOWPOS_CENTERED, w, h,
-                                   SDL_WINDOW_RESIZABLE | SDL_WINDOW_ALLOW_HIGHDPI);
+    win->window =
+        SDL_CreateWindow(title ? title : "rnnviz", SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED,
+                         w, h, SDL_WINDOW_RESIZABLE | SDL_WINDOW_ALLOW_HIGHDPI);
     if (!win->window) {
         set_error(err, "cannot open a window");
         goto out_destroy;
@@ -150,8 +150,7 @@ static int fit_to_drawable(Win *win)
         if (win->texture)
             SDL_DestroyTexture(win->texture);
         win->texture = SDL_CreateTexture(win->renderer, SDL_PIXELFORMAT_ARGB8888,
-                                         SDL_TEXTUREACCESS_STREAMING, sz.drawable_w,
-                                         sz.drawable_h);
+                                         SDL_TEXTUREACCESS_STREAMING, sz.drawable_w, sz.drawable_h);
         if (!win->texture)
             return -1;
         win->tex_w = sz.drawable_w;
@@ -164,8 +163,8 @@ static void paint(Win *win, const DrawList *dl, DlColor bg)
 {
     Uint64 t0 = SDL_GetPerformanceCounter();
     raster_render(win->canvas, dl, win->fonts, bg);
-    win->paint_ms = (double)(SDL_GetPerformanceCounter() - t0) * 1000.0 /
-                    (double)SDL_GetPerformanceFrequency();
+    win->paint_ms =
+        (double)(SDL_GetPerformanceCounter() - t0) * 1000.0 / (double)SDL_GetPerformanceFrequency();
 }
 
 int win_present(Win *win, const DrawList *dl, DlColor bg)

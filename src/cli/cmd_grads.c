@@ -38,8 +38,8 @@ static void print_help(FILE *out)
 
 static int usage_error(const char *what, const char *arg)
 {
-    fprintf(stderr, "rnnviz grads: %s%s%s%s (see rnnviz grads --help)\n", what,
-            arg ? " '" : "", arg ? arg : "", arg ? "'" : "");
+    fprintf(stderr, "rnnviz grads: %s%s%s%s (see rnnviz grads --help)\n", what, arg ? " '" : "",
+            arg ? arg : "", arg ? "'" : "");
     return 2;
 }
 

@@ -108,7 +108,7 @@ int action_parse_block(const char *text, ActionList *out, int first_line, int fi
                        size_t cap);
 
 /* Parses len bytes of one line (statements separated by ';'; a line break
- * inside counts as the end of the line) starting at line:col and appends
+ * or a NUL byte inside ends the line) starting at line:col and appends
  * its actions to out. */
 int action_parse_line(const char *text, size_t len, ActionList *out, int line, int col, char *msg,
                       size_t cap);

@@ -528,7 +528,6 @@ int sess_set(Session *s, const char *key, const char *value, char *msg, size_t c
         *c = *c == '-' ? '_' : *c;
     if (settings_set(&next, key, value, msg, cap))
         return NET_ERR_ARG;
-    s->note[0] = '\0';
     if (!strcmp(canon, "spectral_radius") && next.spectral_radius > 0) {
         /* rescale the current W_hh in place: the slider's whole point */
         Settings keep = s->settings;
@@ -545,8 +544,9 @@ int sess_set(Session *s, const char *key, const char *value, char *msg, size_t c
     }
     bool keep = in_list(canon, keep_weights);
     int rc = rebuild(s, &next, keep, msg, cap);
-    if (!rc && !keep)
-        snprintf(s->note, sizeof s->note, "rebuilt the network (%s = %s)", key, value);
+    if (!rc)
+        snprintf(s->note, sizeof s->note, keep ? "%s = %s" : "rebuilt the network (%s = %s)",
+                 key, value);
     return rc;
 }
 

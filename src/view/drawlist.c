@@ -19,8 +19,8 @@ struct DrawList {
     float *points;
     int max_points, points_used;
     bool overflow, clip_err;
-    int depth;          /* pushes minus pops, may exceed DL_CLIP_MAX_DEPTH after an error */
-    int reserved_pops;  /* recorded pushes whose pop is still to come */
+    int depth;         /* pushes minus pops, may exceed DL_CLIP_MAX_DEPTH after an error */
+    int reserved_pops; /* recorded pushes whose pop is still to come */
     ClipLevel stack[DL_CLIP_MAX_DEPTH];
 };
 
@@ -95,8 +95,8 @@ int dl_rect(DrawList *dl, float x, float y, float w, float h, float radius, DlCo
     return DL_OK;
 }
 
-int dl_rect_outline(DrawList *dl, float x, float y, float w, float h, float radius,
-                    float thickness, DlColor color)
+int dl_rect_outline(DrawList *dl, float x, float y, float w, float h, float radius, float thickness,
+                    DlColor color)
 {
     if (!finite4(x, y, w, h) || !isfinite(radius) || !isfinite(thickness))
         return DL_ERR_ARG;

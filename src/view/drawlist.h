@@ -112,8 +112,8 @@ void dl_destroy(DrawList *dl);
 void dl_clear(DrawList *dl);
 
 int dl_rect(DrawList *dl, float x, float y, float w, float h, float radius, DlColor color);
-int dl_rect_outline(DrawList *dl, float x, float y, float w, float h, float radius,
-                    float thickness, DlColor color);
+int dl_rect_outline(DrawList *dl, float x, float y, float w, float h, float radius, float thickness,
+                    DlColor color);
 int dl_line(DrawList *dl, float x0, float y0, float x1, float y1, float width, DlColor color);
 int dl_circle(DrawList *dl, float cx, float cy, float r, DlColor color);
 int dl_circle_outline(DrawList *dl, float cx, float cy, float r, float thickness, DlColor color);

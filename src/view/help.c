@@ -1,4 +1,6 @@
 /* The ? overlay: every key, in two columns, over a dimmed window. */
+#include <math.h>
+
 #include "view_parts.h"
 
 static const char *const keys[][2] = {
@@ -33,7 +35,11 @@ void help_draw(const ViewCtx *c)
     dl_rect(c->dl, 0, 0, W, H, 0, color_alpha(th->text, 120));
     int n = (int)(sizeof keys / sizeof keys[0]);
     float fs = 18 * k, row = fs * 1.6f;
-    float bw = 640 * k, bh = row * n + 90 * k;
+    if (row * n + 90 * k > H - 20 * k) {
+        row = (H - 20 * k - 90 * k) / n;
+        fs = row / 1.6f;
+    }
+    float bw = fminf(640 * k, W - 20 * k), bh = row * n + 90 * k;
     float x = (W - bw) / 2, y = (H - bh) / 2;
     dl_rect(c->dl, x, y, bw, bh, 14 * k, th->panel);
     dl_rect_outline(c->dl, x, y, bw, bh, 14 * k, 2 * k, th->panel_edge);

@@ -13,13 +13,16 @@
 typedef struct {
     const ViewCtx *c;
     float x, y, w, bottom;
-    float fs; /* body font size */
+    float fs;  /* body font size */
+    bool emit; /* false: only measure how far y goes */
 } Pen;
 
 static void eq(Pen *p, const char *text)
 {
-    if (p->y + p->fs * 1.3f > p->bottom)
+    if (!p->emit || p->y + p->fs * 1.3f > p->bottom) {
+        p->y += p->fs * 1.45f;
         return;
+    }
     vt_text(p->c, p->x, p->y, DL_FONT_SANS, p->fs * 1.05f, DL_ALIGN_LEFT, p->c->th->text, text,
             p->w);
     p->y += p->fs * 1.45f;
@@ -27,8 +30,10 @@ static void eq(Pen *p, const char *text)
 
 static void note(Pen *p, const char *text)
 {
-    if (p->y + p->fs * 1.3f > p->bottom)
+    if (!p->emit || p->y + p->fs * 1.3f > p->bottom) {
+        p->y += p->fs * 1.3f;
         return;
+    }
     vt_text(p->c, p->x, p->y, DL_FONT_SANS, p->fs * 0.9f, DL_ALIGN_LEFT, p->c->th->text_dim, text,
             p->w);
     p->y += p->fs * 1.3f;
@@ -50,9 +55,11 @@ static void vec_row(Pen *p, const char *label, const double *v, int n, double sc
 {
     const ViewCtx *c = p->c;
     float k = c->k, rh = p->fs * 1.35f;
-    if (p->y + rh > p->bottom || !v)
+    if (!p->emit || p->y + rh > p->bottom || !v) {
+        p->y += rh;
         return;
-    float lw = 104 * k, sw = fminf(p->w * 0.34f, 16 * k * n);
+    }
+    float lw = 104 * k * (p->fs / (16 * k)), sw = fminf(p->w * 0.34f, 16 * k * n);
     vt_text(c, p->x, p->y, DL_FONT_SANS_BOLD, p->fs, DL_ALIGN_LEFT, c->th->text, label, lw - 4 * k);
     double sc = scale > 0 ? scale : max_abs(v, n);
     Rect strip = {p->x + lw, p->y + 2 * k, sw, rh - 6 * k};
@@ -269,6 +276,8 @@ static void summary(Pen *p, const Net *net)
     p->y += row * 0.3f;
 }
 
+static void node_body(Pen *p, const ViewCtx *c, NetOp op);
+
 void inspector_draw(const ViewCtx *c)
 {
     const Rect r = c->lo->inspector;
@@ -276,7 +285,7 @@ void inspector_draw(const ViewCtx *c)
     float k = c->k;
     dl_rect(c->dl, r.x, r.y, r.w, r.h, 0, th->panel);
     dl_line(c->dl, r.x, r.y, r.x, r.y + r.h, 1.5f * k, th->panel_edge);
-    Pen p = {c, r.x + 14 * k, r.y + 10 * k, r.w - 24 * k, r.y + r.h - 6 * k, 16 * k};
+    Pen p = {c, r.x + 14 * k, r.y + 10 * k, r.w - 24 * k, r.y + r.h - 6 * k, 16 * k, true};
     NetOp op;
     if (!sess_current_op(c->s, &op)) {
         vt_text(c, p.x, p.y, DL_FONT_SANS_BOLD, 19 * k, DL_ALIGN_LEFT, th->text, "Model summary",
@@ -308,16 +317,28 @@ void inspector_draw(const ViewCtx *c)
         note(&p, "not computed yet in this pass");
         return;
     }
+    /* measure first, then draw at the size that fits the panel */
+    Pen dry = p;
+    dry.emit = false;
+    node_body(&dry, c, op);
+    if (dry.y > p.bottom)
+        p.fs = fmaxf(10 * k, p.fs * (p.bottom - p.y) / (dry.y - p.y));
+    node_body(&p, c, op);
+}
+
+static void node_body(Pen *p, const ViewCtx *c, NetOp op)
+{
+    const Net *net = c->net;
     switch (op.kind) {
     case NET_OP_FORWARD:
-        forward_layer(&p, net, op.l, op.t);
+        forward_layer(p, net, op.l, op.t);
         break;
     case NET_OP_BACKWARD:
-        backward_layer(&p, net, op.l, op.t);
+        backward_layer(p, net, op.l, op.t);
         break;
     case NET_OP_HEAD_FORWARD:
     case NET_OP_HEAD_BACKWARD:
-        head(&p, c->s, net, op.t, op.kind == NET_OP_HEAD_BACKWARD);
+        head(p, c->s, net, op.t, op.kind == NET_OP_HEAD_BACKWARD);
         break;
     }
 }

@@ -50,6 +50,7 @@ static void place_grid(Layout *lo, const LayoutInput *in)
     /* Columns fit the width between a readable minimum and a tidy maximum. */
     float fit = lo->grid.w / T;
     lo->col_w = clampf(fit, 58 * s, 170 * s) * clampf(in->zoom > 0 ? in->zoom : 1, 0.25f, 4);
+    lo->col_w = fminf(lo->col_w, fmaxf(lo->grid.w, 1)); /* a zoomed node still fits whole */
     /* Layer rows get more height than the input/output/loss rows. */
     float weight_small = 0.8f, total = 3 * weight_small + L * 1.3f;
     float unit = lo->grid.h / total, y = lo->grid.y;

@@ -381,7 +381,6 @@ void netview_draw(const ViewCtx *c)
     const Layout *lo = c->lo;
     const Theme *th = c->th;
     float k = c->k;
-    dl_rect(c->dl, lo->net.x, lo->net.y, lo->net.w, lo->net.h, 0, th->bg);
     row_labels(c);
     int t0, t1;
     layout_visible_cols(lo, &t0, &t1);

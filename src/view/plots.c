@@ -92,9 +92,10 @@ static void frame(const ViewCtx *c, const Axes *a)
 }
 
 /* A log-scale series: runs of finite positive values as polylines, each
- * non-finite value a labelled marker at the top of the axis. */
-static void log_series(const ViewCtx *c, const Axes *a, const double *v, int n, int stride,
-                       DlColor col, float width, bool dots)
+ * non-finite value a labelled marker at the top of the axis. NaN means
+ * "not computed yet" where done[i] is false (done NULL: all computed). */
+static void log_series(const ViewCtx *c, const Axes *a, const double *v, const bool *done, int n,
+                       int stride, DlColor col, float width, bool dots)
 {
     float k = c->k, pts[2 * 512];
     int m = 0, every = n > 512 ? (n + 511) / 512 : 1;
@@ -106,11 +107,12 @@ static void log_series(const ViewCtx *c, const Axes *a, const double *v, int n, 
             pts[2 * m + 1] = ax_y(a, log10(g));
             m++;
         }
-        if (i < n && !isnan(g) && !ok) {
-            float x = ax_x(a, i), y = isinf(g) ? a->area.y + 7 * k : a->area.y + a->area.h - 7 * k;
+        if (i < n && !ok && (!isnan(g) || !done || done[i])) {
+            bool top = !isfinite(g);
+            float x = ax_x(a, i), y = top ? a->area.y + 7 * k : a->area.y + a->area.h - 7 * k;
             dl_circle(c->dl, x, y, 6 * k, c->th->bad);
-            vt_text(c, x, isinf(g) ? y + 8 * k : y - 26 * k, DL_FONT_SANS_BOLD, 13 * k,
-                    DL_ALIGN_CENTER, c->th->bad, isinf(g) ? "Inf" : "0", 0);
+            vt_text(c, x, top ? y + 8 * k : y - 26 * k, DL_FONT_SANS_BOLD, 13 * k,
+                    DL_ALIGN_CENTER, c->th->bad, isnan(g) ? "NaN" : isinf(g) ? "Inf" : "0", 0);
         }
         if ((!ok || i == n) && m > 0) {
             if (m >= 2)
@@ -272,26 +274,29 @@ static void plot_grad(const ViewCtx *c, Rect R)
     if (with_cmp) {
         static const char *names[3] = {"RNN", "GRU", "LSTM"};
         for (int cc = 0; cc < 3; cc++) {
-            log_series(c, &a, cmp->grad_h[cc], T, 1, color_alpha(cell_colors[cc], 200), 3 * k,
-                       false);
+            log_series(c, &a, cmp->grad_h[cc], NULL, T, 1, color_alpha(cell_colors[cc], 200),
+                       3 * k, false);
             legend(c, &a, row++, names[cc], cell_colors[cc]);
         }
     } else {
         for (int l = 0; l < L; l++) {
             char lab[32];
-            const double *g = NULL;
-            double buf[NET_MAX_STEPS > 4096 ? 4096 : NET_MAX_STEPS];
+            static double buf[4096];
+            static bool done[4096];
             int n = T < 4096 ? T : 4096;
-            for (int t = 0; t < n; t++)
+            for (int t = 0; t < n; t++) {
+                NetOp op = {NET_OP_BACKWARD, l, t};
                 buf[t] = net_grad_h(net, l, t);
-            g = buf;
-            log_series(c, &a, g, n, 1, series[l % 4], 2.6f * k, T <= 60);
+                done[t] = net_op_done(net, op);
+            }
+            const double *g = buf;
+            log_series(c, &a, g, done, n, 1, series[l % 4], 2.6f * k, T <= 60);
             snprintf(lab, sizeof lab, L > 1 ? "‖∂L/∂hₜ‖ layer %d" : "‖∂L/∂hₜ‖", l);
             legend(c, &a, row++, lab, series[l % 4]);
             if (lstm) {
                 for (int t = 0; t < n; t++)
                     buf[t] = net_grad_c(net, l, t);
-                log_series(c, &a, g, n, 1, color_alpha(th->cell, 230), 2 * k, false);
+                log_series(c, &a, g, done, n, 1, color_alpha(th->cell, 230), 2 * k, false);
                 snprintf(lab, sizeof lab, L > 1 ? "‖∂L/∂cₜ‖ layer %d" : "‖∂L/∂cₜ‖", l);
                 legend(c, &a, row++, lab, th->cell);
             }
@@ -344,14 +349,15 @@ static void plot_loss(const ViewCtx *c, Rect R)
     if (with_cmp) {
         static const char *names[3] = {"RNN", "GRU", "LSTM"};
         for (int cc = 0; cc < 3; cc++) {
-            log_series(c, &a, cmp->loss[cc], cmp->iters, 1, cell_colors[cc], 2.2f * k, false);
+            log_series(c, &a, cmp->loss[cc], NULL, cmp->iters, 1, cell_colors[cc], 2.2f * k,
+                       false);
             legend(c, &a, cc, names[cc], cell_colors[cc]);
         }
     } else {
         Axes shifted = a;
         shifted.x0 = 0;
         shifted.x1 = m > 1 ? m - 1 : 1;
-        log_series(c, &shifted, buf, m, 1, c->th->forward, 2.2f * k, false);
+        log_series(c, &shifted, buf, NULL, m, 1, c->th->forward, 2.2f * k, false);
         const TrainRecord *last = train_last(tr);
         char lab[96];
         snprintf(lab, sizeof lab, "loss %.4g · accuracy %.0f%% · ‖∇‖ %.3g", last->loss,

@@ -72,7 +72,7 @@ void view_draw(const Session *s, const ViewParams *vp, DrawList *dl, HitList *hi
     dl_clear(dl);
     if (hits)
         hits->n = 0;
-    dl_rect(dl, 0, 0, (float)vp->win_w, (float)vp->win_h, 0, c.th->bg);
+    /* the backends clear to the theme's background: no full-window rect */
     netview_draw(&c);
     if (lo.side.w > 0) {
         inspector_draw(&c);

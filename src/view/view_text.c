@@ -33,17 +33,28 @@ void vt_text(const ViewCtx *c, float x, float y, DlFont font, float size, DlAlig
         w = vt_width(c, font, size, s);
     }
     if (max_w > 0 && w > max_w) {
+        /* the longest prefix that fits with an ellipsis, by bisection:
+         * each probe is a text measurement, which is not free */
         char buf[512];
-        size_t n = strlen(s) < sizeof buf - 4 ? strlen(s) : sizeof buf - 4;
-        while (n > 0) {
-            n = utf8_cut(s, n - 1);
-            memcpy(buf, s, n);
-            memcpy(buf + n, "…", 4);
+        size_t lo = 0, hi = strlen(s) < sizeof buf - 4 ? strlen(s) : sizeof buf - 4;
+        while (lo < hi) {
+            size_t mid = utf8_cut(s, (lo + hi + 1) / 2);
+            if (mid <= lo)
+                mid = lo + 1;
+            while (mid < hi && ((unsigned char)s[mid] & 0xC0) == 0x80)
+                mid++;
+            memcpy(buf, s, mid);
+            memcpy(buf + mid, "…", 4);
             if (vt_width(c, font, size, buf) <= max_w)
-                break;
+                lo = mid;
+            else
+                hi = mid - 1;
         }
+        size_t n = utf8_cut(s, lo);
         if (n == 0)
             return;
+        memcpy(buf, s, n);
+        memcpy(buf + n, "…", 4);
         dl_text(c->dl, x, y, font, size, align, color, buf);
         return;
     }
