@@ -485,7 +485,7 @@ void plots_draw(const ViewCtx *c)
     dl_rect(c->dl, R.x, R.y, R.w, R.h, 0, th->panel);
     dl_line(c->dl, R.x, R.y, R.x + R.w, R.y, 1.5f * k, th->panel_edge);
     dl_line(c->dl, R.x, R.y, R.x, R.y + R.h, 1.5f * k, th->panel_edge);
-    static const char *tabs[PLOT_COUNT] = {"Gradients", "Loss", "Eigenvalues", "Heatmap"};
+    static const char *tabs[PLOT_COUNT] = {"Gradients", "Loss", "Eigen λ", "Heatmap"};
     float tw = (R.w - 28 * k - 3 * 6 * k) / PLOT_COUNT, x = R.x + 14 * k;
     for (int i = 0; i < PLOT_COUNT; i++, x += tw + 6 * k)
         vt_button(c, (Rect){x, R.y + 8 * k, tw, 30 * k}, BTN_PLOT_GRAD + i, tabs[i],
