@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 
 #include "actions.h"
+#include "atomic_file.h"
 #include "commands.h"
 #include "fonts.h"
 #include "lesson.h"
@@ -31,6 +32,7 @@ static void usage(FILE *out)
             "  --contrast     the high-contrast projector theme\n"
             "  --train N      train N iterations before the actions\n"
             "  --out FILE     .png or .svg (default rnnviz.png)\n"
+            "  --csv FILE     also write the gradient norms (pass and training) as CSV\n"
             "  --lesson FILE  render a lesson step (with --step K, 0 = introduction)\n"
             "  --all          with --lesson: every step into the directory --out,\n"
             "                 as step-00.png ... (--svg for SVG slides)\n\n"
@@ -39,7 +41,7 @@ static void usage(FILE *out)
 }
 
 typedef struct {
-    const char *out, *actions, *lesson;
+    const char *out, *actions, *lesson, *csv;
     int w, h;
     float scale;
     bool contrast, all, svg;
@@ -74,7 +76,7 @@ static int parse_args(int argc, char **argv, RenderArgs *a, Settings *st)
         }
         bool known = !strcmp(f, "--out") || !strcmp(f, "-o") || !strcmp(f, "--do") ||
                      !strcmp(f, "--size") || !strcmp(f, "--scale") || !strcmp(f, "--train") ||
-                     !strcmp(f, "--lesson") || !strcmp(f, "--step");
+                     !strcmp(f, "--lesson") || !strcmp(f, "--step") || !strcmp(f, "--csv");
         if (known && !v) {
             fprintf(stderr, "rnnviz render: %s needs a value\n", f);
             return 2;
@@ -83,6 +85,8 @@ static int parse_args(int argc, char **argv, RenderArgs *a, Settings *st)
             a->out = v;
         } else if (!strcmp(f, "--do")) {
             a->actions = v;
+        } else if (!strcmp(f, "--csv")) {
+            a->csv = v;
         } else if (!strcmp(f, "--lesson")) {
             a->lesson = v;
         } else if (!strcmp(f, "--step")) {
@@ -192,7 +196,7 @@ static int render_lesson(const RenderArgs *a, Fonts *fonts)
 
 int cmd_render(int argc, char **argv)
 {
-    RenderArgs a = {"rnnviz.png", NULL, NULL, 1920, 1080, 1.0f, false, false, false, 0, 0};
+    RenderArgs a = {"rnnviz.png", NULL, NULL, NULL, 1920, 1080, 1.0f, false, false, false, 0, 0};
     Settings st;
     settings_default(&st);
     int rc = parse_args(argc, argv, &a, &st);
@@ -240,6 +244,14 @@ int cmd_render(int argc, char **argv)
         goto out_fonts;
     }
     rc = write_view(s, &a, fonts, NULL, 0, a.out);
+    if (!rc && a.csv) {
+        char *csv = sess_grad_csv(s);
+        if (!csv || afile_write(a.csv, csv, strlen(csv), msg, sizeof msg)) {
+            fprintf(stderr, "rnnviz render: %s\n", csv ? msg : "out of memory writing the CSV");
+            rc = 1;
+        }
+        free(csv);
+    }
 out_fonts:
     fonts_destroy(fonts);
 out_session:

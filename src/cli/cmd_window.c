@@ -14,6 +14,7 @@
 #include "controls.h"
 #include "fonts.h"
 #include "lesson.h"
+#include "atomic_file.h"
 #include "lesson_run.h"
 #include "render_file.h"
 #include "session.h"
@@ -181,6 +182,23 @@ static void pick_lesson(App *app, int i)
     app->picker_open = false;
     if (open_lesson(app, app->paths[i], msg, sizeof msg))
         say(app, msg);
+}
+
+/* E: the gradient norms (this pass and the training history) as CSV. */
+static void export_csv(App *app)
+{
+    char path[64], msg[600];
+    char *csv = sess_grad_csv(app->s);
+    snprintf(path, sizeof path, "rnnviz-grads-%03d.csv", ++app->shots);
+    if (!csv)
+        say(app, "out of memory writing the CSV");
+    else if (afile_write(path, csv, strlen(csv), msg, sizeof msg))
+        say(app, msg);
+    else {
+        snprintf(msg, sizeof msg, "saved %s", path);
+        say(app, msg);
+    }
+    free(csv);
 }
 
 static void press_button(App *app, int id)
@@ -363,6 +381,9 @@ static void on_key(App *app, const SDL_KeyboardEvent *k)
         break;
     case SDLK_o:
         press_button(app, BTN_SETTINGS);
+        break;
+    case SDLK_e:
+        export_csv(app);
         break;
     case SDLK_p:
         v->plot = (SessPlot)((v->plot + 1) % PLOT_COUNT);

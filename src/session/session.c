@@ -1,6 +1,7 @@
 #include "session.h"
 
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -600,6 +601,77 @@ int sess_train(Session *s, long iters, char *msg, size_t cap)
 int sess_train_slice(Session *s, long iters, char *msg, size_t cap)
 {
     return train_impl(s, iters, false, msg, cap);
+}
+
+/* A growing text buffer for the CSV export. */
+typedef struct {
+    char *buf;
+    size_t len, cap;
+    bool failed;
+} Text;
+
+static void put(Text *t, const char *fmt, ...)
+{
+    va_list ap;
+    for (;;) {
+        va_start(ap, fmt);
+        int n = t->failed ? 0 : vsnprintf(t->buf + t->len, t->cap - t->len, fmt, ap);
+        va_end(ap);
+        if (t->failed || n < 0) {
+            t->failed = true;
+            return;
+        }
+        if ((size_t)n < t->cap - t->len) {
+            t->len += (size_t)n;
+            return;
+        }
+        size_t cap = t->cap * 2 + (size_t)n + 1;
+        char *b = realloc(t->buf, cap);
+        if (!b) {
+            t->failed = true;
+            return;
+        }
+        t->buf = b;
+        t->cap = cap;
+    }
+}
+
+char *sess_grad_csv(const Session *s)
+{
+    const Net *net = sess_net(s);
+    int L = net_config(net)->num_layers, T = net_steps(net);
+    bool lstm = net_config(net)->cell == NET_CELL_LSTM;
+    Text t = {malloc(4096), 0, 4096, false};
+    if (!t.buf)
+        return NULL;
+    t.buf[0] = '\0';
+    put(&t, lstm ? "layer,step,grad_h,grad_c\n" : "layer,step,grad_h\n");
+    for (int l = 0; l < L; l++)
+        for (int tt = 0; tt < T; tt++) {
+            put(&t, "%d,%d,%.17g", l, tt, net_grad_h(net, l, tt));
+            put(&t, lstm ? ",%.17g\n" : "\n", net_grad_c(net, l, tt));
+        }
+    const Trainer *tr = s->tr;
+    int n = train_history_len(tr);
+    if (n > 0) {
+        put(&t, "\niteration,loss,grad_norm");
+        for (int l = 0; l < L; l++)
+            for (int tt = 0; tt < T; tt++)
+                put(&t, ",grad_h_l%d_t%d", l, tt);
+        put(&t, "\n");
+        for (int k = 0; k < n; k++) {
+            const TrainRecord *r = train_history(tr, k);
+            put(&t, "%ld,%.17g,%.17g", r->iter, r->loss, r->grad_norm);
+            for (int i = 0; i < L * T; i++)
+                put(&t, ",%.17g", r->grad_h[i]);
+            put(&t, "\n");
+        }
+    }
+    if (t.failed) {
+        free(t.buf);
+        return NULL;
+    }
+    return t.buf;
 }
 
 const SessCompare *sess_comparison(const Session *s)

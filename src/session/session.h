@@ -97,6 +97,11 @@ void sess_refresh_spectral(Session *s);
  * values); n = 0 when H is too large to decompose live. */
 int sess_eigen(const Session *s, const double **re, const double **im, int *blocks);
 const SessCompare *sess_comparison(const Session *s);
+/* The gradient norms as CSV text (malloc'd, the caller frees; NULL when out
+ * of memory): a block of the current pass, "layer,step,grad_h[,grad_c]",
+ * then one row per kept training iteration, "iteration,loss,grad_norm,
+ * grad_h_l{l}_t{t}...". */
+char *sess_grad_csv(const Session *s);
 /* Computes (and with iters > 0 trains, then recomputes) the comparison. */
 int sess_compare(Session *s, int iters, char *msg, size_t cap);
 

@@ -16,6 +16,7 @@ static const char *const keys[][2] = {
     {"Ctrl + = / Ctrl + −", "scale the whole UI"},
     {"F11", "full screen"},
     {"S / Shift+S", "save PNG / SVG of this view"},
+    {"E", "save the gradient norms as CSV"},
     {"O", "settings drawer: cell, task, sizes, ρ slider, optimizer…"},
     {"L / N", "lesson picker / hide the lesson panel"},
     {"Tab", "hide the control bar (presenting)"},

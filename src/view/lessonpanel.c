@@ -240,7 +240,10 @@ void lessonpanel_draw(const ViewCtx *c)
     y += 30 * k;
     int n = lesson_step_count(lesson), step = c->vp->lesson_step;
     char buf[96];
-    snprintf(buf, sizeof buf, step == 0 ? "introduction · %d steps" : "step %d of %d", step, n);
+    if (step == 0)
+        snprintf(buf, sizeof buf, "introduction · %d steps", n);
+    else
+        snprintf(buf, sizeof buf, "step %d of %d", step, n);
     vt_text(c, r.x + pad, y, DL_FONT_SANS, 15 * k, DL_ALIGN_LEFT, th->text_dim, buf, w);
     /* progress: one dot per step */
     float dx = fminf(14 * k, (w * 0.45f) / (n + 1));

@@ -245,7 +245,11 @@ static void loss_node(const ViewCtx *c, int t)
     DlColor ink = th->text;
     if (f) {
         char l[32];
-        vt_num(l, sizeof l, net_step_loss(net, t));
+        double lv = net_step_loss(net, t);
+        if (isfinite(lv) && lv < 100)
+            snprintf(l, sizeof l, "%.2f", lv);
+        else
+            vt_num(l, sizeof l, lv);
         bool hit = task_hit(sess_task(c->s), net_y(net, t),
                             cfg->loss == NET_LOSS_SOFTMAX_CE ? net_target_class(net, t)[0] : 0,
                             net_target_vec(net, t));

@@ -19,7 +19,12 @@ void picker_draw(const ViewCtx *c)
             "click one, or press its number · Esc closes", bw);
     for (int i = 0; i < n; i++) {
         char label[200];
-        snprintf(label, sizeof label, "%d.  %s", i + 1, c->vp->picker[i]);
+        const char *t = c->vp->picker[i];
+        /* titles that carry their own number are shown as they are */
+        if (t[0] >= '0' && t[0] <= '9')
+            snprintf(label, sizeof label, "%s", t);
+        else
+            snprintf(label, sizeof label, "%d.  %s", i + 1, t);
         vt_button(c, (Rect){x + 20 * k, y + 80 * k + i * row, bw - 40 * k, row - 8 * k},
                   BTN_PICK_FIRST + i, label, false);
     }
