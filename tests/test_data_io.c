@@ -17,11 +17,11 @@
 #include "net.h"
 
 /* model_rnn_ce.json: tanh rnn, I 1, H 2, L 1, O 3, softmax_ce on every step. */
-static const NetConfig rnn_ce = {NET_CELL_RNN, NET_ACT_TANH, 1, 2, 1, 3,
+static const NetConfig rnn_ce = {NET_CELL_RNN,        NET_ACT_TANH,    1,    2, 1, 3,
                                  NET_LOSS_SOFTMAX_CE, NET_TARGETS_ALL, true, 0, 0};
 /* model_lstm_shuffled.json: lstm, I 2, H 1, L 2, O 1, mse on the last step. */
-static const NetConfig lstm_mse = {NET_CELL_LSTM, NET_ACT_TANH, 2, 1, 2, 1,
-                                   NET_LOSS_MSE, NET_TARGETS_LAST, false, 0, 0};
+static const NetConfig lstm_mse = {NET_CELL_LSTM, NET_ACT_TANH,     2,     1, 2, 1,
+                                   NET_LOSS_MSE,  NET_TARGETS_LAST, false, 0, 0};
 
 static char *fixture_text(const char *name)
 {
@@ -162,20 +162,25 @@ static const Broken broken[] = {
      "d.json: c0: expected 2 x 2 x 1, got 1 x 2 x 1"},
     {LSTM, "[[[0.1], [0.2]], [[0.3], [0.4]]]", "[[[0.1], [0.2]], [[0.3], [0.4, 0.5]]]",
      "d.json: h0[1][1]: ragged array: expected 1 entry, got 2"},
-    {NULL, NULL, NULL, "{\"format\": \"rnnviz-data\", \"version\": 1, \"inputs\": [], "
-                       "\"targets\": []}",
+    {NULL, NULL, NULL,
+     "{\"format\": \"rnnviz-data\", \"version\": 1, \"inputs\": [], "
+     "\"targets\": []}",
      "d.json: inputs: empty batch (B must be at least 1)"},
-    {NULL, NULL, NULL, "{\"format\": \"rnnviz-data\", \"version\": 1, \"inputs\": [[]], "
-                       "\"targets\": [[]]}",
+    {NULL, NULL, NULL,
+     "{\"format\": \"rnnviz-data\", \"version\": 1, \"inputs\": [[]], "
+     "\"targets\": [[]]}",
      "d.json: inputs: empty sequence (T must be at least 1)"},
-    {NULL, NULL, NULL, "{\"format\": \"rnnviz-data\", \"version\": 1, \"inputs\": [1, 2], "
-                       "\"targets\": []}",
+    {NULL, NULL, NULL,
+     "{\"format\": \"rnnviz-data\", \"version\": 1, \"inputs\": [1, 2], "
+     "\"targets\": []}",
      "d.json: inputs: expected a B x T x I array, got 2 numbers"},
-    {NULL, NULL, NULL, "{\"format\": \"rnnviz-data\", \"version\": 1, \"inputs\": [[[1]]], "
-                       "\"targets\": [[0]],",
+    {NULL, NULL, NULL,
+     "{\"format\": \"rnnviz-data\", \"version\": 1, \"inputs\": [[[1]]], "
+     "\"targets\": [[0]],",
      "d.json:1:77: not valid JSON: unexpected end of file"},
-    {NULL, NULL, NULL, "inputs,targets\n1,0\n", "d.json:1:1: not valid JSON: unexpected word "
-                                                  "'inputs'"},
+    {NULL, NULL, NULL, "inputs,targets\n1,0\n",
+     "d.json:1:1: not valid JSON: unexpected word "
+     "'inputs'"},
 };
 
 static void test_broken_data_refused(void **state)

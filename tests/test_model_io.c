@@ -125,7 +125,8 @@ static void test_round_trip_bit_exact(void **state)
     (void)state;
     const NetConfig cfgs[] = {
         {NET_CELL_RNN, NET_ACT_TANH, 3, 4, 1, 2, NET_LOSS_MSE, NET_TARGETS_ALL, true, 0, 0},
-        {NET_CELL_RNN, NET_ACT_RELU, 1, 5, 3, 1, NET_LOSS_SOFTMAX_CE, NET_TARGETS_LAST, false, 0, 0},
+        {NET_CELL_RNN, NET_ACT_RELU, 1, 5, 3, 1, NET_LOSS_SOFTMAX_CE, NET_TARGETS_LAST, false, 0,
+         0},
         {NET_CELL_GRU, NET_ACT_TANH, 2, 3, 2, 4, NET_LOSS_SOFTMAX_CE, NET_TARGETS_ALL, true, 0, 0},
         {NET_CELL_LSTM, NET_ACT_TANH, 4, 2, 2, 3, NET_LOSS_MSE, NET_TARGETS_LAST, true, 0, 0},
         {NET_CELL_LSTM, NET_ACT_TANH, 1, 1, 1, 1, NET_LOSS_MSE, NET_TARGETS_ALL, false, 0, 0},
@@ -300,8 +301,9 @@ static const Broken broken_models[] = {
      "m.json: params.weight_hh_l0: expected 2 x 2, got 3 x 2"},
     {"[0.1, -0.1]", "[[0.1], [-0.1]]", NULL, NULL,
      "m.json: params.bias_ih_l0: expected 2 numbers, got 2 x 1"},
-    {"[0.1, -0.1]", "[]", NULL, NULL, "m.json: params.bias_ih_l0: expected 2 numbers, got an "
-                                      "empty array"},
+    {"[0.1, -0.1]", "[]", NULL, NULL,
+     "m.json: params.bias_ih_l0: expected 2 numbers, got an "
+     "empty array"},
     {"[[0.125, 0.5], [-0.5, 0.25]]", "[[0.125, 0.5], [-0.5]]", NULL, NULL,
      "m.json: params.weight_hh_l0[1]: ragged array: expected 2 entries, got 1"},
     {"[[0.125, 0.5], [-0.5, 0.25]]", "[[0.125, 0.5], 3]", NULL, NULL,
@@ -388,8 +390,8 @@ static void test_load_names_the_file(void **state)
 static void test_failed_save_keeps_old_file(void **state)
 {
     (void)state;
-    const NetConfig cfg = {NET_CELL_RNN, NET_ACT_TANH, 2, 2, 1, 2, NET_LOSS_MSE,
-                           NET_TARGETS_ALL, true, 0, 0};
+    const NetConfig cfg = {NET_CELL_RNN, NET_ACT_TANH,    2,    2, 1, 2,
+                           NET_LOSS_MSE, NET_TARGETS_ALL, true, 0, 0};
     char *dir = make_temp_dir();
     char path[1024], bad[1024];
     snprintf(path, sizeof path, "%s/m.json", dir);
@@ -570,8 +572,8 @@ static void test_grads_command_matches_reference(void **state)
     if (!getenv("RNNVIZ_BIN"))
         skip();
     static char out[1 << 16], errbuf[4096];
-    int rc = run_bin("grads --model '" RNNVIZ_FIXTURES_DIR "/model_rnn_ce.json' --data '"
-                     RNNVIZ_FIXTURES_DIR "/data_rnn_ce.json'",
+    int rc = run_bin("grads --model '" RNNVIZ_FIXTURES_DIR
+                     "/model_rnn_ce.json' --data '" RNNVIZ_FIXTURES_DIR "/data_rnn_ce.json'",
                      out, sizeof out, errbuf, sizeof errbuf);
     if (rc != 0)
         fail_msg("exit %d: %s", rc, errbuf);
@@ -622,16 +624,16 @@ static void test_grads_command_errors(void **state)
         skip();
     static char out[1 << 16], errbuf[4096];
     /* A data file where the model belongs: exit 1, one line naming the file. */
-    int rc = run_bin("grads --model '" RNNVIZ_FIXTURES_DIR "/data_rnn_ce.json' --data '"
-                     RNNVIZ_FIXTURES_DIR "/data_rnn_ce.json'",
+    int rc = run_bin("grads --model '" RNNVIZ_FIXTURES_DIR
+                     "/data_rnn_ce.json' --data '" RNNVIZ_FIXTURES_DIR "/data_rnn_ce.json'",
                      out, sizeof out, errbuf, sizeof errbuf);
     assert_int_equal(rc, 1);
     assert_string_equal(out, "");
     assert_string_equal(errbuf, "rnnviz grads: " RNNVIZ_FIXTURES_DIR "/data_rnn_ce.json: "
                                 "format: expected \"rnnviz-model\", got \"rnnviz-data\"\n");
     /* Data that does not fit the model (an lstm's data on an rnn). */
-    rc = run_bin("grads --model '" RNNVIZ_FIXTURES_DIR "/model_rnn_ce.json' --data '"
-                 RNNVIZ_FIXTURES_DIR "/data_lstm_h0c0.json'",
+    rc = run_bin("grads --model '" RNNVIZ_FIXTURES_DIR
+                 "/model_rnn_ce.json' --data '" RNNVIZ_FIXTURES_DIR "/data_lstm_h0c0.json'",
                  out, sizeof out, errbuf, sizeof errbuf);
     assert_int_equal(rc, 1);
     assert_string_equal(errbuf, "rnnviz grads: " RNNVIZ_FIXTURES_DIR "/data_lstm_h0c0.json: "
@@ -658,9 +660,10 @@ static void test_grads_command_lstm_shape(void **state)
     if (!getenv("RNNVIZ_BIN"))
         skip();
     static char out[1 << 16], errbuf[4096];
-    int rc = run_bin("grads --model '" RNNVIZ_FIXTURES_DIR "/model_lstm_shuffled.json' --data '"
-                     RNNVIZ_FIXTURES_DIR "/data_lstm_h0c0.json'",
-                     out, sizeof out, errbuf, sizeof errbuf);
+    int rc =
+        run_bin("grads --model '" RNNVIZ_FIXTURES_DIR
+                "/model_lstm_shuffled.json' --data '" RNNVIZ_FIXTURES_DIR "/data_lstm_h0c0.json'",
+                out, sizeof out, errbuf, sizeof errbuf);
     if (rc != 0)
         fail_msg("exit %d: %s", rc, errbuf);
     cJSON *j = cJSON_Parse(out);

@@ -556,7 +556,7 @@ int cmd_window(int argc, char **argv)
     app.n_lessons = lesson_list(lesson_dir(), app.paths, 32);
     for (int i = 0; i < app.n_lessons; i++) {
         Lesson *l = lesson_load(app.paths[i], msg, sizeof msg);
-        snprintf(app.titles[i], sizeof app.titles[i], "%s", l ? lesson_title(l) : app.paths[i]);
+        snprintf(app.titles[i], sizeof app.titles[i], "%.150s", l ? lesson_title(l) : app.paths[i]);
         app.title_ptrs[i] = app.titles[i];
         lesson_destroy(l);
     }
