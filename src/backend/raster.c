@@ -779,27 +779,91 @@ static int band_rows(int w)
     return rows < 8 ? 8 : rows;
 }
 
+/*
+ * Commands are sized up once per paint, CHUNK at a time on the stack, not
+ * once per band: a band then skips a command with two integer compares.
+ * Every band paints one chunk before the next, so each pixel still sees the
+ * commands in list order.
+ */
+#define CHUNK 1024
+#define SKIP_ROW INT_MAX /* r0 of a command no band paints */
+
+typedef struct {
+    const DlCmd *cmd[CHUNK];
+    int r0[CHUNK], r1[CHUNK]; /* rows the command may touch, inclusive */
+    int n;
+} Chunk;
+
+static int row_of(float v)
+{
+    return v < -1e7f ? -10000000 : v > 1e7f ? 10000000 : ifloor(v);
+}
+
+static void chunk_load(Chunk *ch, const DrawList *dl, int i0, int n, int canvas_h)
+{
+    ch->n = n - i0 < CHUNK ? n - i0 : CHUNK;
+    for (int j = 0; j < ch->n; j++) {
+        const DlCmd *c = dl_cmd(dl, i0 + j);
+        ch->cmd[j] = c;
+        if (c->kind == DL_CMD_CLIP_PUSH || c->kind == DL_CMD_CLIP_POP) {
+            ch->r0[j] = INT_MIN, ch->r1[j] = INT_MAX;
+            continue;
+        }
+        float y0, y1;
+        cmd_rows(c, &y0, &y1);
+        ch->r0[j] = row_of(y0), ch->r1[j] = row_of(y1) + 1;
+        if (c->color.a == 0 || ch->r1[j] < 0 || ch->r0[j] >= canvas_h)
+            ch->r0[j] = SKIP_ROW;
+    }
+}
+
+/* The fill raster_clear asked for, done band by band while the band is in cache. */
+static void clear_rows(RasterCanvas *cv, int y0, int y1)
+{
+    uint32_t v = cv->clear_argb, *px = cv->pixels + (size_t)y0 * cv->w;
+    size_t n = (size_t)(y1 - y0) * (size_t)cv->w;
+    for (size_t i = 0; i < n; i++)
+        px[i] = v;
+}
+
+/* One chunk over one band; clip is the clip command in force at the chunk's start (or NULL). */
+static void paint_chunk_band(RasterCanvas *cv, const Chunk *ch, const DlCmd *clip, int by0,
+                             int by1, Fonts *fonts)
+{
+    Painter p = {cv, 0, by0, cv->w, by1};
+    if (clip)
+        set_clip(&p, clip, by0, by1);
+    for (int j = 0; j < ch->n; j++) {
+        if (ch->r1[j] < p.y0 || ch->r0[j] >= p.y1)
+            continue;
+        const DlCmd *c = ch->cmd[j];
+        if (c->kind == DL_CMD_CLIP_PUSH || c->kind == DL_CMD_CLIP_POP) {
+            set_clip(&p, c, by0, by1);
+            continue;
+        }
+        if (p.x0 < p.x1)
+            paint_cmd(&p, c, fonts);
+    }
+}
+
 int raster_paint(RasterCanvas *cv, const DrawList *dl, Fonts *fonts)
 {
+    Chunk ch;
     int n = dl_count(dl), band = band_rows(cv->w);
-    for (int by0 = 0; by0 < cv->h; by0 += band) {
-        int by1 = by0 + band < cv->h ? by0 + band : cv->h;
-        Painter p = {cv, 0, by0, cv->w, by1};
-        for (int i = 0; i < n; i++) {
-            const DlCmd *c = dl_cmd(dl, i);
-            if (c->kind == DL_CMD_CLIP_PUSH || c->kind == DL_CMD_CLIP_POP) {
-                set_clip(&p, c, by0, by1);
-                continue;
-            }
-            if (c->color.a == 0 || p.x0 >= p.x1 || p.y0 >= p.y1)
-                continue;
-            float y0, y1;
-            cmd_rows(c, &y0, &y1);
-            if (y1 < (float)p.y0 || y0 > (float)p.y1)
-                continue;
-            paint_cmd(&p, c, fonts);
+    const DlCmd *clip = NULL;
+    for (int i0 = 0; i0 == 0 || i0 < n; i0 += CHUNK) {
+        chunk_load(&ch, dl, i0, n, cv->h);
+        for (int by0 = 0; by0 < cv->h; by0 += band) {
+            int by1 = by0 + band < cv->h ? by0 + band : cv->h;
+            if (i0 == 0 && cv->clear_pending)
+                clear_rows(cv, by0, by1);
+            paint_chunk_band(cv, &ch, clip, by0, by1, fonts);
         }
+        for (int j = 0; j < ch.n; j++)
+            if (ch.cmd[j]->kind == DL_CMD_CLIP_PUSH || ch.cmd[j]->kind == DL_CMD_CLIP_POP)
+                clip = ch.cmd[j];
     }
+    cv->clear_pending = false;
     return 0;
 }
 
@@ -809,17 +873,17 @@ int raster_render(RasterCanvas *cv, const DrawList *dl, Fonts *fonts, DlColor bg
     bool covered = c && c->kind == DL_CMD_RECT && c->color.a == 255 && c->radius < 0.5f &&
                    c->x <= 0.0f && c->y <= 0.0f && c->x + c->w >= (float)cv->w &&
                    c->y + c->h >= (float)cv->h;
-    if (!covered)
+    if (covered)
+        cv->clear_pending = false;
+    else
         raster_clear(cv, bg);
     return raster_paint(cv, dl, fonts);
 }
 
 void raster_clear(RasterCanvas *cv, DlColor bg)
 {
-    uint32_t v = raster_argb(bg);
-    size_t n = (size_t)cv->w * (size_t)cv->h;
-    for (size_t i = 0; i < n; i++)
-        cv->pixels[i] = v;
+    cv->clear_argb = raster_argb(bg);
+    cv->clear_pending = true;
 }
 
 static int alloc_buffers(RasterCanvas *cv, int w, int h)

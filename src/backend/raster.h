@@ -17,6 +17,7 @@
 #ifndef RNNVIZ_RASTER_H
 #define RNNVIZ_RASTER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -33,6 +34,8 @@ typedef struct {
     int *span0, *span1; /* (h): columns of mask touched per row */
     size_t cap_px;
     int cap_h;
+    bool clear_pending; /* raster_clear was called; the next paint fills */
+    uint32_t clear_argb;
 } RasterCanvas;
 
 RasterCanvas *raster_canvas_create(int w, int h);
@@ -40,7 +43,12 @@ RasterCanvas *raster_canvas_create(int w, int h);
 int raster_canvas_resize(RasterCanvas *cv, int w, int h);
 void raster_canvas_destroy(RasterCanvas *cv);
 
-/* Fill the whole canvas with bg (its alpha is ignored: the canvas is opaque). */
+/*
+ * Fill the whole canvas with bg (its alpha is ignored: the canvas is opaque).
+ * The fill is deferred to the next raster_paint, which does it band by band
+ * while each band is in cache: paint (an empty list will do) before reading
+ * pixels.
+ */
 void raster_clear(RasterCanvas *cv, DlColor bg);
 
 /*

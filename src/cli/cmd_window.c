@@ -32,7 +32,6 @@ typedef struct {
     Rect slider;
     float drag_x;
     double play_acc;     /* seconds owed to the play clock */
-    double iter_ms;      /* measured cost of one training iteration */
     double spectral_at;  /* when the spectral plot was last refreshed */
     char notice[800];
     double notice_until;
@@ -56,6 +55,12 @@ static double now_s(void)
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+static double clock_s(void *ctx)
+{
+    (void)ctx;
+    return now_s();
 }
 
 static void say(App *app, const char *text)
@@ -477,14 +482,11 @@ static void update(App *app, double dt)
     }
     if (app->training) {
         /* about 8 ms of training per frame keeps the window at 60 Hz */
-        long n = (long)fmax(1, 8.0 / fmax(app->iter_ms, 1e-3));
-        double t0 = now_s();
         char msg[400];
-        if (sess_train_slice(app->s, n, msg, sizeof msg)) {
+        if (sess_train_for(app->s, 0.008, clock_s, NULL, msg, sizeof msg) < 0) {
             say(app, msg);
             app->training = false;
         }
-        app->iter_ms = 0.7 * app->iter_ms + 0.3 * (now_s() - t0) * 1e3 / n;
         /* LAPACK on W_hh can cost more than a frame: four times a second */
         if (now_s() - app->spectral_at > 0.25) {
             sess_refresh_spectral(app->s);
@@ -546,7 +548,6 @@ int cmd_window(int argc, char **argv)
     if (rc)
         return rc;
     static App app;
-    app.iter_ms = 1;
     char msg[800];
     FontsError ferr = {{0}};
     WinError werr = {{0}};

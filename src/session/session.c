@@ -572,10 +572,25 @@ int sess_order(Session *s, NetOrder order, char *msg, size_t cap)
     return sess_set(s, "order", order == NET_ORDER_LAYER ? "layer" : "time", msg, cap);
 }
 
-static int train_impl(Session *s, long iters, bool refresh, char *msg, size_t cap)
+/* Stops train_run once the time slice is used up. */
+typedef struct {
+    SessClock clock;
+    void *ctx;
+    double start, budget;
+} Slice;
+
+static int slice_over(const Trainer *tr, const TrainRecord *rec, void *user)
+{
+    const Slice *sl = user;
+    (void)tr;
+    (void)rec;
+    return sl->clock(sl->ctx) - sl->start >= sl->budget;
+}
+
+static long train_impl(Session *s, long iters, bool refresh, Slice *slice, char *msg, size_t cap)
 {
     NetError err = {{0}};
-    long ran = train_run(s->tr, iters, NULL, NULL, &err);
+    long ran = train_run(s->tr, iters, slice ? slice_over : NULL, slice, &err);
     if (ran < 0)
         return fail(msg, cap, (int)ran, "%s", err.msg);
     s->iteration += ran;
@@ -584,23 +599,25 @@ static int train_impl(Session *s, long iters, bool refresh, char *msg, size_t ca
     if (rc)
         return rc;
     if (last)
-        snprintf(s->note, sizeof s->note, "trained %ld iterations: loss %.4g, accuracy %.0f%%",
-                 ran, last->loss, 100 * last->accuracy);
+        snprintf(s->note, sizeof s->note, "iteration %ld: loss %.4g, accuracy %.0f%%",
+                 s->iteration, last->loss, 100 * last->accuracy);
     s->has_sel = false;
     s->view.anim = 1;
     if (refresh)
         refresh_spectral(s);
-    return NET_OK;
+    return ran;
 }
 
 int sess_train(Session *s, long iters, char *msg, size_t cap)
 {
-    return train_impl(s, iters, true, msg, cap);
+    long rc = train_impl(s, iters, true, NULL, msg, cap);
+    return rc < 0 ? (int)rc : NET_OK;
 }
 
-int sess_train_slice(Session *s, long iters, char *msg, size_t cap)
+long sess_train_for(Session *s, double budget, SessClock clock, void *ctx, char *msg, size_t cap)
 {
-    return train_impl(s, iters, false, msg, cap);
+    Slice sl = {clock, ctx, clock(ctx), budget};
+    return train_impl(s, 1000000000L, false, &sl, msg, cap);
 }
 
 /* A growing text buffer for the CSV export. */

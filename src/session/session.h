@@ -113,9 +113,13 @@ int sess_backward(Session *s, int n, char *msg, size_t cap); /* n backward ops, 
 int sess_update(Session *s, char *msg, size_t cap);          /* to the end of the iteration */
 int sess_reset(Session *s, char *msg, size_t cap);           /* fresh weights from the seed */
 int sess_train(Session *s, long iters, char *msg, size_t cap);
-/* As sess_train, leaving the spectral refresh to the caller (the window
- * trains in slices of a frame). */
-int sess_train_slice(Session *s, long iters, char *msg, size_t cap);
+/* Trains for one time slice of a frame: iterations until clock(ctx) has
+ * advanced by budget (seconds), at least one; the slice overruns by at most
+ * one iteration. Leaves the spectral refresh to the caller. Returns the
+ * iterations run, or a negative error code. */
+typedef double (*SessClock)(void *ctx);
+long sess_train_for(Session *s, double budget, SessClock clock, void *ctx, char *msg,
+                    size_t cap);
 int sess_set(Session *s, const char *key, const char *value, char *msg, size_t cap);
 int sess_select(Session *s, int l, int t, char *msg, size_t cap);
 int sess_order(Session *s, NetOrder order, char *msg, size_t cap);

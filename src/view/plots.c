@@ -280,7 +280,7 @@ static void plot_grad(const ViewCtx *c, Rect R)
         }
     } else {
         for (int l = 0; l < L; l++) {
-            char lab[32];
+            char lab[48]; /* "‖∂L/∂hₜ‖ layer " is 26 bytes of UTF-8, plus an int */
             static double buf[4096];
             static bool done[4096];
             int n = T < 4096 ? T : 4096;
