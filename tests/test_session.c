@@ -722,7 +722,7 @@ static void test_train_reduces_loss(void **state)
     char msg[400] = "";
     assert_int_equal(sess_train(s, 400, msg, sizeof msg), 0);
     assert_int_equal(sess_iteration(s), 400);
-    assert_non_null(strstr(sess_message(s), "trained 400 iterations"));
+    assert_non_null(strstr(sess_message(s), "iteration 400: loss"));
     /* the pass on screen starts over with the trained weights */
     assert_int_equal(sess_cursor(s), 0);
     run(s, "forward all");
