@@ -152,7 +152,21 @@ static inline void prefetch_row(const uint32_t *p)
 #endif
 }
 
-/* Axis-aligned rect with exact area coverage: partial pixels only on its border. */
+/* Blend a run at alpha a (0..256), storing directly when opaque: boxes are often a few pixels wide. */
+static inline void run(uint32_t *row, int x0, int x1, const Ink *k, unsigned a)
+{
+    if (a >= 256) {
+        for (int x = x0; x < x1; x++)
+            row[x] = k->opaque;
+    } else {
+        span(row, x0, x1, k, a);
+    }
+}
+
+/*
+ * Axis-aligned rect with exact area coverage: partial pixels only on its
+ * border. Rows covered top to bottom share their alphas, worked out once.
+ */
 static void fill_box(Painter *p, float x0, float y0, float x1, float y1, const Ink *k)
 {
     int ix0 = ifloor(x0), ix1 = ceil_i(x1), iy0 = ifloor(y0), iy1 = ceil_i(y1);
@@ -168,22 +182,27 @@ static void fill_box(Painter *p, float x0, float y0, float x1, float y1, const I
         return;
     float cl = clamp01(fmin2((float)ix0 + 1.0f, x1) - fmax2((float)ix0, x0));
     float cr = clamp01(fmin2((float)ix1, x1) - fmax2((float)ix1 - 1.0f, x0));
-    for (int y = iy0; y < iy1; y++) {
-        uint32_t *row = p->cv->pixels + (size_t)y * p->cv->w;
+    /* Columns s..e-1 take the row's alpha; a partial column on either side its own. */
+    int s = ix0, e = ix1;
+    bool left = cl < 1.0f, right = false;
+    if (left)
+        s++;
+    if (e > s && cr < 1.0f)
+        e--, right = true;
+    unsigned full_l = cov_alpha(cl, k->a), full_r = cov_alpha(cr, k->a);
+    size_t w = (size_t)p->cv->w;
+    uint32_t *row = p->cv->pixels + (size_t)iy0 * w;
+    for (int y = iy0; y < iy1; y++, row += w) {
         float cy = clamp01(fmin2((float)y + 1.0f, y1) - fmax2((float)y, y0));
         if (y + 2 < iy1)
-            prefetch_row(row + 2 * p->cv->w + ix0);
-        int s = ix0, e = ix1;
-        if (cl < 1.0f) {
-            row[s] = mix(row[s], k, cov_alpha(cl * cy, k->a));
-            s++;
-        }
-        if (e > s && cr < 1.0f) {
-            e--;
-            row[e] = mix(row[e], k, cov_alpha(cr * cy, k->a));
-        }
+            prefetch_row(row + 2 * w + ix0);
+        bool full = cy >= 1.0f;
+        if (left)
+            row[ix0] = mix(row[ix0], k, full ? full_l : cov_alpha(cl * cy, k->a));
+        if (right)
+            row[e] = mix(row[e], k, full ? full_r : cov_alpha(cr * cy, k->a));
         if (s < e)
-            span(row, s, e, k, cy >= 1.0f ? k->a : cov_alpha(cy, k->a));
+            run(row, s, e, k, full ? k->a : cov_alpha(cy, k->a));
     }
 }
 

@@ -8,6 +8,7 @@
  * size written 3.0 is told from one written 3.
  */
 #include "model_io.h"
+#include "suggest.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -664,38 +665,14 @@ static const char *as_written(const ModelJson *doc, const cJSON *node, char *buf
 
 /* ---- keys ---------------------------------------------------------------------- */
 
-static size_t edit_distance(const char *a, const char *b)
-{
-    size_t la = strlen(a), lb = strlen(b);
-    if (la > 63 || lb > 63)
-        return SIZE_MAX;
-    size_t row[64];
-    for (size_t j = 0; j <= lb; j++)
-        row[j] = j;
-    for (size_t i = 1; i <= la; i++) {
-        size_t diag = row[0];
-        row[0] = i;
-        for (size_t j = 1; j <= lb; j++) {
-            size_t up = row[j];
-            size_t best = diag + (a[i - 1] != b[j - 1]);
-            if (up + 1 < best)
-                best = up + 1;
-            if (row[j - 1] + 1 < best)
-                best = row[j - 1] + 1;
-            row[j] = best;
-            diag = up;
-        }
-    }
-    return row[lb];
-}
-
 /* The known key closest to key, if close enough to be a typo. */
 static const char *closest(const char *const *known, const char *key)
 {
     const char *best = NULL;
     size_t best_d = SIZE_MAX;
     for (size_t k = 0; known[k]; k++) {
-        size_t d = edit_distance(known[k], key);
+        int dist = suggest_distance(known[k], key);
+        size_t d = dist < 0 ? SIZE_MAX : (size_t)dist;
         size_t longer = strlen(known[k]) > strlen(key) ? strlen(known[k]) : strlen(key);
         if (d < best_d && d * 3 <= longer) {
             best = known[k];

@@ -1,4 +1,5 @@
 #include "settings.h"
+#include "suggest.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -245,31 +246,6 @@ static int find_key(const char *key)
     return -1;
 }
 
-static size_t edit_distance(const char *a, const char *b)
-{
-    size_t la = strlen(a), lb = strlen(b);
-    size_t row[KEY_MAX + 1];
-    if (la >= KEY_MAX || lb >= KEY_MAX)
-        return (size_t)-1;
-    for (size_t j = 0; j <= lb; j++)
-        row[j] = j;
-    for (size_t i = 1; i <= la; i++) {
-        size_t diag = row[0];
-        row[0] = i;
-        for (size_t j = 1; j <= lb; j++) {
-            size_t up = row[j];
-            size_t best = diag + (a[i - 1] != b[j - 1]);
-            if (up + 1 < best)
-                best = up + 1;
-            if (row[j - 1] + 1 < best)
-                best = row[j - 1] + 1;
-            row[j] = best;
-            diag = up;
-        }
-    }
-    return row[lb];
-}
-
 const char *settings_suggest(const char *key)
 {
     if (strlen(key) >= KEY_MAX || !*key)
@@ -280,7 +256,8 @@ const char *settings_suggest(const char *key)
     const char *best = NULL, *prefix = NULL;
     int prefixes = 0;
     for (int i = 0; i < K_COUNT; i++) {
-        size_t d = edit_distance(k, keys[i].key);
+        int dist = suggest_distance(k, keys[i].key);
+        size_t d = dist < 0 ? (size_t)-1 : (size_t)dist;
         if (d < best_d) {
             best_d = d;
             best = keys[i].key;
