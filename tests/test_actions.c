@@ -77,7 +77,8 @@ static void test_compare(void **state)
 static void test_set(void **state)
 {
     (void)state;
-    parse_ok("set hidden = 16\nset lr=0.1\n  set\ttask =adding problem  # comment\nset a-b.c_2= x;reset");
+    parse_ok("set hidden = 16\nset lr=0.1\n  set\ttask =adding problem  # comment\nset a-b.c_2= "
+             "x;reset");
     assert_int_equal(list.count, 5);
     const Action *a = &list.items[0];
     assert_int_equal(a->verb, ACT_SET);
@@ -186,8 +187,7 @@ static void test_parse_line_append(void **state)
     (void)state;
     char msg[256];
     list.count = 0;
-    assert_int_equal(action_parse_line("forward all; step 2", 19, &list, 4, 3, msg, sizeof msg),
-                     0);
+    assert_int_equal(action_parse_line("forward all; step 2", 19, &list, 4, 3, msg, sizeof msg), 0);
     /* only len bytes are read: "back 1" is cut to "back" here and fails... */
     assert_int_equal(action_parse_line("back 1", 4, &list, 5, 1, msg, sizeof msg),
                      ACTION_ERR_SYNTAX);
@@ -211,9 +211,9 @@ static void test_settings_line(void **state)
     (void)state;
     char msg[256];
     list.count = 0;
-    assert_int_equal(action_parse_settings_line("  cell = gru ; hidden=8 # c", 27, &list, 7, 1,
-                                                msg, sizeof msg),
-                     0);
+    assert_int_equal(
+        action_parse_settings_line("  cell = gru ; hidden=8 # c", 27, &list, 7, 1, msg, sizeof msg),
+        0);
     assert_int_equal(action_parse_settings_line("   ", 3, &list, 8, 1, msg, sizeof msg), 0);
     assert_int_equal(list.count, 2);
     assert_int_equal(list.items[0].verb, ACT_SET);
@@ -242,8 +242,8 @@ static void test_settings_line(void **state)
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         msg[0] = '\0';
-        assert_int_equal(action_parse_settings_line(bad[i].text, strlen(bad[i].text), &list, 3,
-                                                    1, msg, sizeof msg),
+        assert_int_equal(action_parse_settings_line(bad[i].text, strlen(bad[i].text), &list, 3, 1,
+                                                    msg, sizeof msg),
                          ACTION_ERR_SYNTAX);
         assert_string_equal(msg, bad[i].want);
         assert_int_equal(list.count, 2);
@@ -321,8 +321,7 @@ static void test_error_quoting(void **state)
 {
     (void)state;
     /* words longer than 32 bytes are cut, on a UTF-8 boundary */
-    expect_error("forward aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
-                 1, 1,
+    expect_error("forward aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", 1, 1,
                  "1:9: expected a count or 'all' after 'forward', got "
                  "'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa...'");
     /* 31 ASCII bytes then a 2-byte letter crossing byte 32: cut before it */
@@ -369,9 +368,9 @@ static void test_no_partial_output(void **state)
     char msg[256];
     parse_ok("forward 1\nstep 2");
     memcpy(&list2, &list, sizeof list);
-    assert_int_equal(action_parse_block("reset\nupdate\ntrain 5\nforward nope", &list, 1, 1, msg,
-                                        sizeof msg),
-                     ACTION_ERR_SYNTAX);
+    assert_int_equal(
+        action_parse_block("reset\nupdate\ntrain 5\nforward nope", &list, 1, 1, msg, sizeof msg),
+        ACTION_ERR_SYNTAX);
     assert_memory_equal(&list, &list2, sizeof list);
     assert_int_equal(action_parse_line("reset; update; train 0", 22, &list, 1, 1, msg, sizeof msg),
                      ACTION_ERR_SYNTAX);
@@ -408,11 +407,10 @@ static void test_format_round_trip(void **state)
 {
     (void)state;
     const char *lines[] = {
-        "forward all",     "forward 3",     "backward all",        "backward 5",
-        "step 1",          "back 1000000",  "train 200",           "set hidden = 16",
-        "set task = a b",  "reset",         "select 0 39",         "order time",
-        "order layer",     "show plots",    "hide contrib",        "update",
-        "compare",         "compare 10",
+        "forward all",  "forward 3",  "backward all",    "backward 5",     "step 1",
+        "back 1000000", "train 200",  "set hidden = 16", "set task = a b", "reset",
+        "select 0 39",  "order time", "order layer",     "show plots",     "hide contrib",
+        "update",       "compare",    "compare 10",
     };
     size_t n = sizeof lines / sizeof lines[0];
     for (size_t i = 0; i < n; i++) {
@@ -481,7 +479,7 @@ static void test_suggest(void **state)
     assert_string_equal(suggest_closest("bak", words, 6), "back");
     assert_string_equal(suggest_closest("spectral_radiu", words, 6), "spectral_radius");
     assert_string_equal(suggest_closest("backwrds", words, 6), "backward");
-    assert_null(suggest_closest("x", words, 6));   /* one letter: too short to guess */
+    assert_null(suggest_closest("x", words, 6));    /* one letter: too short to guess */
     assert_null(suggest_closest("zzzz", words, 6)); /* nothing close */
     assert_null(suggest_closest("", words, 6));
     assert_null(suggest_closest("forward", NULL, 0));

@@ -90,15 +90,15 @@ static void test_text_stored_intact(void **state)
     assert_true(c->size_px == 18.0f && c->x == 10.0f && c->y == 20.0f);
     assert_int_equal(dl_text_bytes_used(dl), strlen(copy) + 1);
     /* 40 bytes: 13 used, a 27-byte string (28 with NUL) does not fit. */
-    assert_int_equal(dl_text(dl, 0, 0, DL_FONT_SANS, 10, DL_ALIGN_LEFT, red,
-                             "abcdefghijklmnopqrstuvwxyz!"),
-                     DL_ERR_OVERFLOW);
+    assert_int_equal(
+        dl_text(dl, 0, 0, DL_FONT_SANS, 10, DL_ALIGN_LEFT, red, "abcdefghijklmnopqrstuvwxyz!"),
+        DL_ERR_OVERFLOW);
     assert_true(dl_overflowed(dl));
     assert_int_equal(dl_count(dl), 1);
     /* One that fits exactly still goes in (13 + 27 = 40). */
-    assert_int_equal(dl_text(dl, 0, 0, DL_FONT_SANS, 10, DL_ALIGN_LEFT, red,
-                             "abcdefghijklmnopqrstuvwxy!"),
-                     DL_OK);
+    assert_int_equal(
+        dl_text(dl, 0, 0, DL_FONT_SANS, 10, DL_ALIGN_LEFT, red, "abcdefghijklmnopqrstuvwxy!"),
+        DL_OK);
     assert_string_equal(dl_cmd(dl, 1)->text, "abcdefghijklmnopqrstuvwxy!");
     assert_string_equal(dl_cmd(dl, 0)->text, copy); /* earlier text unchanged */
     assert_int_equal(dl_text(dl, 0, 0, DL_FONT_SANS, 10, DL_ALIGN_LEFT, red, NULL), DL_ERR_ARG);

@@ -37,8 +37,8 @@ static void expect_action(const ActionList *list, int i, const char *text, int l
     char buf[256];
     assert_int_equal(action_format(&list->items[i], buf, sizeof buf), 0);
     if (strcmp(buf, text) != 0 || list->items[i].line != line || list->items[i].col != col)
-        fail_msg("action %d: got '%s' at %d:%d, want '%s' at %d:%d", i, buf,
-                 list->items[i].line, list->items[i].col, text, line, col);
+        fail_msg("action %d: got '%s' at %d:%d, want '%s' at %d:%d", i, buf, list->items[i].line,
+                 list->items[i].col, text, line, col);
 }
 
 static void expect_setup(const Lesson *l, int i, const char *key, const char *value, int line,
@@ -346,8 +346,7 @@ static void test_structural_errors(void **state)
               "m.md:5:3: 'hidden' is set twice in the setup block (first on line 3)");
     PARSE_ERR("# T\n```rnnviz\nlearning-rate = 1\nlearning_rate = 2\n```\n## S\n",
               "m.md:4:1: 'learning_rate' is set twice in the setup block (first on line 3)");
-    PARSE_ERR("# T\n```rnnviz\n  = 3\n```\n## S\n",
-              "m.md:3:3: expected 'key = value', got '='");
+    PARSE_ERR("# T\n```rnnviz\n  = 3\n```\n## S\n", "m.md:3:3: expected 'key = value', got '='");
     PARSE_ERR("# T\n## S\n> quoted\n> ```rnnviz\n> step 1\n> ```\n",
               "m.md:4:3: an rnnviz block inside a list or a quote: start its fence at the left "
               "margin");
@@ -373,7 +372,8 @@ static void test_bad_bytes(void **state)
               "m.md:3:1: invalid UTF-8 (byte 0xF4): save the lesson as UTF-8");
     PARSE_ERR("# T\n## S\nabc\xe2\x82", /* cut short at the end */
               "m.md:3:4: invalid UTF-8 (byte 0xE2): save the lesson as UTF-8");
-    PARSE_ERR("# T\r\n\r\n## S\r\n\xff", "m.md:4:1: invalid UTF-8 (byte 0xFF): save the lesson as UTF-8");
+    PARSE_ERR("# T\r\n\r\n## S\r\n\xff",
+              "m.md:4:1: invalid UTF-8 (byte 0xFF): save the lesson as UTF-8");
     /* valid multi-byte text is fine, and columns count bytes */
     char msg[512];
     const char ok[] = "# h\xe2\x82\x9c = tanh(W x\xe2\x82\x9c)\n## \xf0\x9f\x99\x82\n```rnnviz\n"
@@ -482,12 +482,9 @@ static void test_forgiving_layout(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_full_fixture),
-        cmocka_unit_test(test_memory_line_endings_bom),
-        cmocka_unit_test(test_error_fixtures),
-        cmocka_unit_test(test_structural_errors),
-        cmocka_unit_test(test_bad_bytes),
-        cmocka_unit_test(test_limits),
+        cmocka_unit_test(test_full_fixture),     cmocka_unit_test(test_memory_line_endings_bom),
+        cmocka_unit_test(test_error_fixtures),   cmocka_unit_test(test_structural_errors),
+        cmocka_unit_test(test_bad_bytes),        cmocka_unit_test(test_limits),
         cmocka_unit_test(test_forgiving_layout),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

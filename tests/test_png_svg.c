@@ -198,8 +198,7 @@ static void test_png_errors(void **state)
     Fixture *fx = *state;
     build_list(fx->dl);
     PngError err = {{0}};
-    assert_int_equal(png_out_write(fx->dl, 200, 200, bg, NULL, "/nonexistent-dir/x.png", &err),
-                     -1);
+    assert_int_equal(png_out_write(fx->dl, 200, 200, bg, NULL, "/nonexistent-dir/x.png", &err), -1);
     assert_non_null(strstr(err.msg, "/nonexistent-dir/x.png"));
     assert_non_null(strstr(err.msg, "No such file or directory"));
     assert_int_equal(png_out_write(fx->dl, 0, 10, bg, NULL, path_in(fx, "z.png"), &err), -1);

@@ -157,11 +157,11 @@ static void test_ring(void **state)
     Fixture *fx = fresh(state);
     dl_circle_outline(fx->dl, 50, 50, 20, 4, white); /* covers radii 16..20 */
     raster_paint(fx->cv, fx->dl, NULL);
-    assert_int_equal(px(fx, 50, 50), 0xFF000000u);  /* hole */
-    assert_int_equal(px(fx, 60, 50), 0xFF000000u);  /* radius 10.5 */
-    assert_int_equal(px(fx, 67, 50), 0xFFFFFFFFu);  /* radius 17.5 */
-    assert_int_equal(px(fx, 50, 32), 0xFFFFFFFFu);  /* radius 17.5 above */
-    assert_int_equal(px(fx, 75, 50), 0xFF000000u);  /* outside */
+    assert_int_equal(px(fx, 50, 50), 0xFF000000u); /* hole */
+    assert_int_equal(px(fx, 60, 50), 0xFF000000u); /* radius 10.5 */
+    assert_int_equal(px(fx, 67, 50), 0xFFFFFFFFu); /* radius 17.5 */
+    assert_int_equal(px(fx, 50, 32), 0xFFFFFFFFu); /* radius 17.5 above */
+    assert_int_equal(px(fx, 75, 50), 0xFF000000u); /* outside */
 }
 
 static void test_rounded_rect_corner(void **state)

@@ -7,10 +7,10 @@
 #include <string.h>
 
 struct Sampler {
-    Net *net;        /* scratch copy: B = 1, T = 1 */
+    Net *net; /* scratch copy: B = 1, T = 1 */
     int L, H, V;
-    double *x;       /* (V) one-hot input */
-    double *h0, *c0; /* (L, H) state carried from step to step; c0 lstm only */
+    double *x;         /* (V) one-hot input */
+    double *h0, *c0;   /* (L, H) state carried from step to step; c0 lstm only */
     int byte_of[256];  /* class -> byte (first V entries) */
     int class_of[256]; /* byte -> class, -1 outside the vocabulary */
 };
@@ -129,8 +129,8 @@ static int choose(const double *y, int V, double temperature, Rng *rng)
     return best; /* u rounded up to the sum: the largest term takes it */
 }
 
-int sample_run(Sampler *s, const Net *net, const char *prime, int n, double temperature,
-               Rng *rng, char *out, size_t cap, NetError *err)
+int sample_run(Sampler *s, const Net *net, const char *prime, int n, double temperature, Rng *rng,
+               char *out, size_t cap, NetError *err)
 {
     char msg[160];
     if (cap > 0)

@@ -43,7 +43,7 @@ void sample_destroy(Sampler *s);
 /* Writes n sampled bytes and a NUL into out (cap >= n + 1), after feeding
  * prime (NUL-terminated, every byte in the vocabulary). net must have the
  * shape sample_create saw. rng may be NULL when temperature <= 0. */
-int sample_run(Sampler *s, const Net *net, const char *prime, int n, double temperature,
-               Rng *rng, char *out, size_t cap, NetError *err);
+int sample_run(Sampler *s, const Net *net, const char *prime, int n, double temperature, Rng *rng,
+               char *out, size_t cap, NetError *err);
 
 #endif

@@ -8,6 +8,7 @@
 
 #include "init.h"
 #include "optim.h"
+#include "sample.h"
 #include "spectral.h"
 
 struct Session {
@@ -27,6 +28,7 @@ struct Session {
     double *eig_re, *eig_im; /* (G * H) of layer 0, or NULL when H is too large */
     int eig_n;
     SessCompare cmp;
+    char sample[SESS_SAMPLE_LEN + 1]; /* text task: what the network writes */
     double last_grad_norm;
     char note[256];
 };
@@ -42,6 +44,8 @@ static Net *net_of(Session *s)
 {
     return train_net(s->tr);
 }
+
+static void refresh_sample(Session *s);
 
 /* Largest W_hh block decomposed live: LAPACK's dgeev at H = 256 takes
  * about 40 ms, a few frames. */
@@ -79,6 +83,7 @@ static void refresh_spectral(Session *s)
 void sess_refresh_spectral(Session *s)
 {
     refresh_spectral(s);
+    refresh_sample(s);
 }
 
 int sess_eigen(const Session *s, const double **re, const double **im, int *blocks)
@@ -572,6 +577,38 @@ int sess_order(Session *s, NetOrder order, char *msg, size_t cap)
     return sess_set(s, "order", order == NET_ORDER_LAYER ? "layer" : "time", msg, cap);
 }
 
+/* Text task: a sample of what the network writes, from the start of the
+ * text, drawn at temperature 0.7 with a seeded Rng so it is reproducible. */
+static void refresh_sample(Session *s)
+{
+    s->sample[0] = '\0';
+    const Task *task = train_task_const(s->tr);
+    size_t len;
+    const unsigned char *text = task_text(task, &len);
+    if (task_kind(task) != TASK_TEXT || !text || len < 2)
+        return;
+    NetError err;
+    Sampler *sm = sample_create(sess_net(s), task, &err);
+    if (!sm)
+        return;
+    char prime[16];
+    size_t n = len < 8 ? len : 8;
+    memcpy(prime, text, n);
+    prime[n] = '\0';
+    Rng rng;
+    rng_seed(&rng, s->settings.seed + (uint64_t)s->iteration);
+    char out[SESS_SAMPLE_LEN + 1];
+    if (sample_run(sm, sess_net(s), prime, SESS_SAMPLE_LEN - (int)n, 0.7, &rng, out, sizeof out,
+                   &err) == 0)
+        snprintf(s->sample, sizeof s->sample, "%.8s%.*s", prime, SESS_SAMPLE_LEN - 8, out);
+    sample_destroy(sm);
+}
+
+const char *sess_sample(const Session *s)
+{
+    return s->sample;
+}
+
 /* Stops train_run once the time slice is used up. */
 typedef struct {
     SessClock clock;
@@ -603,8 +640,10 @@ static long train_impl(Session *s, long iters, bool refresh, Slice *slice, char 
                  s->iteration, last->loss, 100 * last->accuracy);
     s->has_sel = false;
     s->view.anim = 1;
-    if (refresh)
+    if (refresh) {
         refresh_spectral(s);
+        refresh_sample(s);
+    }
     return ran;
 }
 

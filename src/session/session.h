@@ -90,13 +90,18 @@ double sess_last_grad_norm(const Session *s);  /* pre-clip, after a backward */
 /* Of layer l's W_hh (first gate block), refreshed when weights change. */
 double sess_spectral_radius(const Session *s, int l);
 double sess_spectral_norm(const Session *s, int l);
-/* Recomputes the spectral quantities (training defers it to the caller,
- * since LAPACK on a large W_hh costs more than a frame). */
+/* Recomputes the spectral quantities and the text sample (training in
+ * slices defers them to the caller: LAPACK on a large W_hh costs more than
+ * a frame). */
 void sess_refresh_spectral(Session *s);
 /* Eigenvalues of layer 0's W_hh, one gate block after another (blocks x n
  * values); n = 0 when H is too large to decompose live. */
 int sess_eigen(const Session *s, const double **re, const double **im, int *blocks);
 const SessCompare *sess_comparison(const Session *s);
+/* Text task: a sample of the network's writing after the last training
+ * (empty before it, or for other tasks). */
+#define SESS_SAMPLE_LEN 120
+const char *sess_sample(const Session *s);
 /* The gradient norms as CSV text (malloc'd, the caller frees; NULL when out
  * of memory): a block of the current pass, "layer,step,grad_h[,grad_c]",
  * then one row per kept training iteration, "iteration,loss,grad_norm,

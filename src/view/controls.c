@@ -25,7 +25,7 @@ void controls_draw(const ViewCtx *c)
         {BTN_PLAY, v->playing ? "❚❚ Pause" : "▶ Play", v->playing, 1.05f},
         {BTN_SPEED, speed, false, 1.15f},
         {BTN_FORWARD_ALL, "Forward all", false, 1.25f},
-        {BTN_BACKWARD_ALL, "Backward all", false, 1.35f},
+        {BTN_BACKWARD_ALL, "Backward all", false, 1.4f},
         {BTN_UPDATE, "Update", false, 0.95f},
         {BTN_TRAIN, "Train", false, 0.85f},
         {BTN_RESET, "Reset", false, 0.85f},
@@ -41,9 +41,17 @@ void controls_draw(const ViewCtx *c)
         total += b[i].w;
     float unit = (r.w - 2 * pad - gap * (n - 1)) / total;
     float x = r.x + pad, h = r.h - 16 * k;
+    const char *labels[16];
+    float widths[16];
+    for (int i = 0; i < n; i++) {
+        labels[i] = b[i].label;
+        widths[i] = b[i].w * unit - 10 * k;
+    }
+    /* one label size for the whole bar, so it reads as one row */
+    float fs = vt_fit_size(c, DL_FONT_SANS_BOLD, 16 * k, labels, n, widths);
     for (int i = 0; i < n; i++) {
         Rect br = {x, r.y + 8 * k, b[i].w * unit, h};
-        vt_button(c, br, b[i].id, b[i].label, b[i].on);
+        vt_button_sized(c, br, b[i].id, b[i].label, b[i].on, fs);
         x += br.w + gap;
     }
 }

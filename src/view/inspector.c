@@ -237,6 +237,12 @@ static void summary(Pen *p, const Net *net)
     int T = net_steps(net);
     bool seq = cfg->targets == NET_TARGETS_ALL;
     float fs = p->fs * 0.95f, row = fs * 1.5f;
+    /* the three columns need about 40 mono characters: shrink to fit */
+    float need = vt_width(c, DL_FONT_MONO, fs, "rnn_0 (SimpleRNN)  (None, 100, 64)  123456");
+    if (need > p->w) {
+        fs *= p->w / need;
+        row = fs * 1.5f;
+    }
     float cols[3] = {p->x, p->x + p->w * 0.46f, p->x + p->w};
     char line[3][64];
     if (p->y + row * (cfg->num_layers + 5) > p->bottom)

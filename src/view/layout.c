@@ -27,8 +27,9 @@ static void place_regions(Layout *lo, const LayoutInput *in)
     lo->top = rect(0, 0, W, top_h);
     lo->controls = rect(0, H - ctl_h, W, ctl_h);
     float body_y = top_h, body_h = H - top_h - ctl_h;
-    float lesson_w = in->show_lesson ? fmaxf(W * 0.25f, 300 * s) : 0;
-    float side_w = in->show_side ? fmaxf(W * 0.33f, 360 * s) : 0;
+    /* side panels grow with the UI scale, but the network keeps a third */
+    float lesson_w = in->show_lesson ? fminf(fmaxf(W * 0.25f, 300 * s), W * 0.32f) : 0;
+    float side_w = in->show_side ? fminf(fmaxf(W * 0.33f, 360 * s), W * 0.36f) : 0;
     lo->lesson = rect(0, body_y, lesson_w, body_h);
     lo->side = rect(W - side_w, body_y, side_w, body_h);
     float insp_h = in->show_side ? body_h * 0.50f : 0;
@@ -44,9 +45,11 @@ static void place_grid(Layout *lo, const LayoutInput *in)
     lo->steps = T;
     lo->layers = L;
     lo->rows = L + 3;
-    float label_w = 64 * s, head_h = 30 * s, pad = 10 * s;
+    float label_w = 80 * s, head_h = 30 * s, pad = 10 * s, band_h = in->band ? 70 * s : 0;
     lo->grid = rect(lo->net.x + label_w, lo->net.y + head_h, lo->net.w - label_w - pad,
-                    lo->net.h - head_h - pad);
+                    lo->net.h - head_h - pad - band_h);
+    lo->band = rect(lo->net.x + pad, lo->grid.y + lo->grid.h + 4 * s, lo->net.w - 2 * pad,
+                    band_h > 0 ? band_h - 8 * s : 0);
     /* Columns fit the width between a readable minimum and a tidy maximum. */
     float fit = lo->grid.w / T;
     lo->col_w = clampf(fit, 58 * s, 170 * s) * clampf(in->zoom > 0 ? in->zoom : 1, 0.25f, 4);

@@ -26,6 +26,7 @@ typedef struct {
     int focus_t;        /* column kept in view when follow is set */
     bool follow;        /* scroll to keep focus_t visible (centred) */
     bool show_lesson, show_side, show_controls;
+    bool band; /* a line of text under the network (the text task's sample) */
 } LayoutInput;
 
 typedef struct {
@@ -34,6 +35,7 @@ typedef struct {
     Rect lesson;   /* lesson narration (w = 0 when hidden) */
     Rect net;      /* the unrolled network, labels included */
     Rect grid;     /* the scrolling part of net: columns live here */
+    Rect band;     /* under the grid (h = 0 when not asked for) */
     Rect side;     /* inspector above plots (w = 0 when hidden) */
     Rect inspector, plots;
     Rect controls; /* button bar (h = 0 when hidden) */

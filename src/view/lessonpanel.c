@@ -264,16 +264,23 @@ void lessonpanel_draw(const ViewCtx *c)
         y += hgt + 18 * k;
     }
     const char *title = step > 0 ? lesson_step_title(lesson, step - 1) : NULL;
-    if (title) {
+    if (title && vt_width(c, DL_FONT_SANS_BOLD, 19 * k, title) <= w) {
         vt_text(c, r.x + pad, y, DL_FONT_SANS_BOLD, 19 * k, DL_ALIGN_LEFT, th->forward, title, w);
         y += 34 * k;
+    } else if (title) {
+        /* a long step title wraps rather than losing words */
+        float ts = 19 * k;
+        Flow f = {c, true, r.x + pad, r.x + pad + w, r.x + pad, y, ts, ts * 1.3f, true, false};
+        Style bold = {.bold = true, .link = true};
+        text(&f, title, bold);
+        y = f.y + f.line_h + 8 * k;
     }
     cmark_node *doc = step > 0 ? lesson_step_narration(lesson, step - 1) : lesson_intro(lesson);
     float buttons_h = 52 * k;
     Rect body = {r.x + pad, y, w, r.y + r.h - buttons_h - y - 8 * k};
-    /* the largest size (17 down to 11 at scale 1) at which it all fits */
+    /* the largest size (17 down to 10 at scale 1) at which it all fits */
     float size = 17 * k;
-    while (size > 11 * k && flow_doc(c, doc, body, size, false) > body.h)
+    while (size > 10 * k && flow_doc(c, doc, body, size, false) > body.h)
         size -= 0.5f * k;
     dl_clip_push(c->dl, body.x - 4 * k, body.y, body.w + 8 * k, body.h);
     flow_doc(c, doc, body, size, true);

@@ -152,6 +152,10 @@ static void symbol_node(const ViewCtx *c, Rect r, bool active, const char *big, 
     dl_rect(c->dl, r.x, r.y, r.w, r.h, 6 * k, active ? th->panel : color_alpha(th->panel, 140));
     dl_rect_outline(c->dl, r.x, r.y, r.w, r.h, 6 * k, 1.4f * k, edge_col);
     float fs = fminf(20 * k, r.h * 0.52f);
+    /* long symbols ("[0.42]", "✗ 0.37") shrink to fit rather than lose digits */
+    float bw = vt_width(c, DL_FONT_SANS_BOLD, fs, big);
+    if (bw > r.w - 6 * k)
+        fs *= fmaxf(0.45f, (r.w - 6 * k) / bw);
     float fh = vt_height(c, DL_FONT_SANS_BOLD, fs);
     if (small && small[0]) {
         float ss = fs * 0.62f, total = fh + vt_height(c, DL_FONT_SANS, ss) * 0.8f;
@@ -380,6 +384,52 @@ static void row_labels(const ViewCtx *c)
     }
 }
 
+/* The text task's sample: what the network writes after training, one
+ * line, new lines shown as ↵. */
+static void sample_band(const ViewCtx *c)
+{
+    const Rect r = c->lo->band;
+    const char *text = sess_sample(c->s);
+    if (r.h <= 0 || !text[0])
+        return;
+    float k = c->k;
+    char line[4 * SESS_SAMPLE_LEN + 1];
+    size_t o = 0;
+    for (const char *p = text; *p && o + 4 < sizeof line; p++) {
+        if (*p == '\n') {
+            memcpy(line + o, "↵", 3);
+            o += 3;
+        } else {
+            line[o++] = *p;
+        }
+    }
+    line[o] = '\0';
+    dl_rect(c->dl, r.x, r.y, r.w, r.h, 8 * k, c->th->panel);
+    dl_rect_outline(c->dl, r.x, r.y, r.w, r.h, 8 * k, 1.2f * k, c->th->panel_edge);
+    char label[64];
+    snprintf(label, sizeof label, "the network writes (iteration %ld):", sess_iteration(c->s));
+    vt_text(c, r.x + 10 * k, r.y + 4 * k, DL_FONT_SANS, 13 * k, DL_ALIGN_LEFT, c->th->text_dim,
+            label, r.w - 20 * k);
+    /* as many characters per line as the mono font fits, two lines */
+    float fs = 15 * k, cw = vt_width(c, DL_FONT_MONO, fs, "M");
+    int per = cw > 0 ? (int)((r.w - 20 * k) / cw) : 40;
+    const char *p = line;
+    for (int row = 0; row < 2 && *p; row++) {
+        char part[4 * SESS_SAMPLE_LEN + 1];
+        size_t n = 0;
+        for (int chars = 0; p[n] && chars < per; chars++) {
+            n++;
+            while (((unsigned char)p[n] & 0xC0) == 0x80)
+                n++;
+        }
+        memcpy(part, p, n);
+        part[n] = '\0';
+        vt_text(c, r.x + 10 * k, r.y + 20 * k + row * fs * 1.25f, DL_FONT_MONO, fs, DL_ALIGN_LEFT,
+                c->th->text, part, r.w - 20 * k);
+        p += n;
+    }
+}
+
 void netview_draw(const ViewCtx *c)
 {
     const Layout *lo = c->lo;
@@ -410,11 +460,12 @@ void netview_draw(const ViewCtx *c)
     }
     animate(c);
     dl_clip_pop(c->dl);
+    sample_band(c);
     /* Scroll hint: how much of the sequence is out of view. */
     if (t0 > 0 || t1 < lo->steps - 1) {
         char buf[64];
         snprintf(buf, sizeof buf, "steps %d–%d of %d", t0, t1, lo->steps);
-        vt_text(c, lo->grid.x + lo->grid.w, lo->net.y + lo->net.h - 22 * k, DL_FONT_SANS,
+        vt_text(c, lo->grid.x + lo->grid.w, lo->grid.y + lo->grid.h - 14 * k, DL_FONT_SANS,
                 14 * k, DL_ALIGN_RIGHT, th->text_dim, buf, 0);
     }
 }

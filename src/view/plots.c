@@ -58,14 +58,17 @@ static int nice_step(double span, int target)
     return 10000;
 }
 
-/* Frame, log-decade grid on y, integer ticks on x. */
+/* Frame, log grid on y (decades, or 1-2-5 within a short span; labels at
+ * least two text lines apart), ticks on x. */
 static void log_axes(const ViewCtx *c, const Axes *a, const char *xlabel)
 {
     const Theme *th = c->th;
     float k = c->k;
     Rect r = a->area;
     dl_rect(c->dl, r.x, r.y, r.w, r.h, 0, th->bg);
-    int step = (int)ceil((a->hi - a->lo) / 5);
+    double span = a->hi - a->lo;
+    float per_decade = r.h / (float)span, min_gap = 30 * k;
+    int step = (int)ceil(min_gap / per_decade);
     for (int e = (int)ceil(a->lo); e <= (int)floor(a->hi); e += step < 1 ? 1 : step) {
         float y = ax_y(a, e);
         dl_line(c->dl, r.x, y, r.x + r.w, y, 1 * k, th->grid);
@@ -74,7 +77,22 @@ static void log_axes(const ViewCtx *c, const Axes *a, const char *xlabel)
         vt_text(c, r.x - 6 * k, y - 9 * k, DL_FONT_SANS, 14 * k, DL_ALIGN_RIGHT, th->text_dim,
                 lab, 0);
     }
-    int ts = nice_step(a->x1 - a->x0, 8);
+    if (per_decade > 3 * min_gap) {
+        /* room for 2x and 5x marks inside each decade */
+        for (int e = (int)floor(a->lo); e <= (int)ceil(a->hi); e++)
+            for (int m = 2; m <= 5; m += 3) {
+                double lg = e + log10(m);
+                if (lg <= a->lo || lg >= a->hi)
+                    continue;
+                float y = ax_y(a, lg);
+                char lab[32];
+                snprintf(lab, sizeof lab, "%g", m * pow(10, e));
+                dl_line(c->dl, r.x, y, r.x + r.w, y, 0.8f * k, color_alpha(th->grid, 160));
+                vt_text(c, r.x - 6 * k, y - 9 * k, DL_FONT_SANS, 12 * k, DL_ALIGN_RIGHT,
+                        th->text_dim, lab, 0);
+            }
+    }
+    int ts = nice_step(a->x1 - a->x0, (int)fmaxf(2, r.w / (60 * k)));
     for (long x = (long)ceil(a->x0 / ts) * ts; x <= a->x1; x += ts) {
         char lab[24];
         snprintf(lab, sizeof lab, "%ld", x);
@@ -126,11 +144,15 @@ static void log_series(const ViewCtx *c, const Axes *a, const double *v, const b
     }
 }
 
+/* Legends stand in a column right of the plot, never on the curves. */
+#define LEGEND_W 92
+
 static void legend(const ViewCtx *c, const Axes *a, int row, const char *label, DlColor col)
 {
-    float k = c->k;
-    vt_text(c, a->area.x + a->area.w - 8 * k, a->area.y + 6 * k + row * 19 * k, DL_FONT_SANS_BOLD,
-            14 * k, DL_ALIGN_RIGHT, col, label, 0);
+    float k = c->k, x = a->area.x + a->area.w + 8 * k, y = a->area.y + 4 * k + row * 34 * k;
+    dl_rect(c->dl, x, y + 6 * k, 14 * k, 5 * k, 2 * k, col);
+    vt_text(c, x + 18 * k, y, DL_FONT_SANS_BOLD, 13 * k, DL_ALIGN_LEFT, col, label,
+            (LEGEND_W - 22) * k);
 }
 
 static void message(const ViewCtx *c, const Axes *a, const char *text)
@@ -239,16 +261,18 @@ static void plot_grad(const ViewCtx *c, Rect R)
     int L = cfg->num_layers, T = net_steps(net);
     bool lstm = cfg->cell == NET_CELL_LSTM, with_cmp = cmp->valid && cmp->T == T && cmp->L == L;
     double lo = INFINITY, hi = -INFINITY;
-    int shown = 0;
+    int shown = 0, overflow = 0; /* overflow: computed but not finite, still labelled */
     for (int l = 0; l < L; l++)
         for (int t = 0; t < T; t++) {
             double g[2] = {net_grad_h(net, l, t), lstm ? net_grad_c(net, l, t) : NAN};
             range_of(g, 2, 1, &lo, &hi, &shown);
+            overflow += !isfinite(g[0]) && net_op_done(net, (NetOp){NET_OP_BACKWARD, l, t});
         }
     for (int cc = 0; with_cmp && cc < 3; cc++)
         range_of(cmp->grad_h[cc], T, 1, &lo, &hi, &shown);
     float bars_h = 58 * k;
-    Axes a = {{R.x + 62 * k, R.y + 6 * k, R.w - 76 * k, R.h - 48 * k - bars_h}, 0, T - 1, -3, 1};
+    Axes a = {{R.x + 62 * k, R.y + 6 * k, R.w - (76 + LEGEND_W) * k, R.h - 48 * k - bars_h},
+              0, T - 1, -3, 1};
     if (shown) {
         a.lo = floor(lo) - 0.3;
         a.hi = ceil(hi) + 0.3;
@@ -256,7 +280,7 @@ static void plot_grad(const ViewCtx *c, Rect R)
             a.lo = a.hi - 2;
     }
     log_axes(c, &a, "step t");
-    if (!shown) {
+    if (!shown && !overflow) {
         frame(c, &a);
         message(c, &a, "fills in as the backward pass runs (B)");
         return;
@@ -291,23 +315,23 @@ static void plot_grad(const ViewCtx *c, Rect R)
             }
             const double *g = buf;
             log_series(c, &a, g, done, n, 1, series[l % 4], 2.6f * k, T <= 60);
-            snprintf(lab, sizeof lab, L > 1 ? "‖∂L/∂hₜ‖ layer %d" : "‖∂L/∂hₜ‖", l);
+            snprintf(lab, sizeof lab, L > 1 ? "‖∂L/∂hₜ‖ l%d" : "‖∂L/∂hₜ‖", l);
             legend(c, &a, row++, lab, series[l % 4]);
             if (lstm) {
                 for (int t = 0; t < n; t++)
                     buf[t] = net_grad_c(net, l, t);
                 log_series(c, &a, g, done, n, 1, color_alpha(th->cell, 230), 2 * k, false);
-                snprintf(lab, sizeof lab, L > 1 ? "‖∂L/∂cₜ‖ layer %d" : "‖∂L/∂cₜ‖", l);
+                snprintf(lab, sizeof lab, L > 1 ? "‖∂L/∂cₜ‖ l%d" : "‖∂L/∂cₜ‖", l);
                 legend(c, &a, row++, lab, th->cell);
             }
         }
     }
     if (cfg->cell == NET_CELL_RNN && isfinite(ref) && ref > 0) {
-        char lab[96];
-        snprintf(lab, sizeof lab, "guides: σ_max^(T−1−t) = %.3g^…,  ρ^(T−1−t) = %.3g^…",
-                 sess_spectral_norm(c->s, 0), sess_spectral_radius(c->s, 0));
-        vt_text(c, a.area.x + a.area.w - 8 * k, a.area.y + a.area.h - 22 * k, DL_FONT_SANS_ITALIC,
-                13 * k, DL_ALIGN_RIGHT, th->text_dim, lab, a.area.w * 0.62f);
+        char lab[64];
+        snprintf(lab, sizeof lab, "σ_max^(T−1−t), σ = %.3g", sess_spectral_norm(c->s, 0));
+        legend(c, &a, row++, lab, color_alpha(th->text, 140));
+        snprintf(lab, sizeof lab, "ρ^(T−1−t), ρ = %.3g", sess_spectral_radius(c->s, 0));
+        legend(c, &a, row++, lab, color_alpha(th->text_dim, 170));
     }
     frame(c, &a);
     Rect bars = {a.area.x, a.area.y + a.area.h + 40 * k, a.area.w, bars_h - 4 * k};
@@ -323,7 +347,7 @@ static void plot_loss(const ViewCtx *c, Rect R)
     float k = c->k;
     int n = train_history_len(tr);
     bool with_cmp = cmp->valid && cmp->iters > 1;
-    Axes a = {{R.x + 62 * k, R.y + 6 * k, R.w - 76 * k, R.h - 50 * k}, 0, 1, -2, 1};
+    Axes a = {{R.x + 62 * k, R.y + 6 * k, R.w - (76 + LEGEND_W) * k, R.h - 50 * k}, 0, 1, -2, 1};
     double lo = INFINITY, hi = -INFINITY;
     int shown = 0;
     static double buf[4096];
@@ -341,7 +365,7 @@ static void plot_loss(const ViewCtx *c, Rect R)
     a.x0 = with_cmp ? 0 : first - 1;
     a.x1 = with_cmp ? cmp->iters - 1 : fmax(first, first - 1 + m - 1);
     log_axes(c, &a, "training iteration");
-    if (!shown) {
+    if (!shown && !m && !with_cmp) { /* a history of overflows only is still labelled */
         frame(c, &a);
         message(c, &a, "train (T) to see the loss fall");
         return;
@@ -359,10 +383,14 @@ static void plot_loss(const ViewCtx *c, Rect R)
         shifted.x1 = m > 1 ? m - 1 : 1;
         log_series(c, &shifted, buf, NULL, m, 1, c->th->forward, 2.2f * k, false);
         const TrainRecord *last = train_last(tr);
-        char lab[96];
-        snprintf(lab, sizeof lab, "loss %.4g · accuracy %.0f%% · ‖∇‖ %.3g", last->loss,
-                 100 * last->accuracy, last->grad_norm);
-        legend(c, &a, 0, lab, c->th->forward);
+        char lab[64];
+        legend(c, &a, 0, "loss", c->th->forward);
+        snprintf(lab, sizeof lab, "%.4g", last->loss);
+        legend(c, &a, 1, lab, c->th->text);
+        snprintf(lab, sizeof lab, "acc. %.0f%%", 100 * last->accuracy);
+        legend(c, &a, 2, lab, c->th->text);
+        snprintf(lab, sizeof lab, "‖∇‖ %.3g", last->grad_norm);
+        legend(c, &a, 3, lab, c->th->text);
     }
     frame(c, &a);
 }
@@ -485,11 +513,13 @@ void plots_draw(const ViewCtx *c)
     dl_rect(c->dl, R.x, R.y, R.w, R.h, 0, th->panel);
     dl_line(c->dl, R.x, R.y, R.x + R.w, R.y, 1.5f * k, th->panel_edge);
     dl_line(c->dl, R.x, R.y, R.x, R.y + R.h, 1.5f * k, th->panel_edge);
-    static const char *tabs[PLOT_COUNT] = {"Gradients", "Loss", "Eigen λ", "Heatmap"};
+    static const char *const tabs[PLOT_COUNT] = {"Gradients", "Loss", "Eigen λ", "Heatmap"};
     float tw = (R.w - 28 * k - 3 * 6 * k) / PLOT_COUNT, x = R.x + 14 * k;
+    float widths[PLOT_COUNT] = {tw - 8 * k, tw - 8 * k, tw - 8 * k, tw - 8 * k};
+    float fs = vt_fit_size(c, DL_FONT_SANS_BOLD, 15 * k, tabs, PLOT_COUNT, widths);
     for (int i = 0; i < PLOT_COUNT; i++, x += tw + 6 * k)
-        vt_button(c, (Rect){x, R.y + 8 * k, tw, 30 * k}, BTN_PLOT_GRAD + i, tabs[i],
-                  (int)v->plot == i);
+        vt_button_sized(c, (Rect){x, R.y + 8 * k, tw, 30 * k}, BTN_PLOT_GRAD + i, tabs[i],
+                        (int)v->plot == i, fs);
     Rect body = {R.x, R.y + 44 * k, R.w, R.h - 44 * k};
     switch (v->plot) {
     case PLOT_LOSS:

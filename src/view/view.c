@@ -23,6 +23,7 @@ void view_layout(const Session *s, const ViewParams *vp, Layout *lo)
         .show_lesson = (vp->lesson && (v->panels & PANEL_LESSON)) || (v->panels & PANEL_SETTINGS),
         .show_side = (v->panels & (PANEL_INSPECTOR | PANEL_PLOTS)) != 0,
         .show_controls = (v->panels & PANEL_CONTROLS) != 0,
+        .band = sess_sample(s)[0] != '\0',
     };
     layout_compute(lo, &in);
 }

@@ -30,6 +30,11 @@ void vt_num(char *buf, size_t cap, double v);
 /* "12" -> "₁₂" */
 void vt_subscript(char *buf, size_t cap, int n);
 void vt_button(const ViewCtx *c, Rect r, int id, const char *label, bool on);
+/* A button whose label is drawn at fs: a row of buttons shares one size. */
+void vt_button_sized(const ViewCtx *c, Rect r, int id, const char *label, bool on, float fs);
+/* The largest size up to size at which every label fits its width. */
+float vt_fit_size(const ViewCtx *c, DlFont font, float size, const char *const *labels, int n,
+                  const float *widths);
 /* A row of values as a heatmap strip (diverging, scaled by max |v|). */
 void vt_heat_strip(const ViewCtx *c, Rect r, const double *v, int n, double scale);
 

@@ -91,12 +91,27 @@ void vt_subscript(char *buf, size_t cap, int n)
     buf[o] = '\0';
 }
 
+float vt_fit_size(const ViewCtx *c, DlFont font, float size, const char *const *labels, int n,
+                  const float *widths)
+{
+    for (int i = 0; i < n; i++) {
+        float w = vt_width(c, font, size, labels[i]);
+        if (w > widths[i] && w > 0)
+            size = floorf(size * widths[i] / w);
+    }
+    return size;
+}
+
 void vt_button(const ViewCtx *c, Rect r, int id, const char *label, bool on)
+{
+    vt_button_sized(c, r, id, label, on, 15 * c->k);
+}
+
+void vt_button_sized(const ViewCtx *c, Rect r, int id, const char *label, bool on, float fs)
 {
     const Theme *th = c->th;
     dl_rect(c->dl, r.x, r.y, r.w, r.h, 7 * c->k, on ? th->button_on : th->button);
     dl_rect_outline(c->dl, r.x, r.y, r.w, r.h, 7 * c->k, 1.2f * c->k, th->panel_edge);
-    float fs = 15 * c->k;
     vt_text(c, r.x + r.w / 2, r.y + (r.h - vt_height(c, DL_FONT_SANS_BOLD, fs)) / 2,
             DL_FONT_SANS_BOLD, fs, DL_ALIGN_CENTER, on ? th->panel : th->button_text, label,
             r.w - 8 * c->k);

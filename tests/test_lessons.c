@@ -1,0 +1,875 @@
+/* The shipped lessons, run headless. Every lesson file of lesson_dir()
+ * parses; every step is entered by walking (lesson_advance) and drawn at
+ * 1920x1080 and 1280x720, UI scale 1 and 1.5, measured with the font-free
+ * estimate and with the shipped fonts, without overflow, with the full title and step title and
+ * with every line of narration inside its panel; entering step k directly (lesson_enter) gives the
+ * same draw list, command by command, and the same parameters as walking to it. Then each lesson's
+ * claims are checked in the engine's own numbers: the 131-parameter summary, the forward and
+ * backward pass facts the narration states, mod 3 solved, the vanishing ratio below its stated
+ * bound, clipping removing the loss spikes, gated cells keeping orders of magnitude more gradient
+ * than the RNN and learning the adding problem it cannot, and the language model's loss falling
+ * below its stated value. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fonts.h"
+#include "lesson.h"
+#include "lesson_run.h"
+#include "render_file.h"
+#include "session.h"
+#include "view.h"
+
+static DrawList *dl_a, *dl_b;
+
+/* |a - b| <= tol, in double (cmocka's assert_float_equal is single precision) */
+#define assert_near(a, b, tol)                                                                     \
+    do {                                                                                           \
+        double a_ = (a), b_ = (b);                                                                 \
+        if (!(fabs(a_ - b_) <= (tol)))                                                             \
+            fail_msg("%s = %.17g, %s = %.17g: further apart than %g", #a, a_, #b, b_,              \
+                     (double)(tol));                                                               \
+    } while (0)
+static HitList hits;
+
+typedef struct {
+    int w, h;
+    float scale;
+} Screen;
+
+/* The sizes a lesson must read well at; the first is the reference. */
+static const Screen screens[] = {
+    {1920, 1080, 1}, {1920, 1080, 1.5f}, {1280, 720, 1}, {1280, 720, 1.5f}};
+
+/* ---- drawing ---------------------------------------------------------------------- */
+
+static Fonts *fonts; /* the shipped fonts, to measure as the window does; NULL: none */
+
+static void draw_with(Session *s, const Lesson *l, int k, Screen sc, DlMeasure m, DrawList *dl,
+                      Layout *lo)
+{
+    SessView *v = sess_view(s);
+    float keep = v->ui_scale;
+    v->ui_scale = sc.scale;
+    ViewParams vp = {.win_w = sc.w, .win_h = sc.h, .measure = m, .lesson = l, .lesson_step = k};
+    dl_clear(dl);
+    view_draw(s, &vp, dl, &hits);
+    if (lo)
+        view_layout(s, &vp, lo);
+    v->ui_scale = keep;
+    if (dl_overflowed(dl) || dl_clip_error(dl) || dl_clip_depth(dl) != 0)
+        fail_msg("%s step %d at %dx%d scale %.1f: draw list overflowed or clips unbalanced",
+                 lesson_name(l), k, sc.w, sc.h, sc.scale);
+}
+
+static void draw(Session *s, const Lesson *l, int k, Screen sc, DrawList *dl, Layout *lo)
+{
+    draw_with(s, l, k, sc, dl_measure_approx(), dl, lo);
+}
+
+/* Whether text is drawn whole inside r: as one text command, or wrapped
+ * into consecutive commands holding its words in order. */
+static bool has_text_in(const DrawList *dl, Rect r, const char *text)
+{
+    static char joined[1 << 16];
+    size_t n = 0;
+    for (int i = 0; i < dl_count(dl); i++) {
+        const DlCmd *c = dl_cmd(dl, i);
+        if (c->kind != DL_CMD_TEXT || !rect_contains(r, c->x, c->y))
+            continue;
+        if (!strcmp(c->text, text))
+            return true;
+        size_t len = strlen(c->text);
+        if (n + len + 2 >= sizeof joined)
+            break;
+        if (n)
+            joined[n++] = ' ';
+        memcpy(joined + n, c->text, len);
+        n += len;
+    }
+    joined[n] = '\0';
+    return strstr(joined, text) != NULL;
+}
+
+/* The narration is the text inside the clip the lesson panel pushes for
+ * its body: every line must lie inside that clip (the panel shrinks the
+ * text to a minimum size, then clips). The title and step title must be
+ * drawn whole, not cut with an ellipsis. */
+static void check_fits(const Lesson *l, int k, Screen sc, DlMeasure m, const DrawList *dl,
+                       const Layout *lo)
+{
+    bool in_body = false;
+    float x1 = 0, y1 = 0;
+    int body_lines = 0;
+    for (int i = 0; i < dl_count(dl); i++) {
+        const DlCmd *c = dl_cmd(dl, i);
+        if (c->kind == DL_CMD_CLIP_PUSH && rect_contains(lo->lesson, c->x + 1, c->y + 1)) {
+            in_body = true;
+            x1 = c->clip_x1;
+            y1 = c->clip_y1;
+        } else if (c->kind == DL_CMD_CLIP_POP) {
+            in_body = false;
+        } else if (c->kind == DL_CMD_TEXT && in_body) {
+            float right = c->x + m.text_width(m.ctx, c->font, c->size_px, c->text);
+            float bottom = c->y + m.line_height(m.ctx, c->font, c->size_px);
+            body_lines++;
+            if (bottom > y1 + 0.5f || right > x1 + 0.5f)
+                fail_msg("%s step %d at %dx%d scale %.1f: narration '%s' reaches (%.0f, %.0f), "
+                         "outside the panel's body (right %.0f, bottom %.0f)",
+                         lesson_name(l), k, sc.w, sc.h, sc.scale, c->text, right, bottom, x1, y1);
+        }
+    }
+    if (body_lines == 0)
+        fail_msg("%s step %d: no narration drawn", lesson_name(l), k);
+    if (!has_text_in(dl, lo->lesson, lesson_title(l)))
+        fail_msg("%s at %dx%d scale %.1f: the title '%s' is not drawn whole", lesson_name(l), sc.w,
+                 sc.h, sc.scale, lesson_title(l));
+    if (k > 0 && !has_text_in(dl, lo->lesson, lesson_step_title(l, k - 1)))
+        fail_msg("%s step %d at %dx%d scale %.1f: the step title '%s' is not drawn whole",
+                 lesson_name(l), k, sc.w, sc.h, sc.scale, lesson_step_title(l, k - 1));
+}
+
+static bool same_color(DlColor a, DlColor b)
+{
+    return a.r == b.r && a.g == b.g && a.b == b.b && a.a == b.a;
+}
+
+/* Index of the first command that differs, or -1. */
+static int first_difference(const DrawList *a, const DrawList *b)
+{
+    int n = dl_count(a) < dl_count(b) ? dl_count(a) : dl_count(b);
+    for (int i = 0; i < n; i++) {
+        const DlCmd *p = dl_cmd(a, i), *q = dl_cmd(b, i);
+        if (p->kind != q->kind || !same_color(p->color, q->color) || p->x != q->x || p->y != q->y ||
+            p->w != q->w || p->h != q->h || p->x1 != q->x1 || p->y1 != q->y1 ||
+            p->radius != q->radius || p->width != q->width || p->font != q->font ||
+            p->size_px != q->size_px || p->align != q->align || p->n_points != q->n_points ||
+            p->has_clip != q->has_clip || p->clip_x0 != q->clip_x0 || p->clip_y0 != q->clip_y0 ||
+            p->clip_x1 != q->clip_x1 || p->clip_y1 != q->clip_y1)
+            return i;
+        if ((p->text || q->text) && (!p->text || !q->text || strcmp(p->text, q->text)))
+            return i;
+        if (p->n_points &&
+            memcmp(p->points, q->points, sizeof(float) * 2 * (size_t)p->n_points) != 0)
+            return i;
+    }
+    return dl_count(a) == dl_count(b) ? -1 : n;
+}
+
+/* ---- running a lesson -------------------------------------------------------------- */
+
+/* Checks a lesson's own claims at step k (0 = introduction). */
+typedef void (*ClaimFn)(const Lesson *l, Session *s, int k);
+
+static Lesson *load(const char *path)
+{
+    char msg[800];
+    Lesson *l = lesson_load(path, msg, sizeof msg);
+    if (!l)
+        fail_msg("%s", msg);
+    return l;
+}
+
+static void run_lesson(const char *path, ClaimFn claims)
+{
+    Lesson *l = load(path);
+    int n = lesson_step_count(l);
+    if (n < 1 || n > 8)
+        fail_msg("%s: %d steps (a lesson has 1 to 8)", path, n);
+    char msg[800];
+    Session *walk = lesson_enter(l, 0, msg, sizeof msg);
+    if (!walk)
+        fail_msg("%s", msg);
+    Layout lo;
+    for (int k = 0; k <= n; k++) {
+        if (k > 0 && lesson_advance(l, walk, k, msg, sizeof msg))
+            fail_msg("%s", msg);
+        for (size_t i = 0; i < sizeof screens / sizeof screens[0]; i++) {
+            DlMeasure m = dl_measure_approx();
+            draw_with(walk, l, k, screens[i], m, dl_a, &lo);
+            check_fits(l, k, screens[i], m, dl_a, &lo);
+            if (fonts) {
+                m = fonts_measure(fonts);
+                draw_with(walk, l, k, screens[i], m, dl_a, &lo);
+                check_fits(l, k, screens[i], m, dl_a, &lo);
+            }
+        }
+        /* entering step k directly is walking to it */
+        draw(walk, l, k, screens[0], dl_a, NULL);
+        Session *jump = lesson_enter(l, k, msg, sizeof msg);
+        if (!jump)
+            fail_msg("%s", msg);
+        draw(jump, l, k, screens[0], dl_b, NULL);
+        int d = first_difference(dl_a, dl_b);
+        if (d >= 0)
+            fail_msg("%s step %d: jumping and walking differ at draw command %d of %d/%d", path, k,
+                     d, dl_count(dl_a), dl_count(dl_b));
+        const Net *a = sess_net(walk), *b = sess_net(jump);
+        assert_int_equal(net_num_params(a), net_num_params(b));
+        if (memcmp(net_params_const(a), net_params_const(b), sizeof(double) * net_num_params(a)))
+            fail_msg("%s step %d: jumping and walking give different parameters", path, k);
+        assert_int_equal(sess_cursor(walk), sess_cursor(jump));
+        assert_int_equal(sess_iteration(walk), sess_iteration(jump));
+        sess_destroy(jump);
+        if (claims)
+            claims(l, walk, k);
+    }
+    sess_destroy(walk);
+    lesson_destroy(l);
+}
+
+/* The shipped lesson whose file name starts with prefix ("01-"), or NULL. */
+static const char *find_lesson(const char *prefix, char paths[][512], int n)
+{
+    for (int i = 0; i < n; i++) {
+        const char *base = strrchr(paths[i], '/');
+        base = base ? base + 1 : paths[i];
+        if (!strncmp(base, prefix, strlen(prefix)))
+            return paths[i];
+    }
+    return NULL;
+}
+
+static char lesson_paths[64][512];
+static int lesson_n;
+
+static void run_shipped(const char *prefix, ClaimFn claims)
+{
+    const char *path = find_lesson(prefix, lesson_paths, lesson_n);
+    if (!path && strcmp(lesson_dir(), RNNVIZ_LESSONS_DIR) != 0)
+        skip(); /* RNNVIZ_LESSONS names a lecturer's own directory */
+    if (!path)
+        fail_msg("no lesson %s*.md in %s", prefix, lesson_dir());
+    run_lesson(path, claims);
+}
+
+/* ---- numbers the claims read --------------------------------------------------------- */
+
+static double ratio_h(const Net *net, int t0, int t1)
+{
+    return net_grad_h(net, 0, t0) / net_grad_h(net, 0, t1);
+}
+
+static double vnorm(const double *v, int n)
+{
+    double s = 0;
+    for (int i = 0; i < n; i++)
+        s += v[i] * v[i];
+    return sqrt(s);
+}
+
+static int param_index(const Net *net, const char *name)
+{
+    for (int k = 0; k < net_param_count(net); k++)
+        if (!strcmp(net_param(net, k)->name, name))
+            return k;
+    fail_msg("no parameter %s", name);
+    return -1;
+}
+
+/* Largest rise of the training loss from one iteration to the next. */
+static double max_loss_jump(const Trainer *tr)
+{
+    double jump = 0;
+    for (int i = 1; i < train_history_len(tr); i++) {
+        double d = train_history(tr, i)->loss - train_history(tr, i - 1)->loss;
+        if (!isfinite(d))
+            return INFINITY;
+        jump = fmax(jump, d);
+    }
+    return jump;
+}
+
+static double mean_loss(const double *loss, int from, int to)
+{
+    double s = 0;
+    for (int i = from; i < to; i++)
+        s += loss[i];
+    return s / (to - from);
+}
+
+static double history_mean(const Trainer *tr, int from, int to)
+{
+    double s = 0;
+    for (int i = from; i < to; i++)
+        s += train_history(tr, i)->loss;
+    return s / (to - from);
+}
+
+/* First iteration (1-based) at which the mean loss of the last 20 is
+ * below level, or 0. */
+static int learned_at(const double *loss, int n, double level)
+{
+    for (int i = 20; i <= n; i++)
+        if (mean_loss(loss, i - 20, i) < level)
+            return i;
+    return 0;
+}
+
+/* The rendered narration of step k (1-based) contains text. */
+static void narration_says(const Lesson *l, int k, const char *text)
+{
+    char *md = cmark_render_commonmark(lesson_step_narration(l, k - 1), CMARK_OPT_DEFAULT, 0);
+    bool found = strstr(md, text) != NULL;
+    free(md);
+    if (!found)
+        fail_msg("%s step %d: the narration does not say '%s'", lesson_name(l), k, text);
+}
+
+static NetOp last_op(const Session *s)
+{
+    return sess_op(s, sess_cursor(s) - 1);
+}
+
+/* ---- 1. What an RNN is --------------------------------------------------------------- */
+
+static void claims_01(const Lesson *l, Session *s, int k)
+{
+    const Net *net = sess_net(s);
+    const NetConfig *cfg = net_config(net);
+    if (k == 1) {
+        assert_int_equal(cfg->input_size, 32);
+        assert_int_equal(cfg->hidden_size, 64);
+        assert_int_equal(net_steps(net), 100);
+        assert_int_equal(sess_cursor(s), 1);
+        for (int i = 0; i < 64; i++)
+            assert_true(net_h(net, 0, -1)[i] == 0.0);
+    }
+    if (k == 3)
+        assert_true(net_op_done(net, (NetOp){NET_OP_HEAD_FORWARD, -1, 99}));
+    if (k == lesson_step_count(l)) {
+        /* SimpleRNN(10) on (3, 1) + Dense(1): 10 + 100 + 10 = 120, 10 + 1 = 11 */
+        assert_int_equal(net_num_params(net), 131);
+        const NetParam *p = net_param_find(net, "weight_ih_l0");
+        assert_int_equal(p->rows * p->cols, 10);
+        assert_null(net_param_find(net, "bias_hh_l0"));
+        assert_int_equal(net_steps(net), 3);
+        assert_int_equal(cfg->input_size, 1);
+        assert_int_equal(cfg->output_size, 1);
+        NetOp op;
+        assert_false(sess_current_op(s, &op)); /* so the inspector shows the summary */
+        Layout lo;
+        draw(s, l, k, screens[0], dl_a, &lo);
+        assert_true(has_text_in(dl_a, lo.inspector, "120"));
+        assert_true(has_text_in(dl_a, lo.inspector, "11"));
+        assert_true(has_text_in(dl_a, lo.inspector, "Total params: 131"));
+        narration_says(l, k, "120");
+        narration_says(l, k, "11");
+        narration_says(l, k, "131");
+        print_message("lesson 1: summary 120 + 11 = %zu parameters\n", net_num_params(net));
+    }
+}
+
+static void test_lesson_01(void **state)
+{
+    (void)state;
+    run_shipped("01-", claims_01);
+}
+
+/* ---- 2. The forward pass ------------------------------------------------------------- */
+
+static void claims_02(const Lesson *l, Session *s, int k)
+{
+    (void)l;
+    const Net *net = sess_net(s);
+    NetOp op = k > 0 ? last_op(s) : (NetOp){0, 0, 0};
+    switch (k) {
+    case 1: /* h0 from x0 and a zero h_{-1} */
+        assert_int_equal(op.kind, NET_OP_FORWARD);
+        assert_int_equal(op.t, 0);
+        for (int i = 0; i < 8; i++)
+            assert_true(net_h(net, 0, -1)[i] == 0.0);
+        break;
+    case 2: { /* p = softmax(y), L0 = -log p[target] */
+        assert_int_equal(op.kind, NET_OP_HEAD_FORWARD);
+        const double *p = net_prob(net, 0);
+        int target = net_target_class(net, 0)[0];
+        assert_near(p[0] + p[1] + p[2], 1.0, 1e-12);
+        assert_near(net_step_loss(net, 0), -log(p[target]), 1e-12);
+        break;
+    }
+    case 3: /* h1 reads h0 */
+        assert_int_equal(op.kind, NET_OP_FORWARD);
+        assert_int_equal(op.t, 1);
+        break;
+    case 4:
+        assert_int_equal(sess_cursor(s), 9);
+        break;
+    case 5: { /* L = sum of L_t */
+        double sum = 0;
+        for (int t = 0; t < 8; t++)
+            sum += net_step_loss(net, t);
+        assert_near(net_loss(net), sum, 1e-12);
+        assert_int_equal(op.kind, NET_OP_HEAD_FORWARD);
+        assert_int_equal(op.t, 7);
+        print_message("lesson 2: untrained L = %.3f over 8 steps\n", net_loss(net));
+        break;
+    }
+    case 6: { /* x2 = x5, yet h2 != h5 */
+        int sl, st;
+        assert_true(sess_selected(s, &sl, &st));
+        assert_int_equal(st, 5);
+        assert_memory_equal(net_x(net, 2), net_x(net, 5), 3 * sizeof(double));
+        assert_true(net_x(net, 2)[2] == 1.0);
+        double d = 0;
+        for (int i = 0; i < 8; i++)
+            d = fmax(d, fabs(net_h(net, 0, 2)[i] - net_h(net, 0, 5)[i]));
+        assert_true(d > 1e-3);
+        break;
+    }
+    default:
+        break;
+    }
+}
+
+static void test_lesson_02(void **state)
+{
+    (void)state;
+    run_shipped("02-", claims_02);
+}
+
+/* ---- 3. Backprop through time ---------------------------------------------------------- */
+
+static double loss_before_update;
+
+static void claims_03(const Lesson *l, Session *s, int k)
+{
+    (void)l;
+    const Net *net = sess_net(s);
+    NetOp op = k > 0 ? last_op(s) : (NetOp){0, 0, 0};
+    const int H = 8, T = 8;
+    switch (k) {
+    case 1: { /* dL/dy = p - onehot(target) (B = 1) */
+        assert_int_equal(op.kind, NET_OP_HEAD_BACKWARD);
+        assert_int_equal(op.t, T - 1);
+        const double *p = net_prob(net, T - 1), *dy = net_dy(net, T - 1);
+        int target = net_target_class(net, T - 1)[0];
+        for (int c = 0; c < 3; c++)
+            assert_near(dy[c], p[c] - (c == target), 1e-12);
+        break;
+    }
+    case 2: /* no future at t = 7 */
+        assert_int_equal(op.kind, NET_OP_BACKWARD);
+        assert_int_equal(op.t, T - 1);
+        assert_true(vnorm(net_dh_next(net, 0, T - 1), H) == 0.0);
+        break;
+    case 3: { /* two sources at t = 6, and they add */
+        assert_int_equal(op.kind, NET_OP_BACKWARD);
+        assert_int_equal(op.t, T - 2);
+        const double *up = net_dh_out(net, 0, 6), *next = net_dh_next(net, 0, 6),
+                     *dh = net_dh(net, 0, 6);
+        assert_true(vnorm(up, H) > 0 && vnorm(next, H) > 0);
+        for (int i = 0; i < H; i++)
+            assert_near(dh[i], up[i] + next[i], 1e-12);
+        break;
+    }
+    case 4: { /* t = 0's share of dW_hh is 0 (h_{-1} = 0); others are not */
+        int whh = param_index(net, "weight_hh_l0");
+        assert_true(net_grad_contrib(net, whh, 0) == 0.0);
+        for (int t = 1; t < T; t++)
+            assert_true(net_grad_contrib(net, whh, t) > 0);
+        assert_true(net_op_done(net, (NetOp){NET_OP_BACKWARD, 0, 0}));
+        loss_before_update = net_loss(net);
+        break;
+    }
+    case 5:
+        assert_true(net_loss(net) < loss_before_update);
+        print_message("lesson 3: one update: L %.3f -> %.3f\n", loss_before_update, net_loss(net));
+        break;
+    case 6: {
+        double acc = task_accuracy(sess_task(s), net);
+        print_message("lesson 3: after train 150: accuracy %.0f%%, L = %.4f\n", 100 * acc,
+                      net_loss(net));
+        assert_true(acc == 1.0);
+        assert_int_equal(sess_view(s)->plot, PLOT_LOSS);
+        break;
+    }
+    default:
+        break;
+    }
+}
+
+static void test_lesson_03(void **state)
+{
+    (void)state;
+    run_shipped("03-", claims_03);
+}
+
+/* ---- 4. Layers and batches ---------------------------------------------------------- */
+
+static void claims_04(const Lesson *l, Session *s, int k)
+{
+    const Net *net = sess_net(s);
+    const int T = 6;
+    switch (k) {
+    case 1:
+        assert_int_equal(net_config(net)->num_layers, 2);
+        assert_int_equal(net_batch_size(net), 4);
+        assert_int_equal(net_config(net)->input_size, 3);
+        break;
+    case 2: /* time order: steps 0 and 1 complete, nothing of step 2 */
+        assert_true(net_op_done(net, (NetOp){NET_OP_HEAD_FORWARD, -1, 1}));
+        assert_true(net_op_done(net, (NetOp){NET_OP_FORWARD, 1, 1}));
+        assert_false(net_op_done(net, (NetOp){NET_OP_FORWARD, 0, 2}));
+        break;
+    case 3: /* layer order: all of layer 0, then layer 1 at step 0 and its output */
+        assert_int_equal(sess_settings(s)->order, NET_ORDER_LAYER);
+        for (int t = 0; t < T; t++)
+            assert_true(net_op_done(net, (NetOp){NET_OP_FORWARD, 0, t}));
+        assert_true(net_op_done(net, (NetOp){NET_OP_FORWARD, 1, 0}));
+        assert_true(net_op_done(net, (NetOp){NET_OP_HEAD_FORWARD, -1, 0}));
+        assert_false(net_op_done(net, (NetOp){NET_OP_FORWARD, 1, 1}));
+        break;
+    case 4: { /* the same loss as the time order gives */
+        Settings st;
+        char msg[400];
+        assert_int_equal(lesson_settings(l, &st, msg, sizeof msg), 0);
+        assert_int_equal(st.order, NET_ORDER_TIME);
+        Session *ref = sess_create(&st, msg, sizeof msg);
+        assert_non_null(ref);
+        assert_int_equal(sess_forward(ref, -1, msg, sizeof msg), 0);
+        assert_true(net_loss(sess_net(ref)) == net_loss(net));
+        sess_destroy(ref);
+        break;
+    }
+    case 5: { /* carried mean state: solved, least sure at t = 0 */
+        assert_int_equal(sess_settings(s)->carry, TRAIN_CARRY_MEAN);
+        double acc = task_accuracy(sess_task(s), net);
+        print_message("lesson 4: carry = mean, train 200: accuracy %.0f%%, L0 = %.3f, L1 = %.4f\n",
+                      100 * acc, net_step_loss(net, 0), net_step_loss(net, 1));
+        assert_true(acc == 1.0);
+        for (int t = 1; t < T; t++)
+            assert_true(net_step_loss(net, 0) > net_step_loss(net, t));
+        break;
+    }
+    default:
+        break;
+    }
+}
+
+static void test_lesson_04(void **state)
+{
+    (void)state;
+    run_shipped("04-", claims_04);
+}
+
+/* ---- 5. Vanishing gradients ----------------------------------------------------------- */
+
+static void claims_05(const Lesson *l, Session *s, int k)
+{
+    const Net *net = sess_net(s);
+    const int T = 40;
+    switch (k) {
+    case 1:
+        for (int t = 0; t < T; t++)
+            assert_int_equal(net_has_target(net, t), t == T - 1);
+        break;
+    case 2: { /* stated: the ratio is below 1e-5 */
+        double r = ratio_h(net, 0, T - 1);
+        print_message("lesson 5: rho 0.7: |dL/dh0| / |dL/dh39| = %.3g (stated < 1e-6)\n", r);
+        narration_says(l, k, "below 1e-6");
+        assert_true(r < 1e-6);
+        break;
+    }
+    case 3: { /* every eigenvalue inside the unit circle */
+        const double *re, *im;
+        int blocks, n = sess_eigen(s, &re, &im, &blocks);
+        assert_int_equal(n, 32);
+        for (int i = 0; i < n; i++)
+            assert_true(hypot(re[i], im[i]) < 1.0);
+        assert_near(sess_spectral_radius(s, 0), 0.7, 1e-9);
+        break;
+    }
+    case 4: { /* the first half's shares of dW_hh: almost nothing */
+        int whh = param_index(net, "weight_hh_l0");
+        double early = 0, late = 0;
+        for (int t = 0; t < T / 2; t++)
+            early = fmax(early, net_grad_contrib(net, whh, t));
+        for (int t = T / 2; t < T; t++)
+            late = fmax(late, net_grad_contrib(net, whh, t));
+        print_message("lesson 5: largest share of dW_hh, first half %.3g, second half %.3g\n",
+                      early, late);
+        assert_true(early < 1e-3 * late);
+        break;
+    }
+    case 5: { /* rho 0.95: about 1e-3, below 0.95^39 */
+        double r = ratio_h(net, 0, T - 1);
+        print_message("lesson 5: rho 0.95: ratio %.3g (stated about 1e-3, below %.3g)\n", r,
+                      pow(0.95, 39));
+        assert_near(sess_spectral_radius(s, 0), 0.95, 1e-9);
+        narration_says(l, k, "about 1e-3");
+        assert_true(r > 1e-4 && r < 1e-2);
+        assert_true(r < pow(0.95, 39));
+        break;
+    }
+    default:
+        break;
+    }
+}
+
+static void test_lesson_05(void **state)
+{
+    (void)state;
+    run_shipped("05-", claims_05);
+}
+
+/* ---- 6. Exploding gradients --------------------------------------------------------- */
+
+static double unclipped_jump;
+
+static void claims_06(const Lesson *l, Session *s, int k)
+{
+    const Net *net = sess_net(s);
+    const Trainer *tr = sess_trainer(s);
+    const int T = 30, H = 32;
+    switch (k) {
+    case 1: { /* stated: a few hundred times */
+        double r = ratio_h(net, 0, T - 1);
+        print_message("lesson 6: rho 2: |dL/dh0| / |dL/dh29| = %.3g (stated a few hundred)\n", r);
+        narration_says(l, k, "a few");
+        assert_true(r > 150 && r < 1000);
+        break;
+    }
+    case 2:
+        assert_near(sess_spectral_radius(s, 0), 2.0, 1e-9);
+        break;
+    case 3: { /* no clipping: jumps of hundreds, never settles */
+        assert_int_equal(train_history_len(tr), 150);
+        unclipped_jump = max_loss_jump(tr);
+        double tail = history_mean(tr, 130, 150);
+        print_message("lesson 6: no clip: largest loss jump %.4g, mean of the last 20 %.4g\n",
+                      unclipped_jump, tail);
+        assert_true(unclipped_jump > 100);
+        assert_true(tail > 100);
+        break;
+    }
+    case 4: { /* clip = 1: same start, smooth fall near 0 */
+        assert_int_equal(train_history_len(tr), 150);
+        assert_true(sess_settings(s)->clip == 1.0);
+        double jump = max_loss_jump(tr), tail = history_mean(tr, 130, 150);
+        print_message("lesson 6: clip 1: largest loss jump %.4g, mean of the last 20 %.4g\n", jump,
+                      tail);
+        assert_true(jump < 10);
+        assert_true(unclipped_jump > 20 * jump);
+        assert_true(tail < 1);
+        break;
+    }
+    case 5: { /* solved; flat: less from t+1 than from above at every step */
+        double acc = task_accuracy(sess_task(s), net), worst = 0, lo = INFINITY, hi = 0;
+        for (int t = 0; t < T - 1; t++)
+            worst = fmax(worst, vnorm(net_dh_next(net, 0, t), 8 * H) /
+                                    vnorm(net_dh_out(net, 0, t), 8 * H));
+        for (int t = 1; t < T; t++) {
+            lo = fmin(lo, net_grad_h(net, 0, t));
+            hi = fmax(hi, net_grad_h(net, 0, t));
+        }
+        print_message("lesson 6: trained: accuracy %.0f%%, largest |from t+1| / |from above| "
+                      "%.3g, |dL/dh_t| for t >= 1 from %.3g to %.3g\n",
+                      100 * acc, worst, lo, hi);
+        assert_true(acc == 1.0);
+        assert_true(worst < 1);
+        assert_true(hi < 10 * lo);
+        break;
+    }
+    default:
+        break;
+    }
+}
+
+static void test_lesson_06(void **state)
+{
+    (void)state;
+    run_shipped("06-", claims_06);
+}
+
+/* ---- 7. LSTM and GRU --------------------------------------------------------------------- */
+
+static double rnn_ratio;
+
+static void claims_07(const Lesson *l, Session *s, int k)
+{
+    const Net *net = sess_net(s);
+    const SessCompare *cmp = sess_comparison(s);
+    const int T = 50;
+    switch (k) {
+    case 1: /* stated: below 1e-12 */
+        rnn_ratio = ratio_h(net, 0, T - 1);
+        print_message("lesson 7: RNN |dL/dh0| / |dL/dh49| = %.3g (stated < 1e-12)\n", rnn_ratio);
+        narration_says(l, k, "below 1e-12");
+        assert_true(rnn_ratio < 1e-12);
+        break;
+    case 2: /* the LSTM's h and c gradients fall far more slowly */
+        assert_int_equal(net_config(net)->cell, NET_CELL_LSTM);
+        assert_true(ratio_h(net, 0, T - 1) > 1e3 * rnn_ratio);
+        assert_true(net_grad_c(net, 0, 0) / net_grad_c(net, 0, T - 1) > 1e3 * rnn_ratio);
+        break;
+    case 3:
+        assert_int_equal(net_config(net)->cell, NET_CELL_GRU);
+        assert_true(ratio_h(net, 0, T - 1) > 1e3 * rnn_ratio);
+        break;
+    case 4: { /* side by side: several orders of magnitude */
+        assert_true(cmp->valid);
+        double r[3];
+        for (int c = 0; c < 3; c++)
+            r[c] = cmp->grad_h[c][0] / cmp->grad_h[c][T - 1];
+        print_message("lesson 7: |dL/dh0| / |dL/dh49|: RNN %.3g, GRU %.3g, LSTM %.3g\n", r[0], r[1],
+                      r[2]);
+        assert_true(r[1] > 1e3 * r[0]);
+        assert_true(r[2] > 1e3 * r[0]);
+        break;
+    }
+    case 5: { /* trained: the RNN stays at 1/12, GRU and LSTM solve it */
+        assert_true(cmp->valid);
+        assert_int_equal(cmp->iters, 500);
+        double tail[3];
+        int at[3];
+        for (int c = 0; c < 3; c++) {
+            tail[c] = mean_loss(cmp->loss[c], 450, 500);
+            at[c] = learned_at(cmp->loss[c], 500, 0.02);
+        }
+        print_message("lesson 7: compare 500: mean loss of the last 50: RNN %.3g, GRU %.3g, "
+                      "LSTM %.3g; below 0.02 from iteration %d (GRU), %d (LSTM)\n",
+                      tail[0], tail[1], tail[2], at[1], at[2]);
+        assert_true(tail[0] > 0.07 && tail[0] < 0.13);
+        assert_int_equal(at[0], 0);
+        assert_true(tail[1] < 0.005);
+        assert_true(tail[2] < 0.005);
+        assert_true(at[1] >= 140 && at[1] <= 220);
+        assert_true(at[2] >= 340 && at[2] <= 420);
+        narration_says(l, k, "about 180");
+        narration_says(l, k, "about 380");
+        narration_says(l, k, "below 0.005");
+        assert_int_equal(sess_view(s)->plot, PLOT_LOSS);
+        break;
+    }
+    default:
+        break;
+    }
+}
+
+static void test_lesson_07(void **state)
+{
+    (void)state;
+    run_shipped("07-", claims_07);
+}
+
+/* ---- 8. A language model ------------------------------------------------------------------ */
+
+static double lm_accuracy;
+
+static void claims_08(const Lesson *l, Session *s, int k)
+{
+    const Net *net = sess_net(s);
+    const Trainer *tr = sess_trainer(s);
+    const int T = 25;
+    switch (k) {
+    case 1: { /* untrained: L near 25 log 53 */
+        assert_int_equal(task_input_size(sess_task(s)), 53);
+        double uniform = T * log(53.0);
+        print_message("lesson 8: untrained L = %.2f (25 log 53 = %.2f)\n", net_loss(net), uniform);
+        assert_true(fabs(net_loss(net) - uniform) < 0.05 * uniform);
+        break;
+    }
+    case 2: { /* the loss falls */
+        double first = history_mean(tr, 0, 10), last = history_mean(tr, 280, 300);
+        print_message("lesson 8: train 300: loss %.1f -> %.1f\n", first, last);
+        assert_true(last < 0.6 * first);
+        break;
+    }
+    case 3: {
+        double acc = task_accuracy(sess_task(s), net);
+        print_message("lesson 8: after 300: accuracy %.0f%% on the window batch\n", 100 * acc);
+        assert_true(acc > 0.3);
+        lm_accuracy = acc;
+        break;
+    }
+    case 4: { /* stated: below 40 per window */
+        int n = train_history_len(tr);
+        double tail = history_mean(tr, n - 20, n);
+        print_message("lesson 8: after 600: window L = %.2f, training mean of the last 20 = "
+                      "%.2f (stated < 40)\n",
+                      net_loss(net), tail);
+        narration_says(l, k, "below 40");
+        assert_true(net_loss(net) < 40);
+        assert_true(tail < 40);
+        double acc = task_accuracy(sess_task(s), net);
+        print_message("lesson 8: after 600: accuracy %.0f%% on the window batch\n", 100 * acc);
+        assert_true(acc > lm_accuracy);
+        break;
+    }
+    case 5: { /* level: within a factor 10 across the window */
+        double lo = INFINITY, hi = 0;
+        for (int t = 0; t < T; t++) {
+            lo = fmin(lo, net_grad_h(net, 0, t));
+            hi = fmax(hi, net_grad_h(net, 0, t));
+        }
+        print_message("lesson 8: |dL/dh_t| from %.3g to %.3g across the window\n", lo, hi);
+        assert_true(hi < 10 * lo);
+        break;
+    }
+    default:
+        break;
+    }
+}
+
+static void test_lesson_08(void **state)
+{
+    (void)state;
+    run_shipped("08-", claims_08);
+}
+
+/* Lessons a lecturer adds: the generic checks only. */
+static void test_other_lessons(void **state)
+{
+    (void)state;
+    static const char *const shipped[] = {"01-", "02-", "03-", "04-", "05-", "06-", "07-", "08-"};
+    for (int i = 0; i < lesson_n; i++) {
+        bool known = false;
+        for (int j = 0; j < 8; j++)
+            known |= find_lesson(shipped[j], lesson_paths + i, 1) != NULL;
+        if (!known)
+            run_lesson(lesson_paths[i], NULL);
+    }
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    dl_a = dl_create(RENDER_MAX_CMDS, RENDER_MAX_TEXT, RENDER_MAX_POINTS);
+    dl_b = dl_create(RENDER_MAX_CMDS, RENDER_MAX_TEXT, RENDER_MAX_POINTS);
+    lesson_n = lesson_list(lesson_dir(), lesson_paths, 64);
+    FontsError err;
+    fonts = fonts_create(NULL, &err);
+    if (!fonts)
+        print_message("fonts not found (%s): narration measured with the estimate only\n", err.msg);
+    return dl_a && dl_b ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    dl_destroy(dl_a);
+    dl_destroy(dl_b);
+    fonts_destroy(fonts);
+    return 0;
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_lesson_01),     cmocka_unit_test(test_lesson_02),
+        cmocka_unit_test(test_lesson_03),     cmocka_unit_test(test_lesson_04),
+        cmocka_unit_test(test_lesson_05),     cmocka_unit_test(test_lesson_06),
+        cmocka_unit_test(test_lesson_07),     cmocka_unit_test(test_lesson_08),
+        cmocka_unit_test(test_other_lessons),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
