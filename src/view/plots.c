@@ -145,14 +145,22 @@ static void log_series(const ViewCtx *c, const Axes *a, const double *v, const b
 }
 
 /* Legends stand in a column right of the plot, never on the curves. */
-#define LEGEND_W 92
+#define LEGEND_W 112
+
+/* A swatch and its label; swatch false: a plain line of figures. */
+static void legend_row(const ViewCtx *c, const Axes *a, int row, const char *label, DlColor col,
+                       bool swatch)
+{
+    float k = c->k, x = a->area.x + a->area.w + 8 * k, y = a->area.y + 4 * k + row * 26 * k;
+    if (swatch)
+        dl_rect(c->dl, x, y + 6 * k, 14 * k, 5 * k, 2 * k, col);
+    vt_text(c, x + (swatch ? 18 : 0) * k, y, DL_FONT_SANS_BOLD, 13 * k, DL_ALIGN_LEFT, col, label,
+            (LEGEND_W - (swatch ? 22 : 4)) * k);
+}
 
 static void legend(const ViewCtx *c, const Axes *a, int row, const char *label, DlColor col)
 {
-    float k = c->k, x = a->area.x + a->area.w + 8 * k, y = a->area.y + 4 * k + row * 34 * k;
-    dl_rect(c->dl, x, y + 6 * k, 14 * k, 5 * k, 2 * k, col);
-    vt_text(c, x + 18 * k, y, DL_FONT_SANS_BOLD, 13 * k, DL_ALIGN_LEFT, col, label,
-            (LEGEND_W - 22) * k);
+    legend_row(c, a, row, label, col, true);
 }
 
 static void message(const ViewCtx *c, const Axes *a, const char *text)
@@ -328,10 +336,12 @@ static void plot_grad(const ViewCtx *c, Rect R)
     }
     if (cfg->cell == NET_CELL_RNN && isfinite(ref) && ref > 0) {
         char lab[64];
-        snprintf(lab, sizeof lab, "σ_max^(T−1−t), σ = %.3g", sess_spectral_norm(c->s, 0));
-        legend(c, &a, row++, lab, color_alpha(th->text, 140));
-        snprintf(lab, sizeof lab, "ρ^(T−1−t), ρ = %.3g", sess_spectral_radius(c->s, 0));
-        legend(c, &a, row++, lab, color_alpha(th->text_dim, 170));
+        legend(c, &a, row++, "σ_max^(T−1−t)", color_alpha(th->text, 140));
+        snprintf(lab, sizeof lab, "σ_max = %.3g", sess_spectral_norm(c->s, 0));
+        legend_row(c, &a, row++, lab, th->text_dim, false);
+        legend(c, &a, row++, "ρ^(T−1−t)", color_alpha(th->text_dim, 170));
+        snprintf(lab, sizeof lab, "ρ = %.3g", sess_spectral_radius(c->s, 0));
+        legend_row(c, &a, row++, lab, th->text_dim, false);
     }
     frame(c, &a);
     Rect bars = {a.area.x, a.area.y + a.area.h + 40 * k, a.area.w, bars_h - 4 * k};
@@ -386,11 +396,13 @@ static void plot_loss(const ViewCtx *c, Rect R)
         char lab[64];
         legend(c, &a, 0, "loss", c->th->forward);
         snprintf(lab, sizeof lab, "%.4g", last->loss);
-        legend(c, &a, 1, lab, c->th->text);
-        snprintf(lab, sizeof lab, "acc. %.0f%%", 100 * last->accuracy);
-        legend(c, &a, 2, lab, c->th->text);
+        legend_row(c, &a, 1, lab, c->th->text, false);
+        snprintf(lab, sizeof lab, "accuracy %.0f%%", 100 * last->accuracy);
+        legend_row(c, &a, 2, lab, c->th->text_dim, false);
         snprintf(lab, sizeof lab, "‖∇‖ %.3g", last->grad_norm);
-        legend(c, &a, 3, lab, c->th->text);
+        legend_row(c, &a, 3, lab, c->th->text_dim, false);
+        snprintf(lab, sizeof lab, "iteration %ld", last->iter);
+        legend_row(c, &a, 4, lab, c->th->text_dim, false);
     }
     frame(c, &a);
 }
