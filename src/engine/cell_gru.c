@@ -38,8 +38,8 @@ void gru_forward_step(double *h, double *gates, double *hn, double *hh, const do
     }
 }
 
-void gru_backward_step(double *dpre_x, double *dpre_h, double *dx, double *dh_prev, NetLayer *p,
-                       const double *dh, const double *gates, const double *hn, const double *x,
+void gru_backward_step(double *dpre_x, double *dpre_h, double *dx, double *dh_prev,
+                       const NetLayer *p, const double *dh, const double *gates, const double *hn,
                        const double *h_prev, int B, int H)
 {
     int GH = 3 * H;
@@ -62,10 +62,6 @@ void gru_backward_step(double *dpre_x, double *dpre_h, double *dx, double *dh_pr
             dH[2 * H + j] = dn_pre * r;
         }
     }
-    la_gemm_tn_add(p->dw_ih, dpre_x, x, GH, p->in, B);
-    la_gemm_tn_add(p->dw_hh, dpre_h, h_prev, GH, H, B);
-    la_colsum_add(p->db_ih, dpre_x, B, GH);
-    la_colsum_add(p->db_hh, dpre_h, B, GH);
     if (dx)
         la_gemm_nn(dx, dpre_x, p->w_ih, B, p->in, GH, 0.0);
     /* dh_{t-1} = dh * z + dpre_h W_hh */

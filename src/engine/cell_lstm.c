@@ -42,9 +42,8 @@ void lstm_forward_step(double *h, double *c, double *gates, const double *x, con
 }
 
 void lstm_backward_step(double *dpre, double *dc, double *dc_prev, double *dx, double *dh_prev,
-                        NetLayer *p, const double *dh, const double *dc_next, const double *gates,
-                        const double *c, const double *c_prev, const double *x,
-                        const double *h_prev, int B, int H)
+                        const NetLayer *p, const double *dh, const double *dc_next,
+                        const double *gates, const double *c, const double *c_prev, int B, int H)
 {
     int GH = 4 * H;
     for (int b = 0; b < B; b++) {
@@ -64,11 +63,6 @@ void lstm_backward_step(double *dpre, double *dc, double *dc_prev, double *dx, d
             dc_prev[k] = dc[k] * f;
         }
     }
-    la_gemm_tn_add(p->dw_ih, dpre, x, GH, p->in, B);
-    la_gemm_tn_add(p->dw_hh, dpre, h_prev, GH, H, B);
-    la_colsum_add(p->db_ih, dpre, B, GH);
-    if (p->db_hh)
-        la_colsum_add(p->db_hh, dpre, B, GH);
     if (dx)
         la_gemm_nn(dx, dpre, p->w_ih, B, p->in, GH, 0.0);
     la_gemm_nn(dh_prev, dpre, p->w_hh, B, H, GH, 0.0);

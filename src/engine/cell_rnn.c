@@ -19,19 +19,12 @@ void rnn_forward_step(double *h, const double *x, const double *h_prev, const Ne
         h[k] = act == NET_ACT_TANH ? la_tanh(h[k]) : (h[k] > 0.0 ? h[k] : 0.0);
 }
 
-void rnn_backward_step(double *dpre, double *dx, double *dh_prev, NetLayer *p, const double *dh,
-                       const double *h, const double *x, const double *h_prev, NetAct act, int B,
-                       int H)
+void rnn_backward_step(double *dpre, double *dx, double *dh_prev, const NetLayer *p,
+                       const double *dh, const double *h, NetAct act, int B, int H)
 {
     /* dpre = dh * act'(pre): tanh' = 1 - h^2, relu' = [h > 0] (0 at 0) */
     for (int k = 0; k < B * H; k++)
         dpre[k] = act == NET_ACT_TANH ? dh[k] * (1.0 - h[k] * h[k]) : (h[k] > 0.0 ? dh[k] : 0.0);
-    /* dW_ih += dpre^T x, dW_hh += dpre^T h_{t-1}, db += sum_b dpre */
-    la_gemm_tn_add(p->dw_ih, dpre, x, H, p->in, B);
-    la_gemm_tn_add(p->dw_hh, dpre, h_prev, H, H, B);
-    la_colsum_add(p->db_ih, dpre, B, H);
-    if (p->db_hh)
-        la_colsum_add(p->db_hh, dpre, B, H);
     /* dx = dpre W_ih, dh_{t-1} = dpre W_hh */
     if (dx)
         la_gemm_nn(dx, dpre, p->w_ih, B, p->in, H, 0.0);

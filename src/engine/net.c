@@ -76,6 +76,7 @@ static void carve_all(Net *n, Carver *cv)
     n->dc = lstm ? carve(cv, slots, sizeof(double)) : NULL;
     n->dc_next = lstm ? carve(cv, slots, sizeof(double)) : NULL;
     n->dgates = carve(cv, steps * GH, sizeof(double));
+    n->dgates_h = gru ? carve(cv, steps * GH, sizeof(double)) : NULL;
     n->grad_h = carve(cv, L * T, sizeof(double));
     n->grad_c = carve(cv, L * T, sizeof(double));
     n->contrib = carve(cv, (size_t)NET_MAX_TENSORS * T, sizeof(double));
@@ -659,6 +660,32 @@ static void layer_contrib(Net *net, int l, int t, const double *dpre_x, const do
                                                  : la_colsum_norm(dpre_h, B, GH, net->scratch_v);
 }
 
+/* The weight gradients of layer l from its cached pre-activation
+ * gradients, once its backward pass has reached step 0:
+ *   dW_ih += sum_t dpre_t^T x_t,  dW_hh += sum_t dpre_t^T h_{t-1},
+ *   db += sum_t sum_b dpre_t.
+ * With a full batch the steps' rows are contiguous and this is one matrix
+ * product over T*B rows (what makes BPTT fast); otherwise step by step,
+ * from the last step down. Either way both schedules give the same bits. */
+static void layer_weight_grads(Net *net, int l)
+{
+    NetLayer *p = &net->layers[l];
+    int H = net->cfg.hidden_size, GH = net->GH, Bm = net->cfg.max_batch;
+    bool full = net->B == Bm;
+    int rows = full ? net->T * Bm : net->B;
+    for (int t = full ? 0 : net->T - 1; t >= 0; t--) {
+        const double *dx = net->dgates + net_slot_step(net, l, t, GH);
+        const double *dh = net->dgates_h ? net->dgates_h + net_slot_step(net, l, t, GH) : dx;
+        const double *x = layer_input(net, l, t);
+        const double *h_prev = slot_h(net, net->h, l, t - 1);
+        la_gemm_tn_add(p->dw_ih, dx, x, GH, p->in, rows);
+        la_gemm_tn_add(p->dw_hh, dh, h_prev, GH, H, rows);
+        la_colsum_add(p->db_ih, dx, rows, GH);
+        if (p->db_hh)
+            la_colsum_add(p->db_hh, dh, rows, GH);
+    }
+}
+
 int net_backward_node(Net *net, int l, int t)
 {
     NetOp op = {NET_OP_BACKWARD, l, t};
@@ -667,7 +694,7 @@ int net_backward_node(Net *net, int l, int t)
         return rc;
     int B = net->B, H = net->cfg.hidden_size, GH = net->GH;
     size_t BH = (size_t)B * H;
-    NetLayer *p = &net->layers[l];
+    const NetLayer *p = &net->layers[l];
     const double *x = layer_input(net, l, t);
     const double *h_prev = slot_h(net, net->h, l, t - 1);
     double *dh = slot_h(net, net->dh, l, t);
@@ -676,28 +703,27 @@ int net_backward_node(Net *net, int l, int t)
     double *dh_prev = slot_h(net, net->dh_next, l, t - 1);
     double *dx = l > 0 ? net->dh_out + net_slot_step(net, l - 1, t, H) : NULL;
     double *dpre = net->dgates + net_slot_step(net, l, t, GH);
-    const double *dpre_h = dpre;
+    /* gru's recurrent pre-activation differs from its input one: own cache */
+    double *dpre_h = net->dgates_h ? net->dgates_h + net_slot_step(net, l, t, GH) : dpre;
 
     /* dL/dh_t = from the head or the layer above + from step t+1 */
     for (size_t k = 0; k < BH; k++)
         dh[k] = dh_out[k] + dh_next[k];
     switch (net->cfg.cell) {
     case NET_CELL_RNN:
-        rnn_backward_step(dpre, dx, dh_prev, p, dh, slot_h(net, net->h, l, t), x, h_prev,
-                          net->cfg.act, B, H);
+        rnn_backward_step(dpre, dx, dh_prev, p, dh, slot_h(net, net->h, l, t), net->cfg.act, B,
+                          H);
         break;
     case NET_CELL_GRU:
-        gru_backward_step(dpre, net->scratch_gh, dx, dh_prev, p, dh,
+        gru_backward_step(dpre, dpre_h, dx, dh_prev, p, dh,
                           net->gates + net_slot_step(net, l, t, GH),
-                          net->gru_hn + net_slot_step(net, l, t, H), x, h_prev, B, H);
-        dpre_h = net->scratch_gh;
+                          net->gru_hn + net_slot_step(net, l, t, H), h_prev, B, H);
         break;
     case NET_CELL_LSTM: {
         double *dc = slot_h(net, net->dc, l, t);
         lstm_backward_step(dpre, dc, slot_h(net, net->dc_next, l, t - 1), dx, dh_prev, p, dh,
                            slot_h(net, net->dc_next, l, t), net->gates + net_slot_step(net, l, t, GH),
-                           slot_h(net, net->c, l, t), slot_h(net, net->c, l, t - 1), x, h_prev,
-                           B, H);
+                           slot_h(net, net->c, l, t), slot_h(net, net->c, l, t - 1), B, H);
         net->grad_c[(size_t)l * net->cfg.max_steps + t] = la_norm(dc, BH);
         if (t == 0) {
             /* dL/dc_{-1}: nothing else flows into the initial state. */
@@ -708,8 +734,10 @@ int net_backward_node(Net *net, int l, int t)
     }
     }
     layer_contrib(net, l, t, dpre, dpre_h, x, h_prev);
-    if (t == 0)
+    if (t == 0) {
         memcpy(slot_h(net, net->dh, l, -1), dh_prev, sizeof(double) * BH);
+        layer_weight_grads(net, l);
+    }
     double g = la_norm(dh, BH);
     net->grad_h[(size_t)l * net->cfg.max_steps + t] = g;
     if (!isfinite(g))

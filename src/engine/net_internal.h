@@ -50,12 +50,13 @@ struct Net {
     double *dh, *dh_next; /* (L, Tmax+1, Bmax, H) */
     double *dh_out;       /* (L, Tmax, Bmax, H) */
     double *dc, *dc_next; /* (L, Tmax+1, Bmax, H), lstm */
-    double *dgates;       /* (L, Tmax, Bmax, GH) */
+    double *dgates;       /* (L, Tmax, Bmax, GH) dL/d(W_ih x + b_ih (+ W_hh h + b_hh)) */
+    double *dgates_h;     /* (L, Tmax, Bmax, GH), gru: dL/d(W_hh h + b_hh) */
     double *grad_h, *grad_c; /* (L, Tmax) */
     double *contrib;         /* (n_tensors, Tmax) */
 
     /* Scratch for one node. */
-    double *scratch_gh;  /* (Bmax, GH): gru's dL/d(W_hh h + b_hh) */
+    double *scratch_gh;  /* (Bmax, GH): gru forward, W_hh h + b_hh */
     double *scratch_v;   /* (max(GH, O, I)) */
     double *gram_a, *gram_b; /* (Bmax, Bmax) */
 

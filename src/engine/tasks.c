@@ -75,7 +75,7 @@ static int load_text(Task *task, const char *path, NetError *err)
             break;
     }
     if (ferror(f)) {
-        rc = fail(err, NET_ERR_IO, "%s: read error", path);
+        rc = fail(err, NET_ERR_IO, "%s: cannot read: %s", path, strerror(errno));
         goto out_free;
     }
     if (len > (size_t)TASK_TEXT_MAX_BYTES) {
