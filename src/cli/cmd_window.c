@@ -33,6 +33,8 @@ typedef struct {
     float drag_x;
     double play_acc;     /* seconds owed to the play clock */
     double spectral_at;  /* when the spectral plot was last refreshed */
+    double rate, rate_at; /* training iterations per second, measured at */
+    long rate_iter;
     char notice[800];
     double notice_until;
     int shots;
@@ -467,6 +469,25 @@ static void on_mouse(App *app, const SDL_Event *e)
     }
 }
 
+/* The status line while training: iteration, rate, loss, accuracy. */
+static void train_progress(App *app)
+{
+    const TrainRecord *last = train_last(sess_trainer(app->s));
+    double t = now_s();
+    long it = sess_iteration(app->s);
+    if (t - app->rate_at >= 0.5) {
+        app->rate = (it - app->rate_iter) / (t - app->rate_at);
+        app->rate_at = t;
+        app->rate_iter = it;
+    }
+    if (!last)
+        return;
+    char msg[200];
+    snprintf(msg, sizeof msg, "training · iteration %ld · %.0f it/s · loss %.4g · accuracy %.0f%%",
+             it, app->rate, last->loss, 100 * last->accuracy);
+    say(app, msg);
+}
+
 /* Update: animation clock, play clock, and a time slice of training. */
 static void update(App *app, double dt)
 {
@@ -486,6 +507,11 @@ static void update(App *app, double dt)
         if (sess_train_for(app->s, 0.008, clock_s, NULL, msg, sizeof msg) < 0) {
             say(app, msg);
             app->training = false;
+        } else {
+            /* the batch on screen, forward through the weights as they train */
+            sess_forward(app->s, -1, msg, sizeof msg);
+            sess_view(app->s)->anim = 1;
+            train_progress(app);
         }
         /* LAPACK on W_hh can cost more than a frame: four times a second */
         if (now_s() - app->spectral_at > 0.25) {
