@@ -10,8 +10,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
-#include <unistd.h> /* isatty */
+#include <unistd.h> /* isatty, fsync */
 
 #include "commands.h"
 #include "model_io.h"
@@ -35,6 +36,7 @@ typedef struct {
     long total, every;
     double start, last_draw;
     int L, T;
+    int csv_errno; /* why a CSV row could not be written */
 } Progress;
 
 static void usage(FILE *out)
@@ -134,13 +136,55 @@ static int parse_args(Settings *s, TrainArgs *a, int argc, char **argv)
     return 0;
 }
 
+/* The CSV log goes to a temporary beside its path, renamed over it at the
+ * end, so a failed or interrupted run leaves any previous log whole. */
+static FILE *csv_open(const char *path, char *tmp, size_t cap)
+{
+    struct stat st;
+    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+        errno = EISDIR;
+        return NULL;
+    }
+    if ((size_t)snprintf(tmp, cap, "%s.tmp-XXXXXX", path) >= cap) {
+        errno = ENAMETOOLONG;
+        return NULL;
+    }
+    int fd = mkstemp(tmp);
+    if (fd < 0)
+        return NULL;
+    FILE *f = fchmod(fd, 0644) == 0 ? fdopen(fd, "w") : NULL;
+    if (!f) {
+        int e = errno;
+        close(fd);
+        unlink(tmp);
+        errno = e;
+    }
+    return f;
+}
+
+/* Flushes, syncs and closes f, then renames tmp over path; 0 or an errno. */
+static int csv_commit(FILE *f, const char *tmp, const char *path)
+{
+    int e = 0;
+    errno = 0;
+    if (ferror(f) || fflush(f) != 0 || fsync(fileno(f)) != 0)
+        e = errno ? errno : EIO;
+    if (fclose(f) != 0 && !e)
+        e = errno ? errno : EIO;
+    if (!e && rename(tmp, path) != 0)
+        e = errno;
+    if (e)
+        unlink(tmp);
+    return e;
+}
+
 static int csv_header(FILE *f, int L, int T)
 {
     fprintf(f, "iteration,loss,grad_norm");
     for (int l = 0; l < L; l++)
         for (int t = 0; t < T; t++)
             fprintf(f, ",grad_h_l%d_t%d", l, t);
-    return fputc('\n', f) == EOF ? -1 : 0;
+    return fputc('\n', f) == EOF || ferror(f) ? -1 : 0;
 }
 
 static int csv_row(FILE *f, const TrainRecord *r, int L, int T)
@@ -148,7 +192,7 @@ static int csv_row(FILE *f, const TrainRecord *r, int L, int T)
     fprintf(f, "%ld,%.17g,%.17g", r->iter, r->loss, r->grad_norm);
     for (int k = 0; k < L * T; k++)
         fprintf(f, ",%.17g", r->grad_h[k]);
-    return fputc('\n', f) == EOF ? -1 : 0;
+    return fputc('\n', f) == EOF || ferror(f) ? -1 : 0;
 }
 
 static void format_duration(double sec, char *out, size_t cap)
@@ -182,8 +226,10 @@ static int on_iteration(const Trainer *tr, const TrainRecord *r, void *user)
 {
     (void)tr;
     Progress *p = user;
-    if (p->csv && csv_row(p->csv, r, p->L, p->T) < 0)
+    if (p->csv && csv_row(p->csv, r, p->L, p->T) < 0) {
+        p->csv_errno = errno ? errno : EIO;
         return 1;
+    }
     if (p->quiet)
         return 0;
     if (p->tty) {
@@ -273,8 +319,9 @@ int cmd_train(int argc, char **argv)
         .T = s.steps,
     };
     int status = 1;
+    char csv_tmp[4200];
     if (a.csv_path) {
-        p.csv = fopen(a.csv_path, "w");
+        p.csv = csv_open(a.csv_path, csv_tmp, sizeof csv_tmp);
         if (!p.csv || csv_header(p.csv, p.L, p.T) < 0) {
             fprintf(stderr, "rnnviz train: %s: cannot write: %s\n", a.csv_path, strerror(errno));
             goto out;
@@ -288,21 +335,25 @@ int cmd_train(int argc, char **argv)
         goto out;
     }
     if (done < a.iters) {
-        fprintf(stderr, "rnnviz train: %s: write failed\n", a.csv_path);
+        fprintf(stderr, "rnnviz train: %s: cannot write: %s\n", a.csv_path,
+                strerror(p.csv_errno));
         goto out;
     }
     if (p.csv) {
         FILE *f = p.csv;
         p.csv = NULL;
-        if (fclose(f) != 0) {
-            fprintf(stderr, "rnnviz train: %s: write failed\n", a.csv_path);
+        int e = csv_commit(f, csv_tmp, a.csv_path);
+        if (e) {
+            fprintf(stderr, "rnnviz train: %s: cannot write: %s\n", a.csv_path, strerror(e));
             goto out;
         }
     }
     status = report(tr, &a, &s);
 out:
-    if (p.csv)
+    if (p.csv) {
         fclose(p.csv);
+        unlink(csv_tmp);
+    }
     train_destroy(tr);
     return status;
 }

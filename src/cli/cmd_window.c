@@ -29,6 +29,8 @@ typedef struct {
     DrawList *dl;
     HitList hits;
     bool running, training, dragging, sliding;
+    bool has_mouse;
+    float mouse_x, mouse_y; /* drawable pixels, for hover values */
     Rect slider;
     float drag_x;
     double play_acc;     /* seconds owed to the play clock */
@@ -101,7 +103,7 @@ static void save_view(App *app, bool svg)
 {
     WinSize ws = win_size(app->win);
     ViewParams vp = {ws.drawable_w, ws.drawable_h, fonts_measure(app->fonts), app->lesson,
-                     app->step, NULL, NULL, NULL, 0};
+                     app->step, NULL, NULL, NULL, 0, false, 0, 0};
     char path[64], msg[600];
     snprintf(path, sizeof path, "rnnviz-%03d.%s", ++app->shots, svg ? "svg" : "png");
     if (render_session_file(app->s, &vp, app->fonts, path, msg, sizeof msg))
@@ -436,6 +438,11 @@ static void on_mouse(App *app, const SDL_Event *e)
     float r = ws.pixel_ratio > 0 ? ws.pixel_ratio : 1;
     SessView *v = sess_view(app->s);
     char msg[400];
+    if (e->type == SDL_MOUSEMOTION) {
+        app->has_mouse = true;
+        app->mouse_x = e->motion.x * r;
+        app->mouse_y = e->motion.y * r;
+    }
     if (e->type == SDL_MOUSEBUTTONDOWN && e->button.button == SDL_BUTTON_LEFT) {
         const Hit *h = view_hit(&app->hits, e->button.x * r, e->button.y * r);
         if (h && h->kind == HIT_BUTTON && h->id == BTN_RHO_SLIDER) {
@@ -459,7 +466,7 @@ static void on_mouse(App *app, const SDL_Event *e)
     } else if (e->type == SDL_MOUSEMOTION && app->dragging) {
         Layout lo;
         ViewParams vp = {ws.drawable_w, ws.drawable_h, fonts_measure(app->fonts), app->lesson,
-                         app->step, NULL, NULL, NULL, 0};
+                         app->step, NULL, NULL, NULL, 0, false, 0, 0};
         view_layout(app->s, &vp, &lo);
         v->follow = false;
         v->scroll_x = lo.scroll_x - (e->motion.x * r - app->drag_x);
@@ -533,7 +540,8 @@ static void draw(App *app)
     const char *notice = now_s() < app->notice_until ? app->notice : NULL;
     ViewParams vp = {ws.drawable_w, ws.drawable_h, fonts_measure(app->fonts), app->lesson,
                      app->step, app->lesson_err[0] ? app->lesson_err : NULL, notice,
-                     app->picker_open ? app->title_ptrs : NULL, app->n_lessons};
+                     app->picker_open ? app->title_ptrs : NULL, app->n_lessons,
+                     app->has_mouse, app->mouse_x, app->mouse_y};
     view_draw(app->s, &vp, app->dl, &app->hits);
     win_present(app->win, app->dl, theme_get(sess_view(app->s)->high_contrast)->bg);
 }

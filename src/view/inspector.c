@@ -64,6 +64,12 @@ static void vec_row(Pen *p, const char *label, const double *v, int n, double sc
     double sc = scale > 0 ? scale : max_abs(v, n);
     Rect strip = {p->x + lw, p->y + 2 * k, sw, rh - 6 * k};
     vt_heat_strip(c, strip, v, n, sc);
+    if (c->vp->mouse && c->tip && rect_contains(strip, c->vp->mouse_x, c->vp->mouse_y)) {
+        /* hover: the exact value of the entry under the pointer */
+        int i = (int)((c->vp->mouse_x - strip.x) / strip.w * n);
+        i = i < 0 ? 0 : i >= n ? n - 1 : i;
+        snprintf(c->tip, VIEW_TIP_CAP, "%s[%d] = %.17g", label, i, v[i]);
+    }
     dl_rect_outline(c->dl, strip.x, strip.y, strip.w, strip.h, 0, 1 * k, c->th->panel_edge);
     char buf[512];
     size_t o = (size_t)snprintf(buf, sizeof buf, "%s", prefix);

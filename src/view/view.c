@@ -64,12 +64,27 @@ static void draw_top(const ViewCtx *c)
             status, lo->top.w * 0.48f);
 }
 
+/* The exact value under the mouse, in a box beside the pointer. */
+static void draw_tip(const ViewCtx *c)
+{
+    float k = c->k, fs = 15 * k;
+    float w = vt_width(c, DL_FONT_MONO, fs, c->tip) + 16 * k, h = vt_height(c, DL_FONT_MONO, fs) + 10 * k;
+    float x = c->vp->mouse_x + 14 * k, y = c->vp->mouse_y + 18 * k;
+    if (x + w > c->vp->win_w)
+        x = c->vp->mouse_x - w - 6 * k;
+    if (y + h > c->vp->win_h)
+        y = c->vp->mouse_y - h - 6 * k;
+    dl_rect(c->dl, x, y, w, h, 5 * k, c->th->text);
+    dl_text(c->dl, x + 8 * k, y + 5 * k, DL_FONT_MONO, fs, DL_ALIGN_LEFT, c->th->panel, c->tip);
+}
+
 void view_draw(const Session *s, const ViewParams *vp, DrawList *dl, HitList *hits)
 {
     Layout lo;
     view_layout(s, vp, &lo);
     const SessView *v = sess_view_const(s);
-    ViewCtx c = {s, sess_net(s), vp, &lo, theme_get(v->high_contrast), dl, hits, lo.s};
+    char tip[VIEW_TIP_CAP] = "";
+    ViewCtx c = {s, sess_net(s), vp, &lo, theme_get(v->high_contrast), dl, hits, lo.s, tip};
     dl_clear(dl);
     if (hits)
         hits->n = 0;
@@ -84,6 +99,8 @@ void view_draw(const Session *s, const ViewParams *vp, DrawList *dl, HitList *hi
     if (lo.controls.h > 0)
         controls_draw(&c);
     draw_top(&c);
+    if (tip[0])
+        draw_tip(&c);
     if (v->panels & PANEL_SETTINGS)
         drawer_draw(&c);
     if (vp->picker)

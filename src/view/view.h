@@ -70,6 +70,8 @@ typedef struct {
     const char *notice;       /* a transient line in the status bar */
     const char *const *picker; /* lesson titles of the picker overlay, or NULL */
     int picker_n;
+    bool mouse;               /* mouse_x, mouse_y hold the pointer (hover values) */
+    float mouse_x, mouse_y;
 } ViewParams;
 
 void view_layout(const Session *s, const ViewParams *vp, Layout *lo);

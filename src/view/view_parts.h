@@ -17,7 +17,10 @@ typedef struct {
     DrawList *dl;
     HitList *hits;
     float k; /* scale factor: 1 at 1280x720, UI scale 1 */
+    char *tip; /* the hover text a part sets, drawn last, on top */
 } ViewCtx;
+
+#define VIEW_TIP_CAP 160
 
 /* Shared drawing helpers (view_text.c). */
 float vt_width(const ViewCtx *c, DlFont font, float size, const char *s);
