@@ -26,6 +26,7 @@
 #include <time.h>
 
 #include "fonts.h"
+#include "la.h"
 #include "raster.h"
 #include "render_file.h" /* draw-list capacities of the largest view */
 #include "session.h"
@@ -282,6 +283,7 @@ static void row(const char *name, const Series *s)
 
 int main(int argc, char **argv)
 {
+    la_single_thread(); /* as rnnviz itself runs */
     Args a = {false, 300, 1920, 1080};
     if (parse_args(argc, argv, &a))
         return 2;

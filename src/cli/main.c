@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "commands.h"
+#include "la.h"
 
 typedef struct {
     const char *name;
@@ -35,6 +36,7 @@ static void print_usage(FILE *out)
 
 int main(int argc, char **argv)
 {
+    la_single_thread();
     if (argc < 2)
         return cmd_window(argc, argv);
     if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {

@@ -4,6 +4,11 @@
 #include <math.h>
 #include <string.h>
 
+void la_single_thread(void)
+{
+    openblas_set_num_threads(1);
+}
+
 /* A batch of one row is a matrix-vector product: dgemv skips dgemm's
  * packing copies, which dominate at these sizes. */
 void la_gemm_nt(double *c, const double *a, const double *b, int M, int N, int K, double beta)
