@@ -293,6 +293,21 @@ static int report(Trainer *tr, const TrainArgs *a, const Settings *s)
     return 0;
 }
 
+/* Whether the directory a file would go in exists and takes writes. */
+static bool dir_writable(const char *path)
+{
+    char dir[4096];
+    snprintf(dir, sizeof dir, "%s", path);
+    char *slash = strrchr(dir, '/');
+    if (!slash)
+        snprintf(dir, sizeof dir, ".");
+    else if (slash == dir)
+        dir[1] = '\0';
+    else
+        *slash = '\0';
+    return access(dir, W_OK) == 0;
+}
+
 int cmd_train(int argc, char **argv)
 {
     Settings s;
@@ -302,6 +317,11 @@ int cmd_train(int argc, char **argv)
     if (rc)
         return rc > 0 ? 0 : 2;
 
+    /* a model that cannot be saved is found out before training, not after */
+    if (a.save_path && !dir_writable(a.save_path)) {
+        fprintf(stderr, "rnnviz train: %s: cannot write: %s\n", a.save_path, strerror(errno));
+        return 1;
+    }
     NetError err = {{0}};
     Trainer *tr = settings_trainer(&s, &err);
     if (!tr) {
