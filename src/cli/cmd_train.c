@@ -319,7 +319,7 @@ int cmd_train(int argc, char **argv)
 
     /* a model that cannot be saved is found out before training, not after */
     if (a.save_path && !dir_writable(a.save_path)) {
-        fprintf(stderr, "rnnviz train: %s: cannot write: %s\n", a.save_path, strerror(errno));
+        fprintf(stderr, "rnnviz train: %s: cannot save: %s\n", a.save_path, strerror(errno));
         return 1;
     }
     NetError err = {{0}};
