@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h> /* isatty, fsync */
 
+#include "atomic_file.h"
 #include "commands.h"
 #include "model_io.h"
 #include "settings.h"
@@ -134,48 +135,6 @@ static int parse_args(Settings *s, TrainArgs *a, int argc, char **argv)
         }
     }
     return 0;
-}
-
-/* The CSV log goes to a temporary beside its path, renamed over it at the
- * end, so a failed or interrupted run leaves any previous log whole. */
-static FILE *csv_open(const char *path, char *tmp, size_t cap)
-{
-    struct stat st;
-    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
-        errno = EISDIR;
-        return NULL;
-    }
-    if ((size_t)snprintf(tmp, cap, "%s.tmp-XXXXXX", path) >= cap) {
-        errno = ENAMETOOLONG;
-        return NULL;
-    }
-    int fd = mkstemp(tmp);
-    if (fd < 0)
-        return NULL;
-    FILE *f = fchmod(fd, 0644) == 0 ? fdopen(fd, "w") : NULL;
-    if (!f) {
-        int e = errno;
-        close(fd);
-        unlink(tmp);
-        errno = e;
-    }
-    return f;
-}
-
-/* Flushes, syncs and closes f, then renames tmp over path; 0 or an errno. */
-static int csv_commit(FILE *f, const char *tmp, const char *path)
-{
-    int e = 0;
-    errno = 0;
-    if (ferror(f) || fflush(f) != 0 || fsync(fileno(f)) != 0)
-        e = errno ? errno : EIO;
-    if (fclose(f) != 0 && !e)
-        e = errno ? errno : EIO;
-    if (!e && rename(tmp, path) != 0)
-        e = errno;
-    if (e)
-        unlink(tmp);
-    return e;
 }
 
 static int csv_header(FILE *f, int L, int T)
@@ -339,9 +298,11 @@ int cmd_train(int argc, char **argv)
         .T = s.steps,
     };
     int status = 1;
+    /* the log goes to a temporary renamed over its path at the end, so a
+     * failed or interrupted run leaves any previous log whole */
     char csv_tmp[4200];
     if (a.csv_path) {
-        p.csv = csv_open(a.csv_path, csv_tmp, sizeof csv_tmp);
+        p.csv = afile_open(a.csv_path, csv_tmp, sizeof csv_tmp);
         if (!p.csv || csv_header(p.csv, p.L, p.T) < 0) {
             fprintf(stderr, "rnnviz train: %s: cannot write: %s\n", a.csv_path, strerror(errno));
             goto out;
@@ -362,7 +323,7 @@ int cmd_train(int argc, char **argv)
     if (p.csv) {
         FILE *f = p.csv;
         p.csv = NULL;
-        int e = csv_commit(f, csv_tmp, a.csv_path);
+        int e = afile_commit(f, csv_tmp, a.csv_path, NULL);
         if (e) {
             fprintf(stderr, "rnnviz train: %s: cannot write: %s\n", a.csv_path, strerror(e));
             goto out;
@@ -371,8 +332,7 @@ int cmd_train(int argc, char **argv)
     status = report(tr, &a, &s);
 out:
     if (p.csv) {
-        fclose(p.csv);
-        unlink(csv_tmp);
+        afile_abort(p.csv, csv_tmp);
     }
     train_destroy(tr);
     return status;

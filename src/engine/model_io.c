@@ -8,6 +8,7 @@
  * size written 3.0 is told from one written 3.
  */
 #include "model_io.h"
+#include "atomic_file.h"
 #include "suggest.h"
 
 #include <errno.h>
@@ -1331,42 +1332,6 @@ static void write_model(FILE *f, const Net *net, const Tensor *ts, int n)
     fputs("  }\n}\n", f);
 }
 
-/* Creates a new file beside path (same directory, so rename is atomic). */
-static int open_temp(const char *path, char *tmp, size_t cap)
-{
-    static unsigned counter;
-    for (int tries = 0; tries < 100; tries++) {
-        int n = snprintf(tmp, cap, "%s.tmp-%ld-%u", path, (long)getpid(), counter++);
-        if (n < 0 || (size_t)n >= cap) {
-            errno = ENAMETOOLONG;
-            return -1;
-        }
-        int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL, 0666);
-        if (fd >= 0 || errno != EEXIST)
-            return fd;
-    }
-    return -1;
-}
-
-/* Makes the rename itself durable; best effort (some filesystems refuse). */
-static void sync_dir_of(const char *path)
-{
-    char dir[4096];
-    snprintf(dir, sizeof dir, "%s", path);
-    char *slash = strrchr(dir, '/');
-    if (!slash)
-        snprintf(dir, sizeof dir, ".");
-    else if (slash == dir)
-        dir[1] = '\0';
-    else
-        *slash = '\0';
-    int fd = open(dir, O_RDONLY);
-    if (fd >= 0) {
-        fsync(fd);
-        close(fd);
-    }
-}
-
 int model_save(const Net *net, const char *path, NetError *err)
 {
     Tensor ts[MAX_TENSORS];
@@ -1386,29 +1351,13 @@ int model_save(const Net *net, const char *path, NetError *err)
         return NET_ERR_ARG;
 
     char tmp[4200];
-    int fd = open_temp(path, tmp, sizeof tmp);
-    if (fd < 0)
+    FILE *f = afile_open(path, tmp, sizeof tmp);
+    if (!f)
         return fail_name(err, path, NET_ERR_IO, "cannot save: %s", strerror(errno));
-    FILE *f = fdopen(fd, "w");
-    if (!f) {
-        int e = errno;
-        close(fd);
-        unlink(tmp);
-        return fail_name(err, path, NET_ERR_IO, "cannot save: %s", strerror(e));
-    }
     errno = 0;
     write_model(f, net, ts, n);
-    int e = 0;
-    if (ferror(f) || fflush(f) != 0 || fsync(fileno(f)) != 0)
-        e = errno ? errno : EIO;
-    if (fclose(f) != 0 && !e)
-        e = errno ? errno : EIO;
-    if (!e && rename(tmp, path) != 0)
-        e = errno;
-    if (e) {
-        unlink(tmp);
+    int e = afile_commit(f, tmp, path, NULL);
+    if (e)
         return fail_name(err, path, NET_ERR_IO, "cannot save: %s", strerror(e));
-    }
-    sync_dir_of(path);
     return 0;
 }
