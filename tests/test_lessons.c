@@ -16,6 +16,8 @@
 
 #include <cmocka.h>
 
+#include "support.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -137,32 +139,7 @@ static void check_fits(const Lesson *l, int k, Screen sc, DlMeasure m, const Dra
                  lesson_name(l), k, sc.w, sc.h, sc.scale, lesson_step_title(l, k - 1));
 }
 
-static bool same_color(DlColor a, DlColor b)
-{
-    return a.r == b.r && a.g == b.g && a.b == b.b && a.a == b.a;
-}
 
-/* Index of the first command that differs, or -1. */
-static int first_difference(const DrawList *a, const DrawList *b)
-{
-    int n = dl_count(a) < dl_count(b) ? dl_count(a) : dl_count(b);
-    for (int i = 0; i < n; i++) {
-        const DlCmd *p = dl_cmd(a, i), *q = dl_cmd(b, i);
-        if (p->kind != q->kind || !same_color(p->color, q->color) || p->x != q->x || p->y != q->y ||
-            p->w != q->w || p->h != q->h || p->x1 != q->x1 || p->y1 != q->y1 ||
-            p->radius != q->radius || p->width != q->width || p->font != q->font ||
-            p->size_px != q->size_px || p->align != q->align || p->n_points != q->n_points ||
-            p->has_clip != q->has_clip || p->clip_x0 != q->clip_x0 || p->clip_y0 != q->clip_y0 ||
-            p->clip_x1 != q->clip_x1 || p->clip_y1 != q->clip_y1)
-            return i;
-        if ((p->text || q->text) && (!p->text || !q->text || strcmp(p->text, q->text)))
-            return i;
-        if (p->n_points &&
-            memcmp(p->points, q->points, sizeof(float) * 2 * (size_t)p->n_points) != 0)
-            return i;
-    }
-    return dl_count(a) == dl_count(b) ? -1 : n;
-}
 
 /* ---- running a lesson -------------------------------------------------------------- */
 
@@ -208,7 +185,7 @@ static void run_lesson(const char *path, ClaimFn claims)
         if (!jump)
             fail_msg("%s", msg);
         draw(jump, l, k, screens[0], dl_b, NULL);
-        int d = first_difference(dl_a, dl_b);
+        int d = support_first_difference(dl_a, dl_b);
         if (d >= 0)
             fail_msg("%s step %d: jumping and walking differ at draw command %d of %d/%d", path, k,
                      d, dl_count(dl_a), dl_count(dl_b));

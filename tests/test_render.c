@@ -10,6 +10,8 @@
 
 #include <cmocka.h>
 
+#include "support.h"
+
 #include <SDL2/SDL.h>
 #include <SDL2/SDL_image.h>
 #include <stdio.h>
@@ -31,24 +33,8 @@ static char dir[64];
 
 static Session *make(const char *spec, const char *actions)
 {
-    Settings st;
-    settings_default(&st);
-    char buf[512], msg[400];
-    snprintf(buf, sizeof buf, "%s", spec);
-    for (char *item = strtok(buf, ";"); item; item = strtok(NULL, ";")) {
-        char *eq = strchr(item, '=');
-        assert_non_null(eq);
-        *eq = '\0';
-        if (settings_set(&st, item, eq + 1, msg, sizeof msg))
-            fail_msg("settings_set %s: %s", item, msg);
-    }
-    Session *s = sess_create(&st, msg, sizeof msg);
-    if (!s)
-        fail_msg("sess_create(%s): %s", spec, msg);
-    static ActionList list;
-    if (action_parse_block(actions, &list, 1, 1, msg, sizeof msg) ||
-        sess_run_actions(s, &list, msg, sizeof msg))
-        fail_msg("'%s': %s", actions, msg);
+    Session *s = support_session(spec);
+    support_run(s, actions);
     sess_view(s)->anim = 1;
     return s;
 }

@@ -13,6 +13,8 @@
 
 #include <cmocka.h>
 
+#include "support.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,34 +29,7 @@ static HitList hits;
 
 /* ---- helpers ---- */
 
-static Session *make(const char *spec)
-{
-    Settings st;
-    settings_default(&st);
-    char buf[512], msg[400];
-    snprintf(buf, sizeof buf, "%s", spec);
-    for (char *item = strtok(buf, ";"); item; item = strtok(NULL, ";")) {
-        char *eq = strchr(item, '=');
-        assert_non_null(eq);
-        *eq = '\0';
-        if (settings_set(&st, item, eq + 1, msg, sizeof msg))
-            fail_msg("settings_set %s: %s", item, msg);
-    }
-    Session *s = sess_create(&st, msg, sizeof msg);
-    if (!s)
-        fail_msg("sess_create(%s): %s", spec, msg);
-    return s;
-}
 
-static void run(Session *s, const char *actions)
-{
-    static ActionList list;
-    char msg[400];
-    if (action_parse_block(actions, &list, 1, 1, msg, sizeof msg))
-        fail_msg("parse '%s': %s", actions, msg);
-    if (sess_run_actions(s, &list, msg, sizeof msg))
-        fail_msg("run '%s': %s", actions, msg);
-}
 
 /* Everything the engine computed so far, flattened. */
 typedef struct {
@@ -144,37 +119,7 @@ static void expect_same_snap(Snap a, Snap b, const char *what)
     free(b.v);
 }
 
-static bool same_color(DlColor a, DlColor b)
-{
-    return a.r == b.r && a.g == b.g && a.b == b.b && a.a == b.a;
-}
 
-static bool lists_equal(const DrawList *a, const DrawList *b, char *why, size_t cap)
-{
-    if (dl_count(a) != dl_count(b)) {
-        snprintf(why, cap, "%d commands vs %d", dl_count(a), dl_count(b));
-        return false;
-    }
-    for (int i = 0; i < dl_count(a); i++) {
-        const DlCmd *x = dl_cmd(a, i), *y = dl_cmd(b, i);
-        bool same = x->kind == y->kind && same_color(x->color, y->color) && x->x == y->x &&
-                    x->y == y->y && x->w == y->w && x->h == y->h && x->x1 == y->x1 &&
-                    x->y1 == y->y1 && x->radius == y->radius && x->width == y->width &&
-                    x->font == y->font && x->size_px == y->size_px && x->align == y->align &&
-                    x->n_points == y->n_points && x->has_clip == y->has_clip &&
-                    x->clip_x0 == y->clip_x0 && x->clip_y0 == y->clip_y0 &&
-                    x->clip_x1 == y->clip_x1 && x->clip_y1 == y->clip_y1 &&
-                    (!x->text) == (!y->text) && (!x->text || !strcmp(x->text, y->text)) &&
-                    (x->n_points == 0 ||
-                     !memcmp(x->points, y->points, sizeof(float) * 2 * (size_t)x->n_points));
-        if (!same) {
-            snprintf(why, cap, "command %d differs (kind %d/%d, text '%s'/'%s')", i, x->kind,
-                     y->kind, x->text ? x->text : "", y->text ? y->text : "");
-            return false;
-        }
-    }
-    return true;
-}
 
 /* Draws with the animation finished: the clock is the window's business. */
 static void draw(Session *s, DrawList *dl)
@@ -190,7 +135,7 @@ static void expect_same_view(Session *a, Session *b, const char *what)
     char why[256];
     draw(a, dl_a);
     draw(b, dl_b);
-    if (!lists_equal(dl_a, dl_b, why, sizeof why))
+    if (!support_lists_equal(dl_a, dl_b, why, sizeof why))
         fail_msg("%s: draw lists differ: %s", what, why);
 }
 
@@ -234,7 +179,7 @@ static void test_step_then_back_is_identity(void **state)
     const char *specs[2] = {"cell=gru;hidden=4;steps=5;layers=2;batch=2",
                             "cell=lstm;hidden=3;steps=4;layers=2;order=layer;targets=last"};
     for (int sp = 0; sp < 2; sp++) {
-        Session *s = make(specs[sp]), *ref = make(specs[sp]);
+        Session *s = support_session(specs[sp]), *ref = support_session(specs[sp]);
         int n_ops = sess_op_count(s) - 1;
         for (int k = 0; k < n_ops; k++) {
             char what[64];
@@ -248,7 +193,7 @@ static void test_step_then_back_is_identity(void **state)
             expect_same_snap(before, snapshot(s), what);
             char why[256];
             draw(s, dl_a);
-            if (!lists_equal(dl_a, dl_b, why, sizeof why))
+            if (!support_lists_equal(dl_a, dl_b, why, sizeof why))
                 fail_msg("%s: draw lists differ: %s", what, why);
             /* and back by three from further on lands on the same state */
             if (k + 3 <= n_ops) {
@@ -277,13 +222,13 @@ static void test_step_k_equals_k_steps(void **state)
 {
     (void)state;
     const char *spec = "cell=rnn;hidden=5;steps=6;layers=2;batch=3";
-    Session *probe = make(spec);
+    Session *probe = support_session(spec);
     int n_ops = sess_op_count(probe) - 1;
     sess_destroy(probe);
     /* within the pass, to its end, across the update and into the next pass */
     const int ks[5] = {1, 7, n_ops, n_ops + 1, 2 * n_ops + 5};
     for (int i = 0; i < 5; i++) {
-        Session *a = make(spec), *b = make(spec);
+        Session *a = support_session(spec), *b = support_session(spec);
         assert_int_equal(sess_step(a, ks[i], NULL, 0), 0);
         for (int j = 0; j < ks[i]; j++)
             assert_int_equal(sess_step(b, 1, NULL, 0), 0);
@@ -309,7 +254,7 @@ static void test_step_k_equals_k_steps(void **state)
 static void test_forward_semantics(void **state)
 {
     (void)state;
-    Session *s = make("hidden=4;steps=6;layers=2");
+    Session *s = support_session("hidden=4;steps=6;layers=2");
     int nf = n_forward_ops(s);
     assert_int_equal(nf, 18);
     assert_int_equal(sess_phase(s), PHASE_FORWARD);
@@ -331,7 +276,7 @@ static void test_forward_semantics(void **state)
     Snap again = snapshot(s);
     expect_same_snap(after, again, "forward all twice");
     /* forward all from inside the backward pass starts the pass over */
-    Session *ref = make("hidden=4;steps=6;layers=2");
+    Session *ref = support_session("hidden=4;steps=6;layers=2");
     assert_int_equal(sess_forward(ref, ACTION_ALL, NULL, 0), 0);
     assert_int_equal(sess_backward(s, 5, NULL, 0), 0);
     assert_false(grads_zero(s));
@@ -375,7 +320,7 @@ static void test_backward_semantics(void **state)
 {
     (void)state;
     const char *spec = "cell=gru;hidden=5;steps=7;layers=2;batch=3";
-    Session *s = make(spec);
+    Session *s = support_session(spec);
     int nf = n_forward_ops(s), n_ops = sess_op_count(s) - 1;
     /* backward N from inside the forward pass finishes the forward first */
     assert_int_equal(sess_forward(s, 2, NULL, 0), 0);
@@ -426,14 +371,14 @@ static void test_update_semantics(void **state)
 {
     (void)state;
     const char *spec = "hidden=6;steps=8;optimizer=sgd;learning_rate=0.1";
-    Session *s = make(spec), *full = make(spec);
+    Session *s = support_session(spec), *full = support_session(spec);
     size_t n = net_num_params(sess_net(s));
     /* the gradient of the whole pass, from a second session */
     assert_int_equal(sess_backward(full, ACTION_ALL, NULL, 0), 0);
     const double *g = net_grads_const(sess_net(full));
     double loss0 = net_loss(sess_net(full));
     /* update from the middle of the backward pass runs the rest first */
-    run(s, "forward all; backward 3");
+    support_run(s, "forward all; backward 3");
     double *p0 = copy_params(s);
     assert_int_equal(sess_update(s, NULL, 0), 0);
     assert_int_equal(sess_iteration(s), 1);
@@ -468,8 +413,8 @@ static void test_update_semantics(void **state)
 static void test_update_clips(void **state)
 {
     (void)state;
-    Session *s = make("hidden=6;steps=8;optimizer=sgd;learning_rate=0.1;clip=0.01");
-    run(s, "backward all");
+    Session *s = support_session("hidden=6;steps=8;optimizer=sgd;learning_rate=0.1;clip=0.01");
+    support_run(s, "backward all");
     size_t n = net_num_params(sess_net(s));
     double gn = sess_last_grad_norm(s);
     assert_true(gn > 0.01);
@@ -510,15 +455,15 @@ static void expect_refused(Session *s, const char *key, const char *value, const
         fail_msg("%s: the status note '%s' became '%s'", what, note, sess_message(s));
     char why[256];
     draw(s, dl_a);
-    if (!lists_equal(dl_a, dl_b, why, sizeof why))
+    if (!support_lists_equal(dl_a, dl_b, why, sizeof why))
         fail_msg("%s: draw lists differ: %s", what, why);
 }
 
 static void test_bad_set_changes_nothing(void **state)
 {
     (void)state;
-    Session *s = make("hidden=4;steps=6");
-    run(s, "forward all; backward 3");
+    Session *s = support_session("hidden=4;steps=6");
+    support_run(s, "forward all; backward 3");
     expect_refused(s, "hidden", "abc",
                    "bad value 'abc' for hidden: expected an integer from 1 to 1024");
     expect_refused(s, "spectral_radiu", "0.9",
@@ -536,10 +481,10 @@ static void test_bad_set_changes_nothing(void **state)
 static void test_refused_rebuild_changes_nothing(void **state)
 {
     (void)state;
-    Session *s = make("cell=gru;hidden=4;steps=6");
-    run(s, "backward all; update; forward 5");
+    Session *s = support_session("cell=gru;hidden=4;steps=6");
+    support_run(s, "backward all; update; forward 5");
     expect_refused(s, "bias_hh", "false", "bias_hh false is allowed for rnn and lstm only");
-    run(s, "update");
+    support_run(s, "update");
     assert_non_null(strstr(sess_message(s), "updated"));
     expect_refused(s, "bias_hh", "false", "bias_hh false is allowed for rnn and lstm only");
     sess_destroy(s);
@@ -556,8 +501,8 @@ static size_t lstm_params(int I, int H, int O, int L)
 static void test_structural_change_rebuilds(void **state)
 {
     (void)state;
-    Session *s = make("hidden=8;steps=10");
-    run(s, "forward 5");
+    Session *s = support_session("hidden=8;steps=10");
+    support_run(s, "forward 5");
     char msg[400] = "";
     assert_int_equal(sess_set(s, "cell", "lstm", msg, sizeof msg), 0);
     const Net *net = sess_net(s);
@@ -570,13 +515,13 @@ static void test_structural_change_rebuilds(void **state)
     expect_done(s, 0, 0);
     assert_string_equal(sess_message(s), "rebuilt the network (cell = lstm)");
     /* fresh weights from the seed: the same as a session made as an LSTM */
-    Session *ref = make("hidden=8;steps=10;cell=lstm");
+    Session *ref = support_session("hidden=8;steps=10;cell=lstm");
     expect_same_snap(snapshot(ref), snapshot(s), "rnn -> lstm");
     /* (one step on, so that the note about the rebuild is gone) */
-    run(ref, "step 1");
-    run(s, "step 1");
+    support_run(ref, "step 1");
+    support_run(s, "step 1");
     expect_same_view(ref, s, "rnn -> lstm");
-    run(s, "back 1");
+    support_run(s, "back 1");
     sess_destroy(ref);
     /* sizes */
     assert_int_equal(sess_set(s, "hidden", "16", msg, sizeof msg), 0);
@@ -587,10 +532,10 @@ static void test_structural_change_rebuilds(void **state)
     assert_int_equal(sess_set(s, "steps", "20", msg, sizeof msg), 0);
     assert_int_equal(net_steps(sess_net(s)), 20);
     assert_int_equal(sess_op_count(s), 2 * 2 * 20 + 2 * 20 + 1);
-    run(s, "backward all");
+    support_run(s, "backward all");
     expect_done(s, 20 * 3, 20 * 3);
     /* a change of learning rate keeps the weights and the iteration */
-    run(s, "update");
+    support_run(s, "update");
     double *p = copy_params(s);
     assert_int_equal(sess_set(s, "learning_rate", "0.05", msg, sizeof msg), 0);
     assert_memory_equal(p, net_params_const(sess_net(s)),
@@ -618,9 +563,9 @@ static void test_spectral_radius_set_exactly(void **state)
     for (int c = 0; c < 3; c++) {
         char spec[96];
         snprintf(spec, sizeof spec, "cell=%s;hidden=8;steps=6;layers=2", cells[c]);
-        Session *s = make(spec);
+        Session *s = support_session(spec);
         int G = net_gate_count(net_config(sess_net(s))->cell);
-        run(s, "step 7");
+        support_run(s, "step 7");
         for (int i = 0; i < 5; i++) {
             double *p0 = copy_params(s);
             double old = block_radius(sess_net(s), 1, 0);
@@ -656,8 +601,8 @@ static void test_spectral_radius_set_exactly(void **state)
             assert_int_equal(sess_cursor(s), 7);
             snprintf(spec, sizeof spec, "cell=%s;hidden=8;steps=6;layers=2;spectral_radius=%g",
                      cells[c], rhos[i]);
-            Session *ref = make(spec);
-            run(ref, "step 7");
+            Session *ref = support_session(spec);
+            support_run(ref, "step 7");
             Snap a = snapshot(ref), b = snapshot(s);
             assert_int_equal(a.n, b.n);
             for (size_t j = 0; j < a.n; j++)
@@ -677,7 +622,7 @@ static void test_spectral_radius_set_exactly(void **state)
 static void test_select_checks_range(void **state)
 {
     (void)state;
-    Session *s = make("hidden=4;steps=10");
+    Session *s = support_session("hidden=4;steps=10");
     char msg[400] = "";
     int l, t;
     assert_int_equal(sess_select(s, 1, 0, msg, sizeof msg), NET_ERR_ARG);
@@ -716,8 +661,8 @@ static void test_select_checks_range(void **state)
 static void test_train_reduces_loss(void **state)
 {
     (void)state;
-    Session *s = make("task=mod3;hidden=8;steps=10;batch=8;learning_rate=0.5");
-    run(s, "forward all");
+    Session *s = support_session("task=mod3;hidden=8;steps=10;batch=8;learning_rate=0.5");
+    support_run(s, "forward all");
     double before = net_loss(sess_net(s));
     char msg[400] = "";
     assert_int_equal(sess_train(s, 400, msg, sizeof msg), 0);
@@ -725,7 +670,7 @@ static void test_train_reduces_loss(void **state)
     assert_non_null(strstr(sess_message(s), "iteration 400: loss"));
     /* the pass on screen starts over with the trained weights */
     assert_int_equal(sess_cursor(s), 0);
-    run(s, "forward all");
+    support_run(s, "forward all");
     double after = net_loss(sess_net(s));
     if (!(after < 0.5 * before))
         fail_msg("loss on the batch on screen: %.4f before, %.4f after 400 iterations", before,
@@ -736,7 +681,7 @@ static void test_train_reduces_loss(void **state)
     assert_true(train_history(tr, n - 1)->loss < train_history(tr, 0)->loss);
     /* reset: the seed's weights again */
     assert_int_equal(sess_reset(s, msg, sizeof msg), 0);
-    Session *ref = make("task=mod3;hidden=8;steps=10;batch=8;learning_rate=0.5");
+    Session *ref = support_session("task=mod3;hidden=8;steps=10;batch=8;learning_rate=0.5");
     expect_same_snap(snapshot(ref), snapshot(s), "reset after training");
     assert_int_equal(sess_iteration(s), 0);
     sess_destroy(ref);

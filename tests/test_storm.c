@@ -11,6 +11,8 @@
 
 #include <cmocka.h>
 
+#include "support.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -140,15 +142,6 @@ static int overflow_markers(const Session *s, ViewParams *vp)
     return n;
 }
 
-static void run(Session *s, const char *actions)
-{
-    static ActionList list;
-    char msg[400];
-    if (action_parse_block(actions, &list, 1, 1, msg, sizeof msg))
-        fail_msg("parse '%s': %s", actions, msg);
-    if (sess_run_actions(s, &list, msg, sizeof msg))
-        fail_msg("run '%s': %s", actions, msg);
-}
 
 /* The session at the largest learning rate settings accept: the same
  * storm through the actions the window and lessons use, its plots
@@ -186,7 +179,7 @@ static void test_session_storm_view_and_reset(void **state)
     sess_view(s)->plot = PLOT_LOSS;
     int loss_markers = overflow_markers(s, &vp);
     /* and the gradient plot labels the overflow of a pass on screen */
-    run(s, "forward all; backward all");
+    support_run(s, "forward all; backward all");
     int nf = net_nonfinite(sess_net(s)), overflowed = 0;
     for (int t = 0; t < net_steps(sess_net(s)); t++)
         overflowed += !isfinite(net_grad_h(sess_net(s), 0, t));
@@ -201,13 +194,13 @@ static void test_session_storm_view_and_reset(void **state)
     /* one labelled marker per overflowed step */
     assert_int_equal(grad_markers, overflowed);
     /* stepping, going back and updating in the storm work as usual */
-    run(s, "back 3; step 2; update; step 5; backward 1");
+    support_run(s, "back 3; step 2; update; step 5; backward 1");
 
     /* reset: fresh weights from the seed, finite numbers, no markers */
     assert_int_equal(sess_reset(s, msg, sizeof msg), 0);
     assert_true(params_finite(sess_net(s)));
     assert_int_equal(sess_iteration(s), 0);
-    run(s, "forward all; backward all");
+    support_run(s, "forward all; backward all");
     const Net *net = sess_net(s);
     assert_true(isfinite(net_loss(net)));
     assert_int_equal(net_nonfinite(net), 0);

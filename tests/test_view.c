@@ -11,6 +11,8 @@
 
 #include <cmocka.h>
 
+#include "support.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,35 +26,7 @@ static HitList hits, hits2;
 
 /* ---- helpers ---- */
 
-/* "key=value;key=value" onto the defaults. */
-static Session *make(const char *spec)
-{
-    Settings st;
-    settings_default(&st);
-    char buf[512], msg[400];
-    snprintf(buf, sizeof buf, "%s", spec);
-    for (char *item = strtok(buf, ";"); item; item = strtok(NULL, ";")) {
-        char *eq = strchr(item, '=');
-        assert_non_null(eq);
-        *eq = '\0';
-        if (settings_set(&st, item, eq + 1, msg, sizeof msg))
-            fail_msg("settings_set %s: %s", item, msg);
-    }
-    Session *s = sess_create(&st, msg, sizeof msg);
-    if (!s)
-        fail_msg("sess_create(%s): %s", spec, msg);
-    return s;
-}
 
-static void run(Session *s, const char *actions)
-{
-    static ActionList list;
-    char msg[400];
-    if (action_parse_block(actions, &list, 1, 1, msg, sizeof msg))
-        fail_msg("parse '%s': %s", actions, msg);
-    if (sess_run_actions(s, &list, msg, sizeof msg))
-        fail_msg("run '%s': %s", actions, msg);
-}
 
 static ViewParams params(int w, int h)
 {
@@ -74,10 +48,6 @@ static void draw(const Session *s, int w, int h)
     draw_into(s, w, h, dl, &hits);
 }
 
-static bool same_color(DlColor a, DlColor b)
-{
-    return a.r == b.r && a.g == b.g && a.b == b.b && a.a == b.a;
-}
 
 static bool same_rect(const DlCmd *c, Rect r)
 {
@@ -191,32 +161,6 @@ static const DlCmd *node_outline(const DrawList *l, Rect r)
     return found;
 }
 
-static bool lists_equal(const DrawList *a, const DrawList *b, char *why, size_t cap)
-{
-    if (dl_count(a) != dl_count(b)) {
-        snprintf(why, cap, "%d commands vs %d", dl_count(a), dl_count(b));
-        return false;
-    }
-    for (int i = 0; i < dl_count(a); i++) {
-        const DlCmd *x = dl_cmd(a, i), *y = dl_cmd(b, i);
-        bool same = x->kind == y->kind && same_color(x->color, y->color) && x->x == y->x &&
-                    x->y == y->y && x->w == y->w && x->h == y->h && x->x1 == y->x1 &&
-                    x->y1 == y->y1 && x->radius == y->radius && x->width == y->width &&
-                    x->font == y->font && x->size_px == y->size_px && x->align == y->align &&
-                    x->n_points == y->n_points && x->has_clip == y->has_clip &&
-                    x->clip_x0 == y->clip_x0 && x->clip_y0 == y->clip_y0 &&
-                    x->clip_x1 == y->clip_x1 && x->clip_y1 == y->clip_y1 &&
-                    (!x->text) == (!y->text) && (!x->text || !strcmp(x->text, y->text)) &&
-                    (x->n_points == 0 ||
-                     !memcmp(x->points, y->points, sizeof(float) * 2 * (size_t)x->n_points));
-        if (!same) {
-            snprintf(why, cap, "command %d differs (kind %d/%d, text '%s'/'%s')", i, x->kind,
-                     y->kind, x->text ? x->text : "", y->text ? y->text : "");
-            return false;
-        }
-    }
-    return true;
-}
 
 /* ---- forward: computed nodes vs ghosts ---- */
 
@@ -250,9 +194,9 @@ static void check_forward_progress(Session *s, NetOrder order, int L, int T)
                 bool want = fwd_index(order, L, T, l, t) < k;
                 NetOp op = {l < 0 ? NET_OP_HEAD_FORWARD : NET_OP_FORWARD, l, t};
                 assert_true(net_op_done(sess_net(s), op) == want);
-                if (want && !same_color(o->color, th->forward))
+                if (want && !support_same_color(o->color, th->forward))
                     fail_msg("k=%d: computed node (%d, %d) not in the forward colour", k, l, t);
-                if (!want && !same_color(o->color, th->ghost))
+                if (!want && !support_same_color(o->color, th->ghost))
                     fail_msg("k=%d: node (%d, %d) not computed yet but not ghosted", k, l, t);
                 fwd += want;
                 ghost += !want;
@@ -264,7 +208,7 @@ static void check_forward_progress(Session *s, NetOrder order, int L, int T)
         const DlCmd *acc = NULL;
         for (int i = 0; i < dl_count(dl); i++) {
             const DlCmd *c = dl_cmd(dl, i);
-            if (c->kind == DL_CMD_RECT_OUTLINE && same_color(c->color, th->accent)) {
+            if (c->kind == DL_CMD_RECT_OUTLINE && support_same_color(c->color, th->accent)) {
                 accents++;
                 acc = c;
             }
@@ -289,10 +233,10 @@ static void check_forward_progress(Session *s, NetOrder order, int L, int T)
 static void test_forward_ops_colour_nodes(void **state)
 {
     (void)state;
-    Session *s = make("hidden=4;steps=5;layers=2");
+    Session *s = support_session("hidden=4;steps=5;layers=2");
     check_forward_progress(s, NET_ORDER_TIME, 2, 5);
     sess_destroy(s);
-    s = make("hidden=4;steps=5;layers=3;order=layer");
+    s = support_session("hidden=4;steps=5;layers=3;order=layer");
     check_forward_progress(s, NET_ORDER_LAYER, 3, 5);
     sess_destroy(s);
 }
@@ -333,8 +277,8 @@ static void test_inspector_rnn(void **state)
     for (int a = 0; a < 2; a++) {
         char spec[96];
         snprintf(spec, sizeof spec, "hidden=4;steps=5;nonlinearity=%s", acts[a]);
-        Session *s = make(spec);
-        run(s, "step 7");
+        Session *s = support_session(spec);
+        support_run(s, "step 7");
         draw(s, 1280, 720);
         const Net *net = sess_net(s);
         const char *eqs[] = {"Forward · layer 0 · step 3",
@@ -352,8 +296,8 @@ static void test_inspector_rnn(void **state)
 static void test_inspector_gru(void **state)
 {
     (void)state;
-    Session *s = make("hidden=4;steps=5;cell=gru");
-    run(s, "step 7");
+    Session *s = support_session("hidden=4;steps=5;cell=gru");
+    support_run(s, "step 7");
     draw(s, 1280, 720);
     const Net *net = sess_net(s);
     const char *eqs[] = {"rₜ = σ(W_ir xₜ + b_ir + W_hr hₜ₋₁ + b_hr)",
@@ -373,8 +317,8 @@ static void test_inspector_gru(void **state)
 static void test_inspector_lstm(void **state)
 {
     (void)state;
-    Session *s = make("hidden=4;steps=5;cell=lstm");
-    run(s, "step 7");
+    Session *s = support_session("hidden=4;steps=5;cell=lstm");
+    support_run(s, "step 7");
     draw(s, 1280, 720);
     const Net *net = sess_net(s);
     const char *eqs[] = {"cₜ = fₜ ⊙ cₜ₋₁ + iₜ ⊙ gₜ", "hₜ = oₜ ⊙ tanh(cₜ)", NULL};
@@ -393,8 +337,8 @@ static void test_inspector_lstm(void **state)
 static void test_inspector_selection(void **state)
 {
     (void)state;
-    Session *s = make("hidden=4;steps=5;layers=2");
-    run(s, "forward all; select 1 2");
+    Session *s = support_session("hidden=4;steps=5;layers=2");
+    support_run(s, "forward all; select 1 2");
     draw(s, 1280, 720);
     const Net *net = sess_net(s);
     const char *eqs[] = {"Forward · layer 1 · step 2", NULL};
@@ -410,8 +354,8 @@ static void test_inspector_selection(void **state)
 static void test_inspector_backward(void **state)
 {
     (void)state;
-    Session *s = make("hidden=4;steps=5");
-    run(s, "forward all; backward 4");
+    Session *s = support_session("hidden=4;steps=5");
+    support_run(s, "forward all; backward 4");
     /* time-major backward: head 4, layer 4, head 3, layer 3 */
     NetOp op;
     assert_true(sess_current_op(s, &op));
@@ -471,7 +415,7 @@ static float halo_of(const DrawList *l, Rect r)
     float found = -1;
     for (int i = 0; i < dl_count(l); i++) {
         const DlCmd *c = dl_cmd(l, i);
-        if (c->kind != DL_CMD_RECT || !same_color(c->color, want) || c->w <= r.w)
+        if (c->kind != DL_CMD_RECT || !support_same_color(c->color, want) || c->w <= r.w)
             continue;
         if (fabsf(c->x + c->w / 2 - (r.x + r.w / 2)) < 0.01f &&
             fabsf(c->y + c->h / 2 - (r.y + r.h / 2)) < 0.01f) {
@@ -488,12 +432,12 @@ static void test_backward_halos_follow_grad_h(void **state)
     (void)state;
     /* many-to-one with a contracting W_hh: grad_h shrinks away from T-1 */
     enum { T = 6 };
-    Session *s = make("hidden=4;steps=6;targets=last;spectral_radius=0.5");
+    Session *s = support_session("hidden=4;steps=6;targets=last;spectral_radius=0.5");
     const Net *net = sess_net(s);
-    run(s, "forward all");
+    support_run(s, "forward all");
     for (int k = 0; k <= T + 1; k++) {
         if (k > 0)
-            run(s, "backward 1");
+            support_run(s, "backward 1");
         draw(s, 1280, 720);
         int halos = 0;
         for (int t = 0; t < T; t++) {
@@ -537,27 +481,27 @@ static void test_same_session_same_list(void **state)
     (void)state;
     const char *spec = "cell=lstm;hidden=8;steps=12;layers=2";
     const char *acts = "forward all; backward 9";
-    Session *a = make(spec), *b = make(spec);
-    run(a, acts);
-    run(b, acts);
+    Session *a = support_session(spec), *b = support_session(spec);
+    support_run(a, acts);
+    support_run(b, acts);
     char why[256];
     const int sz[3][2] = {{1280, 720}, {1920, 1080}, {3840, 2160}};
     for (int i = 0; i < 3; i++) {
         draw_into(a, sz[i][0], sz[i][1], dl, &hits);
         draw_into(b, sz[i][0], sz[i][1], dl2, &hits2);
-        if (!lists_equal(dl, dl2, why, sizeof why))
+        if (!support_lists_equal(dl, dl2, why, sizeof why))
             fail_msg("two sessions, %dx%d: %s", sz[i][0], sz[i][1], why);
         assert_int_equal(hits.n, hits2.n);
         assert_memory_equal(hits.hits, hits2.hits, sizeof(Hit) * (size_t)hits.n);
         draw_into(a, sz[i][0], sz[i][1], dl2, &hits2);
-        if (!lists_equal(dl, dl2, why, sizeof why))
+        if (!support_lists_equal(dl, dl2, why, sizeof why))
             fail_msg("same session twice, %dx%d: %s", sz[i][0], sz[i][1], why);
     }
     /* and a different state gives a different list */
-    run(b, "backward 1");
+    support_run(b, "backward 1");
     draw_into(b, 1280, 720, dl2, &hits2);
     draw_into(a, 1280, 720, dl, &hits);
-    assert_false(lists_equal(dl, dl2, why, sizeof why));
+    assert_false(support_lists_equal(dl, dl2, why, sizeof why));
     sess_destroy(a);
     sess_destroy(b);
 }
@@ -592,7 +536,7 @@ static int count_circles(const DrawList *l, DlColor col, Rect in)
     int n = 0;
     for (int i = 0; i < dl_count(l); i++) {
         const DlCmd *c = dl_cmd(l, i);
-        if (c->kind == DL_CMD_CIRCLE && same_color(c->color, col) && rect_contains(in, c->x, c->y))
+        if (c->kind == DL_CMD_CIRCLE && support_same_color(c->color, col) && rect_contains(in, c->x, c->y))
             n++;
     }
     return n;
@@ -602,8 +546,8 @@ static int count_circles(const DrawList *l, DlColor col, Rect in)
  * gradient overflows to Inf a few steps back, then to NaN. */
 static Session *exploding(void)
 {
-    Session *s = make("task=adding;nonlinearity=relu;spectral_radius=1000;steps=60;hidden=8");
-    run(s, "backward all");
+    Session *s = support_session("task=adding;nonlinearity=relu;spectral_radius=1000;steps=60;hidden=8");
+    support_run(s, "backward all");
     sess_view(s)->plot = PLOT_GRAD;
     return s;
 }
@@ -669,8 +613,8 @@ static const DlCmd *title(const DrawList *l)
 static void test_text_and_nodes_grow_with_window(void **state)
 {
     (void)state;
-    Session *s = make("hidden=8;steps=10");
-    run(s, "step 5");
+    Session *s = support_session("hidden=8;steps=10");
+    support_run(s, "step 5");
     draw(s, 1280, 720);
     float base = title(dl)->size_px;
     Rect node = node_hit(&hits, ROW_LAYER, 0, 2)->r;
@@ -727,15 +671,15 @@ static void check_inside_window(const DrawList *l, int W, int H, const char *wha
 static void test_largest_view_fits(void **state)
 {
     (void)state;
-    Session *s = make("cell=lstm;layers=3;steps=100;hidden=32");
-    run(s, "forward all; backward 250");
+    Session *s = support_session("cell=lstm;layers=3;steps=100;hidden=32");
+    support_run(s, "forward all; backward 250");
     const int sz[3][2] = {{1280, 720}, {1920, 1080}, {3840, 2160}};
     const float scales[2] = {1.0f, 1.5f};
     for (int i = 0; i < 3; i++)
         for (int k = 0; k < 2; k++)
             for (int help = 0; help < 2; help++) {
                 sess_view(s)->ui_scale = scales[k];
-                run(s, help ? "show help" : "hide help");
+                support_run(s, help ? "show help" : "hide help");
                 draw(s, sz[i][0], sz[i][1]);
                 char what[64];
                 snprintf(what, sizeof what, "UI scale %.1f%s", scales[k], help ? ", help" : "");
@@ -747,8 +691,8 @@ static void test_largest_view_fits(void **state)
 static void test_hits(void **state)
 {
     (void)state;
-    Session *s = make("hidden=4;steps=40;layers=2");
-    run(s, "step 30");
+    Session *s = support_session("hidden=4;steps=40;layers=2");
+    support_run(s, "step 30");
     draw(s, 1280, 720);
     Layout lo = layout_of(s, 1280, 720);
     int t0, t1, nodes = 0;
