@@ -398,7 +398,14 @@ static void on_key(App *app, const SDL_KeyboardEvent *k)
         v->plot = (SessPlot)((v->plot + 1) % PLOT_COUNT);
         break;
     case SDLK_v:
-        press_button(app, BTN_COMPARE);
+        if (shift) {
+            /* train all three side by side and overlay their loss curves */
+            app->dirty = true;
+            ACT(app, sess_compare(app->s, 300, MSG));
+            v->plot = PLOT_LOSS;
+        } else {
+            press_button(app, BTN_COMPARE);
+        }
         break;
     case SDLK_h:
     case SDLK_QUESTION:

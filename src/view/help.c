@@ -22,7 +22,7 @@ static const char *const keys[][2] = {
     {"Tab", "hide the control bar (presenting)"},
     {"C", "high-contrast theme"},
     {"P", "next plot: gradients, loss, eigenvalues, heatmap"},
-    {"V", "compare RNN, GRU and LSTM gradients"},
+    {"V / Shift+V", "compare RNN, GRU, LSTM gradients / train all three"},
     {"Wheel / drag", "zoom / pan the network"},
     {"Click", "inspect a node"},
     {"? or H", "this help"},

@@ -51,9 +51,14 @@ static void draw_top(const ViewCtx *c)
     char status[200], loss[32];
     vt_num(loss, sizeof loss, net_loss(c->net));
     int done = sess_cursor(c->s), total = sess_op_count(c->s);
+    bool any_loss = false; /* the loss means something once an output ran */
+    for (int t = 0; t < net_steps(c->net) && !any_loss; t++) {
+        NetOp head = {NET_OP_HEAD_FORWARD, -1, t};
+        any_loss = net_op_done(c->net, head);
+    }
     snprintf(status, sizeof status, "%s  ·  op %d / %d  ·  iteration %ld  ·  loss %s",
              phase_names[sess_phase(c->s)], done, total, sess_iteration(c->s),
-             done > 0 ? loss : "–");
+             any_loss ? loss : "–");
     if (c->vp->notice && c->vp->notice[0])
         snprintf(status, sizeof status, "%s", c->vp->notice);
     else if (sess_message(c->s)[0])
