@@ -1,4 +1,5 @@
 #include "init.h"
+#include "names.h"
 
 #include <lapacke.h>
 #include <math.h>
@@ -16,22 +17,16 @@ static const char *const scheme_names[INIT_SCHEME_COUNT] = {
 
 const char *init_scheme_name(InitScheme s)
 {
-    if ((int)s < 0 || (int)s >= INIT_SCHEME_COUNT)
-        return "unknown";
-    return scheme_names[s];
+    return names_get(scheme_names, INIT_SCHEME_COUNT, (int)s);
 }
 
 int init_scheme_parse(const char *name, InitScheme *out)
 {
-    if (!name || !out)
+    int i = names_find(scheme_names, INIT_SCHEME_COUNT, name);
+    if (i < 0 || !out)
         return NET_ERR_ARG;
-    for (int s = 0; s < INIT_SCHEME_COUNT; s++) {
-        if (strcmp(name, scheme_names[s]) == 0) {
-            *out = (InitScheme)s;
-            return 0;
-        }
-    }
-    return NET_ERR_ARG;
+    *out = (InitScheme)i;
+    return NET_OK;
 }
 
 /* Gate block g of layer l's W_hh: an (H, H) matrix, contiguous. */

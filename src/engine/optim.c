@@ -1,4 +1,5 @@
 #include "optim.h"
+#include "names.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -239,18 +240,14 @@ double optim_clip_grad_norm(double *grads, size_t n, double max_norm)
 
 const char *optim_kind_name(OptimKind kind)
 {
-    if ((unsigned)kind >= OPTIM_KIND_COUNT)
-        return "unknown";
-    return kind_names[kind];
+    return names_get(kind_names, OPTIM_KIND_COUNT, (int)kind);
 }
 
 int optim_kind_parse(const char *name, OptimKind *out)
 {
-    for (int k = 0; k < OPTIM_KIND_COUNT; k++) {
-        if (!strcmp(name, kind_names[k])) {
-            *out = (OptimKind)k;
-            return NET_OK;
-        }
-    }
-    return NET_ERR_ARG;
+    int i = names_find(kind_names, OPTIM_KIND_COUNT, name);
+    if (i < 0 || !out)
+        return NET_ERR_ARG;
+    *out = (OptimKind)i;
+    return NET_OK;
 }

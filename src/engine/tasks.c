@@ -1,4 +1,5 @@
 #include "tasks.h"
+#include "names.h"
 
 #include <errno.h>
 #include <math.h>
@@ -622,18 +623,14 @@ NetTargets task_kind_default_targets(TaskKind kind)
 
 const char *task_kind_name(TaskKind kind)
 {
-    if ((unsigned)kind >= TASK_KIND_COUNT)
-        return "unknown";
-    return kind_names[kind];
+    return names_get(kind_names, TASK_KIND_COUNT, (int)kind);
 }
 
 int task_kind_parse(const char *name, TaskKind *out)
 {
-    for (int k = 0; k < TASK_KIND_COUNT; k++) {
-        if (!strcmp(name, kind_names[k])) {
-            *out = (TaskKind)k;
-            return NET_OK;
-        }
-    }
-    return NET_ERR_ARG;
+    int i = names_find(kind_names, TASK_KIND_COUNT, name);
+    if (i < 0 || !out)
+        return NET_ERR_ARG;
+    *out = (TaskKind)i;
+    return NET_OK;
 }

@@ -1,4 +1,5 @@
 #include "train.h"
+#include "names.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -392,18 +393,14 @@ int train_set_lr(Trainer *tr, double lr)
 
 const char *train_carry_name(TrainCarry carry)
 {
-    if ((unsigned)carry >= TRAIN_CARRY_COUNT)
-        return "unknown";
-    return carry_names[carry];
+    return names_get(carry_names, TRAIN_CARRY_COUNT, (int)carry);
 }
 
 int train_carry_parse(const char *name, TrainCarry *out)
 {
-    for (int k = 0; k < TRAIN_CARRY_COUNT; k++) {
-        if (!strcmp(name, carry_names[k])) {
-            *out = (TrainCarry)k;
-            return NET_OK;
-        }
-    }
-    return NET_ERR_ARG;
+    int i = names_find(carry_names, TRAIN_CARRY_COUNT, name);
+    if (i < 0 || !out)
+        return NET_ERR_ARG;
+    *out = (TrainCarry)i;
+    return NET_OK;
 }
