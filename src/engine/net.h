@@ -134,7 +134,12 @@ bool net_has_target(const Net *net, int t);
 void net_reset_pass(Net *net);
 
 /* Whole sequence: forward resets the pass and runs every forward op;
- * backward runs every backward op not yet run (BPTT), adding into grads. */
+ * backward runs every backward op not yet run (BPTT), adding into grads.
+ * Weight gradients are added as BPTT defines them, summed over steps: the
+ * head's at each head backward, a layer's in one product over all its steps
+ * when its backward reaches step 0 (from the per-step pre-activation
+ * gradients it caches; net_grad_contrib gives each step's share before
+ * that). Both schedules therefore give the same bits. */
 int net_forward(Net *net);
 int net_backward(Net *net);
 void net_zero_grad(Net *net);
