@@ -30,7 +30,7 @@ static void print_usage(FILE *out)
                  "Watch recurrent networks compute, forward and backward.\n\n"
                  "commands:\n");
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-        fprintf(out, "  %-9s %s\n", commands[i].name, commands[i].help);
+        fprintf(out, "  %-13s %s\n", commands[i].name, commands[i].help);
     fprintf(out, "\nrnnviz COMMAND --help shows a command's options.\n");
 }
 
