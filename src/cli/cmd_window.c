@@ -114,6 +114,8 @@ static void save_view(App *app, bool svg)
     }
 }
 
+static void draw(App *app);
+
 /* Replaces the session, keeping how the user has the window set up. */
 static void swap_session(App *app, Session *next)
 {
@@ -150,11 +152,16 @@ static void goto_step(App *app, int k)
             swap_session(app, back);
         return;
     }
+    /* replaying can take seconds (a step that trains): say so first */
+    snprintf(msg, sizeof msg, "entering step %d: replaying the lesson from its setup…", k);
+    say(app, msg);
+    draw(app);
     Session *next = lesson_enter(app->lesson, k, msg, sizeof msg);
     if (!next) {
         snprintf(app->lesson_err, sizeof app->lesson_err, "%s", msg);
         return;
     }
+    app->notice_until = 0;
     swap_session(app, next);
     app->step = k;
     app->dirty = false;
