@@ -119,8 +119,8 @@ static void unlimit_file_size(void)
 /* A 1-layer RNN whose parameters are all v. */
 static Net *make_net(double v)
 {
-    NetConfig cfg = {NET_CELL_RNN, NET_ACT_TANH, 3, 16, 1, 4, NET_LOSS_SOFTMAX_CE,
-                     NET_TARGETS_ALL, true, 1, 4};
+    NetConfig cfg = {NET_CELL_RNN,        NET_ACT_TANH,    3,    16, 1, 4,
+                     NET_LOSS_SOFTMAX_CE, NET_TARGETS_ALL, true, 1,  4};
     NetError err = {{0}};
     Net *net = net_create(&cfg, &err);
     if (!net)
@@ -247,10 +247,8 @@ static void test_png_svg_short_write(void **state)
     expect_bytes(svg, "old svg\n", 8, "svg_out_write cut short");
     assert_int_equal(count_entries(), entries);
     /* and the same calls without the limit replace them */
-    assert_int_equal(png_out_write(dl, 320, 240, dl_rgba(255, 255, 255, 255), NULL, png, &perr),
-                     0);
-    assert_int_equal(svg_out_write(dl, 320, 240, dl_rgba(255, 255, 255, 255), NULL, svg, &serr),
-                     0);
+    assert_int_equal(png_out_write(dl, 320, 240, dl_rgba(255, 255, 255, 255), NULL, png, &perr), 0);
+    assert_int_equal(svg_out_write(dl, 320, 240, dl_rgba(255, 255, 255, 255), NULL, svg, &serr), 0);
     size_t n;
     char *p = slurp(png, &n);
     assert_true(n > 8 && !memcmp(p, "\x89PNG", 4));
@@ -358,8 +356,8 @@ static int run_limited(int blocks, const char *args)
     path_of(err_path, sizeof err_path, "stderr.txt");
     if (blocks > 0)
         snprintf(limit, sizeof limit, "trap '' XFSZ; ulimit -f %d; ", blocks);
-    snprintf(cmd, sizeof cmd, "cd '%s' && %sexec '%s' %s 2>'%s' >/dev/null", dir, limit, bin,
-             args, err_path);
+    snprintf(cmd, sizeof cmd, "cd '%s' && %sexec '%s' %s 2>'%s' >/dev/null", dir, limit, bin, args,
+             err_path);
     int status = system(cmd);
     size_t n = 0;
     char *e = slurp(err_path, &n);

@@ -224,9 +224,9 @@ static void test_known_answers(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_known_answers),  cmocka_unit_test(test_model_corpus),
-        cmocka_unit_test(test_data_corpus),    cmocka_unit_test(test_do_corpus),
-        cmocka_unit_test(test_lesson_corpus),  cmocka_unit_test(test_actions_corpus),
+        cmocka_unit_test(test_known_answers), cmocka_unit_test(test_model_corpus),
+        cmocka_unit_test(test_data_corpus),   cmocka_unit_test(test_do_corpus),
+        cmocka_unit_test(test_lesson_corpus), cmocka_unit_test(test_actions_corpus),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

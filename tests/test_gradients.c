@@ -52,9 +52,10 @@ static void test_pascanu_bound(void **state)
     for (int seed = 1; seed <= 40; seed++) {
         char sd[16];
         snprintf(sd, sizeof sd, "%d", seed);
-        const char *kv[][2] = {{"task", "adding"},   {"targets", "last"}, {"steps", "30"},
-                               {"hidden", "12"},     {"batch", "3"},      {"init", "normal"},
-                               {"seed", sd},         {"spectral_radius", radii[seed % 4]}};
+        const char *kv[][2] = {{"task", "adding"}, {"targets", "last"},
+                               {"steps", "30"},    {"hidden", "12"},
+                               {"batch", "3"},     {"init", "normal"},
+                               {"seed", sd},       {"spectral_radius", radii[seed % 4]}};
         Session *s = make(kv, 8);
         full_pass(s);
         const Net *net = sess_net(s);
@@ -63,8 +64,8 @@ static void test_pascanu_bound(void **state)
         for (int t = 0; t < 30; t++) {
             double bound = pow(sigma, 29 - t) * last;
             if (net_grad_h(net, 0, t) > bound * (1 + 1e-9))
-                fail_msg("seed %d, t %d: %.6g above the bound %.6g", seed, t,
-                         net_grad_h(net, 0, t), bound);
+                fail_msg("seed %d, t %d: %.6g above the bound %.6g", seed, t, net_grad_h(net, 0, t),
+                         bound);
         }
         sess_destroy(s);
     }
@@ -95,9 +96,9 @@ static void test_vanishing_ratio(void **state)
 static void test_exploding_ratio(void **state)
 {
     (void)state;
-    const char *kv[][2] = {{"task", "adding"},        {"targets", "last"},   {"steps", "40"},
-                           {"hidden", "16"},          {"nonlinearity", "relu"},
-                           {"init", "identity"},      {"spectral_radius", "1.5"}};
+    const char *kv[][2] = {
+        {"task", "adding"},       {"targets", "last"},  {"steps", "40"},           {"hidden", "16"},
+        {"nonlinearity", "relu"}, {"init", "identity"}, {"spectral_radius", "1.5"}};
     Session *s = make(kv, 7);
     full_pass(s);
     double r = ratio_first_last(s);
@@ -111,8 +112,8 @@ static void test_exploding_ratio(void **state)
 static void test_lstm_keeps_gradient(void **state)
 {
     (void)state;
-    const char *kv[][2] = {{"task", "adding"}, {"targets", "last"},   {"steps", "50"},
-                           {"hidden", "16"},   {"batch", "4"},        {"forget_bias", "1"},
+    const char *kv[][2] = {{"task", "adding"}, {"targets", "last"}, {"steps", "50"},
+                           {"hidden", "16"},   {"batch", "4"},      {"forget_bias", "1"},
                            {"seed", "1"}};
     Session *s = make(kv, 7);
     char msg[400];
@@ -130,8 +131,8 @@ static void test_lstm_keeps_gradient(void **state)
 static void test_eigen_plot_matches_lapack(void **state)
 {
     (void)state;
-    const char *kv[][2] = {{"cell", "gru"}, {"hidden", "6"}, {"init", "normal"},
-                           {"spectral_radius", "0.8"}};
+    const char *kv[][2] = {
+        {"cell", "gru"}, {"hidden", "6"}, {"init", "normal"}, {"spectral_radius", "0.8"}};
     Session *s = make(kv, 4);
     sess_view(s)->plot = PLOT_EIGEN;
     DrawList *dl = dl_create(20000, 1 << 20, 20000);
@@ -150,7 +151,8 @@ static void test_eigen_plot_matches_lapack(void **state)
         Net *mut = (Net *)net; /* read-only use: the weights of block g */
         assert_int_equal(spectral_eigenvalues(net_w_hh(mut, 0) + g * H * H, H, re, im), 0);
         for (int j = 0; j < H; j++) {
-            float x = unit->x + (float)re[j] * unit->radius, y = unit->y - (float)im[j] * unit->radius;
+            float x = unit->x + (float)re[j] * unit->radius,
+                  y = unit->y - (float)im[j] * unit->radius;
             for (int i = 0; i < dl_count(dl); i++) {
                 const DlCmd *cmd = dl_cmd(dl, i);
                 if (cmd->kind == DL_CMD_CIRCLE && fabsf(cmd->x - x) < 0.01f &&

@@ -139,8 +139,6 @@ static void check_fits(const Lesson *l, int k, Screen sc, DlMeasure m, const Dra
                  lesson_name(l), k, sc.w, sc.h, sc.scale, lesson_step_title(l, k - 1));
 }
 
-
-
 /* ---- running a lesson -------------------------------------------------------------- */
 
 /* Checks a lesson's own claims at step k (0 = introduction). */

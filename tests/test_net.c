@@ -75,7 +75,8 @@ static int compare(const char *what, const double *a, const double *n, size_t le
         ref = fmax(ref, fmax(fabs(a[i]), fabs(n[i])));
         double e = fabs(a[i] - n[i]) / fmax(fmax(fabs(a[i]), fabs(n[i])), 1e-3);
         if (e > tol && bad++ < 4)
-            print_error("%s[%zu]: analytic %.12g numeric %.12g (rel %.3g)\n", what, i, a[i], n[i], e);
+            print_error("%s[%zu]: analytic %.12g numeric %.12g (rel %.3g)\n", what, i, a[i], n[i],
+                        e);
     }
     return bad;
 }
@@ -165,8 +166,9 @@ static void check_grad_h(NetCell cell, NetTargets targets, int L)
         for (int t = 0; t < T; t++) {
             double s = 0.0;
             for (int k = 0; k < B * H; k++) {
-                double d = (loss_with_poke(net, l, t, k, 1e-5) - loss_with_poke(net, l, t, k, -1e-5)) /
-                           2e-5;
+                double d =
+                    (loss_with_poke(net, l, t, k, 1e-5) - loss_with_poke(net, l, t, k, -1e-5)) /
+                    2e-5;
                 s += d * d;
             }
             double num = sqrt(s);
@@ -239,8 +241,8 @@ static void test_orders_bit_identical(void **state)
     (void)state;
     for (int cell = 0; cell < 3; cell++) {
         Fixture fx;
-        Net *net = make_net(cell, NET_ACT_TANH, NET_LOSS_SOFTMAX_CE, NET_TARGETS_ALL, 3, true,
-                            true, &fx, 99);
+        Net *net = make_net(cell, NET_ACT_TANH, NET_LOSS_SOFTMAX_CE, NET_TARGETS_ALL, 3, true, true,
+                            &fx, 99);
         size_t np = net_num_params(net);
         double *g[3], out[3][T * B * O], gh[3][3 * T];
         for (int k = 0; k < 3; k++)
@@ -271,8 +273,8 @@ static void test_schedule_orders_respect_dependencies(void **state)
 {
     (void)state;
     Fixture fx;
-    Net *net = make_net(NET_CELL_LSTM, NET_ACT_TANH, NET_LOSS_MSE, NET_TARGETS_LAST, 2, true,
-                        false, &fx, 3);
+    Net *net = make_net(NET_CELL_LSTM, NET_ACT_TANH, NET_LOSS_MSE, NET_TARGETS_LAST, 2, true, false,
+                        &fx, 3);
     NetOp ops[256];
     int n = net_schedule(net, NET_ORDER_LAYER, ops, 256);
     /* forward 2*4, heads 4, one head backward, backward 2*4 */
@@ -302,8 +304,7 @@ static void test_out_of_order_is_reported(void **state)
     assert_int_equal(net_head_forward(net, 0), NET_ERR_ORDER);
     assert_int_equal(net_backward_node(net, 0, 0), NET_ERR_ORDER);
     assert_int_equal(net_forward_node(net, 2, 0), NET_ERR_ORDER);
-    assert_string_equal(net_last_error(net),
-                        "forward of node (layer 2, step 0) is out of range");
+    assert_string_equal(net_last_error(net), "forward of node (layer 2, step 0) is out of range");
     assert_int_equal(net_backward(net), NET_ERR_ORDER);
     net_destroy(net);
 }
@@ -312,24 +313,25 @@ static void test_limits_refused_before_allocation(void **state)
 {
     (void)state;
     NetError err;
-    NetConfig cfg = {NET_CELL_RNN, NET_ACT_TANH, 3, 2000, 1, 2, NET_LOSS_MSE, NET_TARGETS_ALL,
-                     true, 1, 5};
+    NetConfig cfg = {NET_CELL_RNN, NET_ACT_TANH,    3,    2000, 1, 2,
+                     NET_LOSS_MSE, NET_TARGETS_ALL, true, 1,    5};
     assert_null(net_create(&cfg, &err));
     assert_string_equal(err.msg, "hidden_size 2000 is beyond the limit of 1024");
     cfg.hidden_size = 0;
     assert_null(net_create(&cfg, &err));
     assert_string_equal(err.msg, "hidden_size must be at least 1, got 0");
-    cfg = (NetConfig){NET_CELL_LSTM, NET_ACT_TANH, 1024, 1024, 8, 1024, NET_LOSS_MSE,
-                      NET_TARGETS_ALL, true, 1, 10000};
+    cfg = (NetConfig){NET_CELL_LSTM, NET_ACT_TANH,    1024, 1024, 8,    1024,
+                      NET_LOSS_MSE,  NET_TARGETS_ALL, true, 1,    10000};
     assert_int_equal(net_config_check(&cfg, &err), NET_ERR_ARG);
     assert_non_null(strstr(err.msg, "GiB"));
-    cfg = (NetConfig){NET_CELL_GRU, NET_ACT_TANH, 4, 4, 1, 2, NET_LOSS_MSE, NET_TARGETS_ALL,
-                      false, 1, 5};
+    cfg = (NetConfig){NET_CELL_GRU, NET_ACT_TANH,    4,     4, 1, 2,
+                      NET_LOSS_MSE, NET_TARGETS_ALL, false, 1, 5};
     assert_null(net_create(&cfg, &err));
     assert_string_equal(err.msg, "bias_hh false is allowed for rnn and lstm only");
     /* The documented maxima, one at a time, are accepted. */
-    cfg = (NetConfig){NET_CELL_RNN, NET_ACT_TANH, 2, 8, 1, 2, NET_LOSS_MSE, NET_TARGETS_ALL,
-                      true, 1, NET_MAX_STEPS};
+    cfg =
+        (NetConfig){NET_CELL_RNN, NET_ACT_TANH, 2, 8, 1, 2, NET_LOSS_MSE, NET_TARGETS_ALL, true, 1,
+                    NET_MAX_STEPS};
     Net *net = net_create(&cfg, &err);
     assert_non_null(net);
     net_destroy(net);
@@ -339,8 +341,8 @@ static void test_nonfinite_flagged(void **state)
 {
     (void)state;
     Fixture fx;
-    Net *net = make_net(NET_CELL_RNN, NET_ACT_RELU, NET_LOSS_MSE, NET_TARGETS_ALL, 1, true, false,
-                        &fx, 8);
+    Net *net =
+        make_net(NET_CELL_RNN, NET_ACT_RELU, NET_LOSS_MSE, NET_TARGETS_ALL, 1, true, false, &fx, 8);
     double *w = net_w_hh(net, 0);
     for (int i = 0; i < H * H; i++)
         w[i] = 1e300;

@@ -29,8 +29,6 @@ static HitList hits;
 
 /* ---- helpers ---- */
 
-
-
 /* Everything the engine computed so far, flattened. */
 typedef struct {
     double *v;
@@ -118,8 +116,6 @@ static void expect_same_snap(Snap a, Snap b, const char *what)
     free(a.v);
     free(b.v);
 }
-
-
 
 /* Draws with the animation finished: the clock is the window's business. */
 static void draw(Session *s, DrawList *dl)

@@ -80,14 +80,13 @@ static void soak_step(Session *s, long i, Fonts *fonts, DrawList *dl, HitList *h
         assert_false(dl_overflowed(dl));
     }
     if (i % 500 == 0) {
-        check(render_session_file(s, &vp, fonts, i % 1000 ? svg : png, msg, sizeof msg),
-              "render", msg);
+        check(render_session_file(s, &vp, fonts, i % 1000 ? svg : png, msg, sizeof msg), "render",
+              msg);
     }
     if (i % 5000 == 2500) {
         /* a rebuild and back: frees and allocates every buffer */
         check(sess_set(s, "hidden", i / 5000 % 2 ? "10" : "8", msg, sizeof msg), "set", msg);
-        check(sess_set(s, "optimizer", i / 5000 % 2 ? "adam" : "sgd", msg, sizeof msg), "set",
-              msg);
+        check(sess_set(s, "optimizer", i / 5000 % 2 ? "adam" : "sgd", msg, sizeof msg), "set", msg);
     }
     if (i % 20000 == 0)
         check(sess_reset(s, msg, sizeof msg), "reset", msg);

@@ -43,10 +43,17 @@ static void storm_settings(Settings *st, const char *task, const char *lr)
 {
     char msg[400];
     settings_default(st);
-    const char *kv[][2] = {{"task", task},       {"cell", "rnn"},         {"nonlinearity", "relu"},
-                           {"hidden", "8"},      {"steps", "12"},         {"batch", "2"},
-                           {"clip", "0"},        {"spectral_radius", "3"}, {"learning_rate", lr},
-                           {"optimizer", "sgd"}, {"seed", "5"}};
+    const char *kv[][2] = {{"task", task},
+                           {"cell", "rnn"},
+                           {"nonlinearity", "relu"},
+                           {"hidden", "8"},
+                           {"steps", "12"},
+                           {"batch", "2"},
+                           {"clip", "0"},
+                           {"spectral_radius", "3"},
+                           {"learning_rate", lr},
+                           {"optimizer", "sgd"},
+                           {"seed", "5"}};
     for (size_t i = 0; i < sizeof kv / sizeof kv[0]; i++)
         if (settings_set(st, kv[i][0], kv[i][1], msg, sizeof msg))
             fail_msg("settings_set %s = %s: %s", kv[i][0], kv[i][1], msg);
@@ -141,7 +148,6 @@ static int overflow_markers(const Session *s, ViewParams *vp)
     }
     return n;
 }
-
 
 /* The session at the largest learning rate settings accept: the same
  * storm through the actions the window and lessons use, its plots

@@ -26,8 +26,6 @@ static HitList hits, hits2;
 
 /* ---- helpers ---- */
 
-
-
 static ViewParams params(int w, int h)
 {
     ViewParams vp = {.win_w = w, .win_h = h, .measure = dl_measure_approx()};
@@ -47,7 +45,6 @@ static void draw(const Session *s, int w, int h)
 {
     draw_into(s, w, h, dl, &hits);
 }
-
 
 static bool same_rect(const DlCmd *c, Rect r)
 {
@@ -160,7 +157,6 @@ static const DlCmd *node_outline(const DrawList *l, Rect r)
         fail_msg("no outline on the box (%.1f, %.1f)", r.x, r.y);
     return found;
 }
-
 
 /* ---- forward: computed nodes vs ghosts ---- */
 
@@ -536,7 +532,8 @@ static int count_circles(const DrawList *l, DlColor col, Rect in)
     int n = 0;
     for (int i = 0; i < dl_count(l); i++) {
         const DlCmd *c = dl_cmd(l, i);
-        if (c->kind == DL_CMD_CIRCLE && support_same_color(c->color, col) && rect_contains(in, c->x, c->y))
+        if (c->kind == DL_CMD_CIRCLE && support_same_color(c->color, col) &&
+            rect_contains(in, c->x, c->y))
             n++;
     }
     return n;
@@ -546,7 +543,8 @@ static int count_circles(const DrawList *l, DlColor col, Rect in)
  * gradient overflows to Inf a few steps back, then to NaN. */
 static Session *exploding(void)
 {
-    Session *s = support_session("task=adding;nonlinearity=relu;spectral_radius=1000;steps=60;hidden=8");
+    Session *s =
+        support_session("task=adding;nonlinearity=relu;spectral_radius=1000;steps=60;hidden=8");
     support_run(s, "backward all");
     sess_view(s)->plot = PLOT_GRAD;
     return s;

@@ -19,25 +19,24 @@
 
 static void usage(FILE *out)
 {
-    fprintf(out,
-            "usage: rnnviz render [SETTINGS] [--do ACTIONS] [--size WxH] [--scale S]\n"
-            "                     [--contrast] [--train N] --out FILE.png|FILE.svg\n\n"
-            "Renders the window's view without a display.\n\n"
-            "  --do ACTIONS   action lines as in lessons, separated by ';' or newlines:\n"
-            "                 forward N|all, backward N|all, step N, back N, train N,\n"
-            "                 set KEY = VALUE, reset, select LAYER STEP, order time|layer,\n"
-            "                 show PANEL, hide PANEL, update\n"
-            "  --size WxH     image size in pixels (default 1920x1080)\n"
-            "  --scale S      UI scale, 0.5 to 3 (default 1)\n"
-            "  --contrast     the high-contrast projector theme\n"
-            "  --train N      train N iterations before the actions\n"
-            "  --out FILE     .png or .svg (default rnnviz.png)\n"
-            "  --csv FILE     also write the gradient norms (pass and training) as CSV\n"
-            "  --lesson FILE  render a lesson step (with --step K, 0 = introduction)\n"
-            "  --all          with --lesson: every step into the directory --out,\n"
-            "                 as step-00.png ... (--svg for SVG slides)\n\n"
-            "SETTINGS are --KEY VALUE for any session setting, e.g. --cell lstm\n"
-            "--hidden 16 --steps 40 --task adding --spectral-radius 0.8 --seed 7.\n");
+    fprintf(out, "usage: rnnviz render [SETTINGS] [--do ACTIONS] [--size WxH] [--scale S]\n"
+                 "                     [--contrast] [--train N] --out FILE.png|FILE.svg\n\n"
+                 "Renders the window's view without a display.\n\n"
+                 "  --do ACTIONS   action lines as in lessons, separated by ';' or newlines:\n"
+                 "                 forward N|all, backward N|all, step N, back N, train N,\n"
+                 "                 set KEY = VALUE, reset, select LAYER STEP, order time|layer,\n"
+                 "                 show PANEL, hide PANEL, update\n"
+                 "  --size WxH     image size in pixels (default 1920x1080)\n"
+                 "  --scale S      UI scale, 0.5 to 3 (default 1)\n"
+                 "  --contrast     the high-contrast projector theme\n"
+                 "  --train N      train N iterations before the actions\n"
+                 "  --out FILE     .png or .svg (default rnnviz.png)\n"
+                 "  --csv FILE     also write the gradient norms (pass and training) as CSV\n"
+                 "  --lesson FILE  render a lesson step (with --step K, 0 = introduction)\n"
+                 "  --all          with --lesson: every step into the directory --out,\n"
+                 "                 as step-00.png ... (--svg for SVG slides)\n\n"
+                 "SETTINGS are --KEY VALUE for any session setting, e.g. --cell lstm\n"
+                 "--hidden 16 --steps 40 --task adding --spectral-radius 0.8 --seed 7.\n");
 }
 
 typedef struct {
@@ -131,15 +130,19 @@ static int parse_args(int argc, char **argv, RenderArgs *a, Settings *st)
 }
 
 /* Applies the view options and writes one file. */
-static int write_view(Session *s, const RenderArgs *a, Fonts *fonts, const Lesson *lesson,
-                      int step, const char *path)
+static int write_view(Session *s, const RenderArgs *a, Fonts *fonts, const Lesson *lesson, int step,
+                      const char *path)
 {
     char msg[600];
     SessView *v = sess_view(s);
     v->ui_scale = a->scale;
     v->high_contrast = a->contrast;
     v->anim = 1;
-    ViewParams vp = {.win_w = a->w, .win_h = a->h, .measure = fonts_measure(fonts), .lesson = lesson, .lesson_step = step};
+    ViewParams vp = {.win_w = a->w,
+                     .win_h = a->h,
+                     .measure = fonts_measure(fonts),
+                     .lesson = lesson,
+                     .lesson_step = step};
     if (render_session_file(s, &vp, fonts, path, msg, sizeof msg)) {
         fprintf(stderr, "rnnviz render: %s\n", msg);
         return 1;

@@ -316,8 +316,7 @@ int cmd_train(int argc, char **argv)
         goto out;
     }
     if (done < a.iters) {
-        fprintf(stderr, "rnnviz train: %s: cannot write: %s\n", a.csv_path,
-                strerror(p.csv_errno));
+        fprintf(stderr, "rnnviz train: %s: cannot write: %s\n", a.csv_path, strerror(p.csv_errno));
         goto out;
     }
     if (p.csv) {

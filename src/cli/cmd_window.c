@@ -10,11 +10,11 @@
 #include <string.h>
 #include <time.h>
 
+#include "atomic_file.h"
 #include "commands.h"
 #include "controls.h"
 #include "fonts.h"
 #include "lesson.h"
-#include "atomic_file.h"
 #include "lesson_run.h"
 #include "render_file.h"
 #include "session.h"
@@ -33,8 +33,8 @@ typedef struct {
     float mouse_x, mouse_y; /* drawable pixels, for hover values */
     Rect slider;
     float drag_x;
-    double play_acc;     /* seconds owed to the play clock */
-    double spectral_at;  /* when the spectral plot was last refreshed */
+    double play_acc;      /* seconds owed to the play clock */
+    double spectral_at;   /* when the spectral plot was last refreshed */
     double rate, rate_at; /* training iterations per second, measured at */
     long rate_iter;
     char notice[800];
@@ -102,8 +102,18 @@ static void spectral_nudge(App *app, double factor)
 static void save_view(App *app, bool svg)
 {
     WinSize ws = win_size(app->win);
-    ViewParams vp = {ws.drawable_w, ws.drawable_h, fonts_measure(app->fonts), app->lesson,
-                     app->step, NULL, NULL, NULL, 0, false, 0, 0};
+    ViewParams vp = {ws.drawable_w,
+                     ws.drawable_h,
+                     fonts_measure(app->fonts),
+                     app->lesson,
+                     app->step,
+                     NULL,
+                     NULL,
+                     NULL,
+                     0,
+                     false,
+                     0,
+                     0};
     char path[64], msg[600];
     snprintf(path, sizeof path, "rnnviz-%03d.%s", ++app->shots, svg ? "svg" : "png");
     if (render_session_file(app->s, &vp, app->fonts, path, msg, sizeof msg))
@@ -479,8 +489,18 @@ static void on_mouse(App *app, const SDL_Event *e)
         slide(app, e->motion.x * r);
     } else if (e->type == SDL_MOUSEMOTION && app->dragging) {
         Layout lo;
-        ViewParams vp = {ws.drawable_w, ws.drawable_h, fonts_measure(app->fonts), app->lesson,
-                         app->step, NULL, NULL, NULL, 0, false, 0, 0};
+        ViewParams vp = {ws.drawable_w,
+                         ws.drawable_h,
+                         fonts_measure(app->fonts),
+                         app->lesson,
+                         app->step,
+                         NULL,
+                         NULL,
+                         NULL,
+                         0,
+                         false,
+                         0,
+                         0};
         view_layout(app->s, &vp, &lo);
         v->follow = false;
         v->scroll_x = lo.scroll_x - (e->motion.x * r - app->drag_x);
@@ -552,10 +572,18 @@ static void draw(App *app)
 {
     WinSize ws = win_size(app->win);
     const char *notice = now_s() < app->notice_until ? app->notice : NULL;
-    ViewParams vp = {ws.drawable_w, ws.drawable_h, fonts_measure(app->fonts), app->lesson,
-                     app->step, app->lesson_err[0] ? app->lesson_err : NULL, notice,
-                     app->picker_open ? app->title_ptrs : NULL, app->n_lessons,
-                     app->has_mouse, app->mouse_x, app->mouse_y};
+    ViewParams vp = {ws.drawable_w,
+                     ws.drawable_h,
+                     fonts_measure(app->fonts),
+                     app->lesson,
+                     app->step,
+                     app->lesson_err[0] ? app->lesson_err : NULL,
+                     notice,
+                     app->picker_open ? app->title_ptrs : NULL,
+                     app->n_lessons,
+                     app->has_mouse,
+                     app->mouse_x,
+                     app->mouse_y};
     view_draw(app->s, &vp, app->dl, &app->hits);
     win_present(app->win, app->dl, theme_get(sess_view(app->s)->high_contrast)->bg);
 }

@@ -20,10 +20,10 @@ int afile_write(const char *path, const void *data, size_t n, char *msg, size_t 
 /* Streaming: a FILE on a fresh temporary beside path (its name in tmp,
  * cap bytes), NULL with errno set on failure (EISDIR when path is a
  * directory; errno is cleared on success, so a failed write through the
- * FILE leaves its reason for afile_commit). Then afile_commit flushes, syncs, closes and renames it over
- * path, returning 0 or an errno value (the temporary is removed on
- * failure; stage, when not NULL, is set to "write" or "replace" to say
- * which step failed); or afile_abort closes and removes it. */
+ * FILE leaves its reason for afile_commit). Then afile_commit flushes, syncs, closes and renames it
+ * over path, returning 0 or an errno value (the temporary is removed on failure; stage, when not
+ * NULL, is set to "write" or "replace" to say which step failed); or afile_abort closes and removes
+ * it. */
 FILE *afile_open(const char *path, char *tmp, size_t cap);
 int afile_commit(FILE *f, const char *tmp, const char *path, const char **stage);
 void afile_abort(FILE *f, const char *tmp);

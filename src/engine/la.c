@@ -16,8 +16,7 @@ void la_gemm_nt(double *c, const double *a, const double *b, int M, int N, int K
     if (M == 1)
         cblas_dgemv(CblasRowMajor, CblasNoTrans, N, K, 1.0, b, K, a, 1, beta, c, 1);
     else
-        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, M, N, K, 1.0, a, K, b, K, beta, c,
-                    N);
+        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, M, N, K, 1.0, a, K, b, K, beta, c, N);
 }
 
 void la_gemm_nn(double *c, const double *a, const double *b, int M, int N, int K, double beta)
@@ -25,8 +24,8 @@ void la_gemm_nn(double *c, const double *a, const double *b, int M, int N, int K
     if (M == 1)
         cblas_dgemv(CblasRowMajor, CblasTrans, K, N, 1.0, b, N, a, 1, beta, c, 1);
     else
-        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, M, N, K, 1.0, a, K, b, N, beta,
-                    c, N);
+        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, M, N, K, 1.0, a, K, b, N, beta, c,
+                    N);
 }
 
 void la_gemm_tn_add(double *c, const double *a, const double *b, int M, int N, int K)

@@ -22,7 +22,6 @@ const char *net_cell_name(NetCell cell)
     return cell == NET_CELL_GRU ? "gru" : cell == NET_CELL_LSTM ? "lstm" : "rnn";
 }
 
-
 /* Walks every buffer of a network in allocation order; with base == NULL it
  * only counts, so sizing and carving can never disagree. */
 typedef struct {
@@ -111,8 +110,8 @@ int net_config_check(const NetConfig *c, NetError *err)
         if (err && v < 1)
             snprintf(err->msg, sizeof err->msg, "%s must be at least 1, got %d", sizes[i].name, v);
         else if (err)
-            snprintf(err->msg, sizeof err->msg, "%s %d is beyond the limit of %d", sizes[i].name,
-                     v, sizes[i].lim);
+            snprintf(err->msg, sizeof err->msg, "%s %d is beyond the limit of %d", sizes[i].name, v,
+                     sizes[i].lim);
         return NET_ERR_ARG;
     }
     if ((unsigned)c->cell > NET_CELL_LSTM || (unsigned)c->act > NET_ACT_RELU ||
@@ -449,7 +448,7 @@ void net_reset_pass(Net *net)
 
 /* ---- readiness ----------------------------------------------------------------- */
 
-#define DONE(arr, l, t) ((arr)[(size_t)(l) * net->cfg.max_steps + (t)])
+#define DONE(arr, l, t) ((arr)[(size_t)(l)*net->cfg.max_steps + (t)])
 
 static bool in_range(const Net *net, NetOp op)
 {
@@ -509,13 +508,13 @@ static int check_op(Net *net, NetOp op)
 {
     if (net_op_ready(net, op))
         return NET_OK;
-    const char *why = !in_range(net, op)        ? "is out of range"
-                      : net_op_done(net, op)    ? "already ran in this pass"
+    const char *why = !in_range(net, op)     ? "is out of range"
+                      : net_op_done(net, op) ? "already ran in this pass"
                       : op.kind == NET_OP_HEAD_BACKWARD && !net_has_target(net, op.t)
                           ? "has no target at this step"
                           : "runs before its inputs are ready";
-    snprintf(net->err, sizeof net->err, "%s of node (layer %d, step %d) %s", op_name(op.kind),
-             op.l, op.t, why);
+    snprintf(net->err, sizeof net->err, "%s of node (layer %d, step %d) %s", op_name(op.kind), op.l,
+             op.t, why);
     return op.kind == NET_OP_FORWARD || op.kind == NET_OP_BACKWARD || in_range(net, op)
                ? NET_ERR_ORDER
                : NET_ERR_ARG;
@@ -563,8 +562,9 @@ int net_forward_node(Net *net, int l, int t)
                          B, H);
         break;
     case NET_CELL_LSTM:
-        lstm_forward_step(h, slot_h(net, net->c, l, t), net->gates + net_slot_step(net, l, t, net->GH),
-                          x, h_prev, slot_h(net, net->c, l, t - 1), p, B, H);
+        lstm_forward_step(h, slot_h(net, net->c, l, t),
+                          net->gates + net_slot_step(net, l, t, net->GH), x, h_prev,
+                          slot_h(net, net->c, l, t - 1), p, B, H);
         break;
     }
     if (!all_finite(h, (size_t)B * H))
@@ -586,9 +586,9 @@ int net_head_forward(Net *net, int t)
     const int *cls = target && c->loss == NET_LOSS_SOFTMAX_CE ? net->t_class + row : NULL;
     const double *tv = target && c->loss == NET_LOSS_MSE ? net->t_vec + row * O : NULL;
     double *y = net->y + row * O;
-    net->step_loss[t] = head_forward_step(y, net->prob + row * O, slot_h(net, net->h, c->num_layers - 1, t),
-                                          net->head_w, net->head_b, cls, tv, c->loss, B,
-                                          c->hidden_size, O);
+    net->step_loss[t] =
+        head_forward_step(y, net->prob + row * O, slot_h(net, net->h, c->num_layers - 1, t),
+                          net->head_w, net->head_b, cls, tv, c->loss, B, c->hidden_size, O);
     if (!all_finite(y, (size_t)B * O))
         net->nonfinite |= NET_NONFINITE_OUTPUT;
     if (!isfinite(net->step_loss[t]))
@@ -711,8 +711,7 @@ int net_backward_node(Net *net, int l, int t)
         dh[k] = dh_out[k] + dh_next[k];
     switch (net->cfg.cell) {
     case NET_CELL_RNN:
-        rnn_backward_step(dpre, dx, dh_prev, p, dh, slot_h(net, net->h, l, t), net->cfg.act, B,
-                          H);
+        rnn_backward_step(dpre, dx, dh_prev, p, dh, slot_h(net, net->h, l, t), net->cfg.act, B, H);
         break;
     case NET_CELL_GRU:
         gru_backward_step(dpre, dpre_h, dx, dh_prev, p, dh,
@@ -722,8 +721,9 @@ int net_backward_node(Net *net, int l, int t)
     case NET_CELL_LSTM: {
         double *dc = slot_h(net, net->dc, l, t);
         lstm_backward_step(dpre, dc, slot_h(net, net->dc_next, l, t - 1), dx, dh_prev, p, dh,
-                           slot_h(net, net->dc_next, l, t), net->gates + net_slot_step(net, l, t, GH),
-                           slot_h(net, net->c, l, t), slot_h(net, net->c, l, t - 1), B, H);
+                           slot_h(net, net->dc_next, l, t),
+                           net->gates + net_slot_step(net, l, t, GH), slot_h(net, net->c, l, t),
+                           slot_h(net, net->c, l, t - 1), B, H);
         net->grad_c[(size_t)l * net->cfg.max_steps + t] = la_norm(dc, BH);
         if (t == 0) {
             /* dL/dc_{-1}: nothing else flows into the initial state. */

@@ -18,10 +18,10 @@
 #include <stddef.h>
 
 /* Documented limits: larger requests are refused before allocating. */
-#define NET_MAX_SIZE 1024    /* I, H, O */
-#define NET_MAX_LAYERS 8     /* L */
-#define NET_MAX_STEPS 10000  /* T */
-#define NET_MAX_BATCH 4096   /* B */
+#define NET_MAX_SIZE 1024          /* I, H, O */
+#define NET_MAX_LAYERS 8           /* L */
+#define NET_MAX_STEPS 10000        /* T */
+#define NET_MAX_BATCH 4096         /* B */
 #define NET_MAX_BYTES (6ULL << 30) /* all buffers of one network together */
 
 enum {
@@ -55,7 +55,7 @@ typedef struct {
 
 /* One parameter tensor: a named view into the flat parameter buffer. */
 typedef struct {
-    char name[32]; /* "weight_ih_l0", ..., "head.weight", "head.bias" */
+    char name[32];  /* "weight_ih_l0", ..., "head.weight", "head.bias" */
     int rows, cols; /* cols == 1 for biases */
     size_t offset;  /* into net_params() / net_grads() */
 } NetParam;
@@ -63,7 +63,7 @@ typedef struct {
 /* A batch to run: pointers are read during net_bind only (copied in). */
 typedef struct {
     int B, T;
-    const double *x;   /* (B, T, I) batch first */
+    const double *x;    /* (B, T, I) batch first */
     const int *classes; /* softmax_ce: (B, T) for "all", (B, 1) for "last" */
     const double *y;    /* mse: (B, T, O) for "all", (B, 1, O) for "last" */
     const double *h0;   /* optional (L, B, H) */
@@ -161,28 +161,28 @@ int net_schedule_len(const Net *net);
 int net_schedule(const Net *net, NetOrder order, NetOp *out, int cap);
 
 /* Results of the pass (valid for ops already run). */
-double net_loss(const Net *net);          /* total L */
+double net_loss(const Net *net);             /* total L */
 double net_step_loss(const Net *net, int t); /* (1/B) sum_b L_{b,t} */
-int net_nonfinite(const Net *net);        /* NET_NONFINITE_* flags */
+int net_nonfinite(const Net *net);           /* NET_NONFINITE_* flags */
 
 /* Per-node caches: const views, rows are batch entries. */
-const double *net_x(const Net *net, int t);            /* (B, I) */
-const double *net_h(const Net *net, int l, int t);     /* (B, H), t = -1 is h0 */
-const double *net_c(const Net *net, int l, int t);     /* (B, H), lstm, t >= -1 */
-const double *net_gates(const Net *net, int l, int t); /* (B, G*H) activations;
-                                                          rnn: h itself */
+const double *net_x(const Net *net, int t);             /* (B, I) */
+const double *net_h(const Net *net, int l, int t);      /* (B, H), t = -1 is h0 */
+const double *net_c(const Net *net, int l, int t);      /* (B, H), lstm, t >= -1 */
+const double *net_gates(const Net *net, int l, int t);  /* (B, G*H) activations;
+                                                           rnn: h itself */
 const double *net_gru_hn(const Net *net, int l, int t); /* (B, H) W_hn h + b_hn */
-const double *net_y(const Net *net, int t);            /* (B, O) head outputs */
-const double *net_prob(const Net *net, int t);         /* (B, O) softmax, ce only */
-const int *net_target_class(const Net *net, int t);    /* (B) or NULL */
-const double *net_target_vec(const Net *net, int t);   /* (B, O) or NULL */
-const double *net_dy(const Net *net, int t);           /* (B, O) dL/dy_t */
+const double *net_y(const Net *net, int t);             /* (B, O) head outputs */
+const double *net_prob(const Net *net, int t);          /* (B, O) softmax, ce only */
+const int *net_target_class(const Net *net, int t);     /* (B) or NULL */
+const double *net_target_vec(const Net *net, int t);    /* (B, O) or NULL */
+const double *net_dy(const Net *net, int t);            /* (B, O) dL/dy_t */
 /* Gradient caches of the backward pass: dh = dh_out + dh_next. */
-const double *net_dh(const Net *net, int l, int t);     /* total dL/dh_t, t >= -1 */
-const double *net_dh_out(const Net *net, int l, int t); /* from head or layer above */
+const double *net_dh(const Net *net, int l, int t);      /* total dL/dh_t, t >= -1 */
+const double *net_dh_out(const Net *net, int l, int t);  /* from head or layer above */
 const double *net_dh_next(const Net *net, int l, int t); /* from step t+1 */
-const double *net_dc(const Net *net, int l, int t);     /* total dL/dc_t (lstm) */
-const double *net_dgates(const Net *net, int l, int t); /* (B, G*H) dL/d pre-act */
+const double *net_dc(const Net *net, int l, int t);      /* total dL/dc_t (lstm) */
+const double *net_dgates(const Net *net, int l, int t);  /* (B, G*H) dL/d pre-act */
 
 /* The contract's plotted norms: ||dL/dh^l_t||, ||dL/dc^l_t|| (NaN until run). */
 double net_grad_h(const Net *net, int l, int t);

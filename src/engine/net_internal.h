@@ -38,30 +38,30 @@ struct Net {
     double *head_w, *head_b, *dhead_w, *dhead_b; /* (O, H), (O) */
 
     /* Caches; "slot" buffers have T+1 slots per layer, slot 0 = step -1. */
-    double *x;       /* (Tmax, Bmax, I) */
-    double *h;       /* (L, Tmax+1, Bmax, H) */
-    double *c;       /* (L, Tmax+1, Bmax, H), lstm */
-    double *gates;   /* (L, Tmax, Bmax, GH); rnn uses h */
-    double *gru_hn;  /* (L, Tmax, Bmax, H), gru: W_hn h + b_hn */
-    double *y, *prob, *dy; /* (Tmax, Bmax, O) */
-    int *t_class;    /* (Tmax, Bmax) */
-    double *t_vec;   /* (Tmax, Bmax, O) */
-    double *step_loss; /* (Tmax) */
-    double *dh, *dh_next; /* (L, Tmax+1, Bmax, H) */
-    double *dh_out;       /* (L, Tmax, Bmax, H) */
-    double *dc, *dc_next; /* (L, Tmax+1, Bmax, H), lstm */
-    double *dgates;       /* (L, Tmax, Bmax, GH) dL/d(W_ih x + b_ih (+ W_hh h + b_hh)) */
-    double *dgates_h;     /* (L, Tmax, Bmax, GH), gru: dL/d(W_hh h + b_hh) */
+    double *x;               /* (Tmax, Bmax, I) */
+    double *h;               /* (L, Tmax+1, Bmax, H) */
+    double *c;               /* (L, Tmax+1, Bmax, H), lstm */
+    double *gates;           /* (L, Tmax, Bmax, GH); rnn uses h */
+    double *gru_hn;          /* (L, Tmax, Bmax, H), gru: W_hn h + b_hn */
+    double *y, *prob, *dy;   /* (Tmax, Bmax, O) */
+    int *t_class;            /* (Tmax, Bmax) */
+    double *t_vec;           /* (Tmax, Bmax, O) */
+    double *step_loss;       /* (Tmax) */
+    double *dh, *dh_next;    /* (L, Tmax+1, Bmax, H) */
+    double *dh_out;          /* (L, Tmax, Bmax, H) */
+    double *dc, *dc_next;    /* (L, Tmax+1, Bmax, H), lstm */
+    double *dgates;          /* (L, Tmax, Bmax, GH) dL/d(W_ih x + b_ih (+ W_hh h + b_hh)) */
+    double *dgates_h;        /* (L, Tmax, Bmax, GH), gru: dL/d(W_hh h + b_hh) */
     double *grad_h, *grad_c; /* (L, Tmax) */
     double *contrib;         /* (n_tensors, Tmax) */
 
     /* Scratch for one node. */
-    double *scratch_gh;  /* (Bmax, GH): gru forward, W_hh h + b_hh */
-    double *scratch_v;   /* (max(GH, O, I)) */
+    double *scratch_gh;      /* (Bmax, GH): gru forward, W_hh h + b_hh */
+    double *scratch_v;       /* (max(GH, O, I)) */
     double *gram_a, *gram_b; /* (Bmax, Bmax) */
 
     /* Pass state: which ops ran. */
-    uint8_t *fwd_done, *bwd_done; /* (L, Tmax) */
+    uint8_t *fwd_done, *bwd_done;           /* (L, Tmax) */
     uint8_t *head_fwd_done, *head_bwd_done; /* (Tmax) */
     int nonfinite;
     char err[256];
@@ -72,8 +72,8 @@ struct Net {
 /* Slot pointers. */
 static inline size_t net_slot_h(const Net *n, int l, int t)
 {
-    return ((size_t)l * (n->cfg.max_steps + 1) + (size_t)(t + 1)) *
-           n->cfg.max_batch * n->cfg.hidden_size;
+    return ((size_t)l * (n->cfg.max_steps + 1) + (size_t)(t + 1)) * n->cfg.max_batch *
+           n->cfg.hidden_size;
 }
 
 static inline size_t net_slot_step(const Net *n, int l, int t, int width)

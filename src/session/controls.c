@@ -2,8 +2,8 @@
 
 #include <ctype.h>
 #include <math.h>
-#include <stdlib.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "settings.h"
@@ -22,7 +22,8 @@ static const struct {
     [CTL_SPECTRAL_RADIUS] = {"spectral radius ρ", "spectral_radius", NULL},
     [CTL_INIT] = {"init", "init", "uniform normal orthogonal identity"},
     [CTL_FORGET_BIAS] = {"forget bias (LSTM)", "forget_bias", "0 0.5 1 2 3 5"},
-    [CTL_LEARNING_RATE] = {"learning rate", "learning_rate", "0.001 0.003 0.01 0.03 0.1 0.3 1 3 10"},
+    [CTL_LEARNING_RATE] = {"learning rate", "learning_rate",
+                           "0.001 0.003 0.01 0.03 0.1 0.3 1 3 10"},
     [CTL_OPTIMIZER] = {"optimizer", "optimizer", "sgd momentum adagrad adam"},
     [CTL_CLIP] = {"clip ‖∇‖", "clip", "0 0.1 0.5 1 5 10 100"},
     [CTL_ORDER] = {"order", "order", "time layer"},

@@ -142,8 +142,8 @@ static int bind_display(Session *s, char *msg, size_t cap)
     NetError err = {{0}};
     Rng rng;
     rng_seed(&rng, s->settings.seed ^ 0x5EED0F5C4EE4ULL);
-    int rc = task_fill(task, &rng, net_config(net)->targets, s->settings.batch,
-                       s->settings.steps, false, s->bx, s->bcls, s->by, &s->batch, &err);
+    int rc = task_fill(task, &rng, net_config(net)->targets, s->settings.batch, s->settings.steps,
+                       false, s->bx, s->bcls, s->by, &s->batch, &err);
     if (!rc)
         rc = net_bind(net, &s->batch, &err);
     if (rc)
@@ -339,8 +339,8 @@ static int apply_update(Session *s)
     Net *net = net_of(s);
     double *g = net_grads(net);
     size_t n = net_num_params(net);
-    s->last_grad_norm = s->settings.clip > 0 ? optim_clip_grad_norm(g, n, s->settings.clip)
-                                             : optim_grad_norm(g, n);
+    s->last_grad_norm =
+        s->settings.clip > 0 ? optim_clip_grad_norm(g, n, s->settings.clip) : optim_grad_norm(g, n);
     if (isfinite(s->last_grad_norm)) {
         optim_step(train_optim(s->tr), net_params(net), g);
         snprintf(s->note, sizeof s->note, "updated: ‖∇‖ = %.3g%s", s->last_grad_norm,
@@ -427,8 +427,7 @@ int sess_forward(Session *s, int n, char *msg, size_t cap)
     } else if (s->cursor == s->n_ops) {
         apply_update(s);
     }
-    for (int i = 0; (n < 0 || i < n) && s->cursor < s->n_ops &&
-                    is_forward(s->ops[s->cursor].kind);
+    for (int i = 0; (n < 0 || i < n) && s->cursor < s->n_ops && is_forward(s->ops[s->cursor].kind);
          i++) {
         int rc = run_next(s, msg, cap);
         if (rc)
@@ -525,8 +524,8 @@ static bool in_list(const char *key, const char *const *list)
 
 int sess_set(Session *s, const char *key, const char *value, char *msg, size_t cap)
 {
-    static const char *const keep_weights[] = {"learning_rate", "lr", "optimizer", "momentum",
-                                               "clip", "carry", "order", NULL};
+    static const char *const keep_weights[] = {"learning_rate", "lr",    "optimizer", "momentum",
+                                               "clip",          "carry", "order",     NULL};
     Settings next = s->settings;
     char canon[64];
     snprintf(canon, sizeof canon, "%s", key);
@@ -551,8 +550,8 @@ int sess_set(Session *s, const char *key, const char *value, char *msg, size_t c
     bool keep = in_list(canon, keep_weights);
     int rc = rebuild(s, &next, keep, msg, cap);
     if (!rc)
-        snprintf(s->note, sizeof s->note, keep ? "%s = %s" : "rebuilt the network (%s = %s)",
-                 key, value);
+        snprintf(s->note, sizeof s->note, keep ? "%s = %s" : "rebuilt the network (%s = %s)", key,
+                 value);
     return rc;
 }
 
@@ -636,8 +635,8 @@ static long train_impl(Session *s, long iters, bool refresh, Slice *slice, char 
     if (rc)
         return rc;
     if (last)
-        snprintf(s->note, sizeof s->note, "iteration %ld: loss %.4g, accuracy %.0f%%",
-                 s->iteration, last->loss, 100 * last->accuracy);
+        snprintf(s->note, sizeof s->note, "iteration %ld: loss %.4g, accuracy %.0f%%", s->iteration,
+                 last->loss, 100 * last->accuracy);
     s->has_sel = false;
     s->view.anim = 1;
     if (refresh) {
@@ -812,7 +811,8 @@ int sess_compare(Session *s, int iters, char *msg, size_t cap)
             return rc;
     }
     s->cmp.valid = true;
-    snprintf(s->note, sizeof s->note, "compared RNN, GRU and LSTM%s", iters ? " after training" : "");
+    snprintf(s->note, sizeof s->note, "compared RNN, GRU and LSTM%s",
+             iters ? " after training" : "");
     return NET_OK;
 }
 

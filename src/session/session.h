@@ -44,11 +44,11 @@ typedef enum { PLOT_GRAD, PLOT_LOSS, PLOT_EIGEN, PLOT_HEATMAP, PLOT_COUNT } Sess
  * pure function of the session. */
 typedef struct {
     float zoom, scroll_x;
-    bool follow;       /* keep the current node in view */
-    double anim;       /* 0..1 progress of the last step's animation */
-    bool playing;      /* play: one op per tick */
-    double speed;      /* ops per second while playing */
-    int panels;        /* SessPanel bits shown */
+    bool follow;  /* keep the current node in view */
+    double anim;  /* 0..1 progress of the last step's animation */
+    bool playing; /* play: one op per tick */
+    double speed; /* ops per second while playing */
+    int panels;   /* SessPanel bits shown */
     float ui_scale;
     bool high_contrast;
     int hover_l, hover_t; /* node under the mouse, -2 none */
@@ -79,14 +79,14 @@ int sess_cursor(const Session *s);      /* ops done in this iteration */
 int sess_op_count(const Session *s);    /* schedule length + 1 (update) */
 NetOp sess_op(const Session *s, int k); /* k < sess_op_count - 1 */
 SessPhase sess_phase(const Session *s);
-long sess_iteration(const Session *s);  /* updates applied so far */
+long sess_iteration(const Session *s); /* updates applied so far */
 /* The node to show: the last op run (or the selection if one is set). */
 bool sess_current_op(const Session *s, NetOp *op);
 bool sess_selected(const Session *s, int *l, int *t);
 SessView *sess_view(Session *s);
 const SessView *sess_view_const(const Session *s);
-const char *sess_message(const Session *s); /* last status line note */
-double sess_last_grad_norm(const Session *s);  /* pre-clip, after a backward */
+const char *sess_message(const Session *s);   /* last status line note */
+double sess_last_grad_norm(const Session *s); /* pre-clip, after a backward */
 /* Of layer l's W_hh (first gate block), refreshed when weights change. */
 double sess_spectral_radius(const Session *s, int l);
 double sess_spectral_norm(const Session *s, int l);
@@ -123,8 +123,7 @@ int sess_train(Session *s, long iters, char *msg, size_t cap);
  * one iteration. Leaves the spectral refresh to the caller. Returns the
  * iterations run, or a negative error code. */
 typedef double (*SessClock)(void *ctx);
-long sess_train_for(Session *s, double budget, SessClock clock, void *ctx, char *msg,
-                    size_t cap);
+long sess_train_for(Session *s, double budget, SessClock clock, void *ctx, char *msg, size_t cap);
 int sess_set(Session *s, const char *key, const char *value, char *msg, size_t cap);
 int sess_select(Session *s, int l, int t, char *msg, size_t cap);
 int sess_order(Session *s, NetOrder order, char *msg, size_t cap);

@@ -53,8 +53,8 @@ void drawer_draw(const ViewCtx *c)
         vt_text(c, vx - 6 * k, ty, DL_FONT_SANS_BOLD, fs, DL_ALIGN_RIGHT, th->text, value,
                 r.w * 0.3f);
         vt_button(c, (Rect){vx, y + row * 0.1f, bw, row * 0.8f}, BTN_CTL_DEC + i, "−", false);
-        vt_button(c, (Rect){vx + bw + 4 * k, y + row * 0.1f, bw, row * 0.8f}, BTN_CTL_INC + i,
-                  "+", false);
+        vt_button(c, (Rect){vx + bw + 4 * k, y + row * 0.1f, bw, row * 0.8f}, BTN_CTL_INC + i, "+",
+                  false);
         if (i == CTL_SPECTRAL_RADIUS) {
             y += row;
             slider(c, (Rect){r.x + pad + 10 * k, y, r.w - 2 * pad - 20 * k, row * 0.9f});

@@ -44,12 +44,12 @@ void help_draw(const ViewCtx *c)
     float x = (W - bw) / 2, y = (H - bh) / 2;
     dl_rect(c->dl, x, y, bw, bh, 14 * k, th->panel);
     dl_rect_outline(c->dl, x, y, bw, bh, 14 * k, 2 * k, th->panel_edge);
-    vt_text(c, x + bw / 2, y + 18 * k, DL_FONT_SANS_BOLD, 24 * k, DL_ALIGN_CENTER, th->text,
-            "Keys", bw);
+    vt_text(c, x + bw / 2, y + 18 * k, DL_FONT_SANS_BOLD, 24 * k, DL_ALIGN_CENTER, th->text, "Keys",
+            bw);
     float ty = y + 64 * k;
     for (int i = 0; i < n; i++, ty += row) {
-        vt_text(c, x + 230 * k, ty, DL_FONT_SANS_BOLD, fs, DL_ALIGN_RIGHT, th->forward,
-                keys[i][0], 210 * k);
+        vt_text(c, x + 230 * k, ty, DL_FONT_SANS_BOLD, fs, DL_ALIGN_RIGHT, th->forward, keys[i][0],
+                210 * k);
         vt_text(c, x + 250 * k, ty, DL_FONT_SANS, fs, DL_ALIGN_LEFT, th->text, keys[i][1],
                 bw - 270 * k);
     }

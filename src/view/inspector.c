@@ -108,7 +108,7 @@ static void forward_layer(Pen *p, const Net *net, int l, int t)
     switch (cfg->cell) {
     case NET_CELL_RNN:
         eq(p, cfg->act == NET_ACT_RELU ? "hₜ = relu(W_ih xₜ + b_ih + W_hh hₜ₋₁ + b_hh)"
-                                        : "hₜ = tanh(W_ih xₜ + b_ih + W_hh hₜ₋₁ + b_hh)");
+                                       : "hₜ = tanh(W_ih xₜ + b_ih + W_hh hₜ₋₁ + b_hh)");
         vec(p, xl, x, in, l == 0 ? 2 : 1);
         vec(p, "hₜ₋₁", net_h(net, l, t - 1), H, 1);
         vec(p, "hₜ", net_h(net, l, t), H, 1);
@@ -155,8 +155,8 @@ static void backward_layer(Pen *p, const Net *net, int l, int t)
     note(p, line);
     switch (cfg->cell) {
     case NET_CELL_RNN:
-        eq(p, cfg->act == NET_ACT_RELU ? "∂L/∂aₜ = ∂L/∂hₜ ⊙ [aₜ > 0]"
-                                        : "∂L/∂aₜ = ∂L/∂hₜ ⊙ (1 − hₜ²)");
+        eq(p,
+           cfg->act == NET_ACT_RELU ? "∂L/∂aₜ = ∂L/∂hₜ ⊙ [aₜ > 0]" : "∂L/∂aₜ = ∂L/∂hₜ ⊙ (1 − hₜ²)");
         break;
     case NET_CELL_GRU:
         eq(p, "∂L/∂zₜ = ∂L/∂hₜ ⊙ (hₜ₋₁ − nₜ),  ∂L/∂nₜ = ∂L/∂hₜ ⊙ (1 − zₜ)");
@@ -314,14 +314,15 @@ void inspector_draw(const ViewCtx *c)
         snprintf(title, sizeof title, "%s · layer %d · step %d", kinds[op.kind], op.l, op.t);
     else
         snprintf(title, sizeof title, "%s · step %d", kinds[op.kind], op.t);
-    DlColor tc = op.kind == NET_OP_BACKWARD || op.kind == NET_OP_HEAD_BACKWARD ? th->backward
-                                                                               : th->forward;
+    DlColor tc =
+        op.kind == NET_OP_BACKWARD || op.kind == NET_OP_HEAD_BACKWARD ? th->backward : th->forward;
     vt_text(c, p.x, p.y, DL_FONT_SANS_BOLD, 19 * k, DL_ALIGN_LEFT, tc, title, p.w);
     p.y += 28 * k;
     const Net *net = c->net;
     const NetConfig *cfg = net_config(net);
     char shapes[160];
-    snprintf(shapes, sizeof shapes, "batch row 0 of %d  ·  shapes (batch, features): x (%d, %d), h (%d, %d)",
+    snprintf(shapes, sizeof shapes,
+             "batch row 0 of %d  ·  shapes (batch, features): x (%d, %d), h (%d, %d)",
              net_batch_size(net), net_batch_size(net), cfg->input_size, net_batch_size(net),
              cfg->hidden_size);
     note(&p, shapes);

@@ -18,33 +18,33 @@ typedef struct {
 typedef enum { ROW_LOSS, ROW_OUTPUT, ROW_LAYER, ROW_INPUT } RowKind;
 
 typedef struct {
-    int win_w, win_h;   /* pixels */
-    float ui_scale;     /* user's presenter scale, 1 = default */
-    int steps, layers;  /* T, L */
-    float zoom;         /* column width factor, 1 = fit */
-    float scroll_x;     /* pixels the grid is shifted left (clamped) */
-    int focus_t;        /* column kept in view when follow is set */
-    bool follow;        /* scroll to keep focus_t visible (centred) */
+    int win_w, win_h;  /* pixels */
+    float ui_scale;    /* user's presenter scale, 1 = default */
+    int steps, layers; /* T, L */
+    float zoom;        /* column width factor, 1 = fit */
+    float scroll_x;    /* pixels the grid is shifted left (clamped) */
+    int focus_t;       /* column kept in view when follow is set */
+    bool follow;       /* scroll to keep focus_t visible (centred) */
     bool show_lesson, show_side, show_controls;
     bool band; /* a line of text under the network (the text task's sample) */
 } LayoutInput;
 
 typedef struct {
-    float s;       /* effective scale: ui_scale x window factor */
-    Rect top;      /* title and status */
-    Rect lesson;   /* lesson narration (w = 0 when hidden) */
-    Rect net;      /* the unrolled network, labels included */
-    Rect grid;     /* the scrolling part of net: columns live here */
-    Rect band;     /* under the grid (h = 0 when not asked for) */
-    Rect side;     /* inspector above plots (w = 0 when hidden) */
+    float s;     /* effective scale: ui_scale x window factor */
+    Rect top;    /* title and status */
+    Rect lesson; /* lesson narration (w = 0 when hidden) */
+    Rect net;    /* the unrolled network, labels included */
+    Rect grid;   /* the scrolling part of net: columns live here */
+    Rect band;   /* under the grid (h = 0 when not asked for) */
+    Rect side;   /* inspector above plots (w = 0 when hidden) */
     Rect inspector, plots;
     Rect controls; /* button bar (h = 0 when hidden) */
     int steps, layers;
-    float col_w;    /* column pitch */
-    float scroll_x; /* effective, clamped */
-    float node_w, node_h;  /* hidden-state node box */
-    float small_h;         /* input/output/loss node box height */
-    float row_y[4 + 8];    /* centre y of each row index (see layout_row) */
+    float col_w;          /* column pitch */
+    float scroll_x;       /* effective, clamped */
+    float node_w, node_h; /* hidden-state node box */
+    float small_h;        /* input/output/loss node box height */
+    float row_y[4 + 8];   /* centre y of each row index (see layout_row) */
     int rows;
 } Layout;
 

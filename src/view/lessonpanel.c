@@ -30,8 +30,10 @@ typedef struct {
 
 static DlFont font_of(Style st)
 {
-    return st.code ? DL_FONT_MONO : st.bold ? DL_FONT_SANS_BOLD : st.italic ? DL_FONT_SANS_ITALIC
-                                                                          : DL_FONT_SANS;
+    return st.code     ? DL_FONT_MONO
+           : st.bold   ? DL_FONT_SANS_BOLD
+           : st.italic ? DL_FONT_SANS_ITALIC
+                       : DL_FONT_SANS;
 }
 
 static void newline(Flow *f)
@@ -153,8 +155,8 @@ static void block(Flow *f, cmark_node *n, int depth)
             char mark[16];
             snprintf(mark, sizeof mark, ordered ? "%d." : "•", num++);
             if (f->emit)
-                dl_text(f->c->dl, f->x0 + 4 * k, f->y + (f->line_h - vt_height(f->c, DL_FONT_SANS,
-                                                                                  f->size)) / 2,
+                dl_text(f->c->dl, f->x0 + 4 * k,
+                        f->y + (f->line_h - vt_height(f->c, DL_FONT_SANS, f->size)) / 2,
                         DL_FONT_SANS_BOLD, f->size, DL_ALIGN_LEFT, f->c->th->forward, mark);
             float keep = f->x0, indent = 26 * k * (f->size / (16 * k));
             f->x0 += indent;
@@ -255,8 +257,8 @@ void lessonpanel_draw(const ViewCtx *c)
         Rect box = {r.x + pad, y, w, 10};
         float hgt = 0;
         /* the error, wrapped, on a tinted box */
-        cmark_node *doc = cmark_parse_document(c->vp->lesson_error,
-                                               strlen(c->vp->lesson_error), CMARK_OPT_DEFAULT);
+        cmark_node *doc = cmark_parse_document(c->vp->lesson_error, strlen(c->vp->lesson_error),
+                                               CMARK_OPT_DEFAULT);
         hgt = flow_doc(c, doc, (Rect){box.x + 8 * k, y + 6 * k, w - 16 * k, 0}, 14 * k, false);
         dl_rect(c->dl, box.x, y, w, hgt + 8 * k, 6 * k, color_alpha(th->bad, 40));
         flow_doc(c, doc, (Rect){box.x + 8 * k, y + 6 * k, w - 16 * k, 0}, 14 * k, true);

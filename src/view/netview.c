@@ -160,13 +160,12 @@ static void symbol_node(const ViewCtx *c, Rect r, bool active, const char *big, 
     if (small && small[0]) {
         float ss = fs * 0.62f, total = fh + vt_height(c, DL_FONT_SANS, ss) * 0.8f;
         float y = r.y + (r.h - total) / 2;
-        vt_text(c, r.x + r.w / 2, y, DL_FONT_SANS_BOLD, fs, DL_ALIGN_CENTER, ink, big,
-                r.w - 4 * k);
+        vt_text(c, r.x + r.w / 2, y, DL_FONT_SANS_BOLD, fs, DL_ALIGN_CENTER, ink, big, r.w - 4 * k);
         vt_text(c, r.x + r.w / 2, y + fh * 0.86f, DL_FONT_SANS, ss, DL_ALIGN_CENTER, th->text_dim,
                 small, r.w - 4 * k);
     } else {
-        vt_text(c, r.x + r.w / 2, r.y + (r.h - fh) / 2, DL_FONT_SANS_BOLD, fs, DL_ALIGN_CENTER,
-                ink, big, r.w - 4 * k);
+        vt_text(c, r.x + r.w / 2, r.y + (r.h - fh) / 2, DL_FONT_SANS_BOLD, fs, DL_ALIGN_CENTER, ink,
+                big, r.w - 4 * k);
     }
 }
 
@@ -465,7 +464,7 @@ void netview_draw(const ViewCtx *c)
     if (t0 > 0 || t1 < lo->steps - 1) {
         char buf[64];
         snprintf(buf, sizeof buf, "steps %d–%d of %d", t0, t1, lo->steps);
-        vt_text(c, lo->grid.x + lo->grid.w, lo->grid.y + lo->grid.h - 14 * k, DL_FONT_SANS,
-                14 * k, DL_ALIGN_RIGHT, th->text_dim, buf, 0);
+        vt_text(c, lo->grid.x + lo->grid.w, lo->grid.y + lo->grid.h - 14 * k, DL_FONT_SANS, 14 * k,
+                DL_ALIGN_RIGHT, th->text_dim, buf, 0);
     }
 }

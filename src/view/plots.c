@@ -74,8 +74,8 @@ static void log_axes(const ViewCtx *c, const Axes *a, const char *xlabel)
         dl_line(c->dl, r.x, y, r.x + r.w, y, 1 * k, th->grid);
         char lab[32];
         decade_label(lab, sizeof lab, e);
-        vt_text(c, r.x - 6 * k, y - 9 * k, DL_FONT_SANS, 14 * k, DL_ALIGN_RIGHT, th->text_dim,
-                lab, 0);
+        vt_text(c, r.x - 6 * k, y - 9 * k, DL_FONT_SANS, 14 * k, DL_ALIGN_RIGHT, th->text_dim, lab,
+                0);
     }
     if (per_decade > 3 * min_gap) {
         /* room for 2x and 5x marks inside each decade */
@@ -129,8 +129,12 @@ static void log_series(const ViewCtx *c, const Axes *a, const double *v, const b
             bool top = !isfinite(g);
             float x = ax_x(a, i), y = top ? a->area.y + 7 * k : a->area.y + a->area.h - 7 * k;
             dl_circle(c->dl, x, y, 6 * k, c->th->bad);
-            vt_text(c, x, top ? y + 8 * k : y - 26 * k, DL_FONT_SANS_BOLD, 13 * k,
-                    DL_ALIGN_CENTER, c->th->bad, isnan(g) ? "NaN" : isinf(g) ? "Inf" : "0", 0);
+            vt_text(c, x, top ? y + 8 * k : y - 26 * k, DL_FONT_SANS_BOLD, 13 * k, DL_ALIGN_CENTER,
+                    c->th->bad,
+                    isnan(g)   ? "NaN"
+                    : isinf(g) ? "Inf"
+                               : "0",
+                    0);
         }
         if ((!ok || i == n) && m > 0) {
             if (m >= 2)
@@ -166,8 +170,8 @@ static void legend(const ViewCtx *c, const Axes *a, int row, const char *label, 
 static void message(const ViewCtx *c, const Axes *a, const char *text)
 {
     float k = c->k;
-    vt_text(c, a->area.x + a->area.w / 2, a->area.y + a->area.h / 2 - 10 * k, DL_FONT_SANS,
-            15 * k, DL_ALIGN_CENTER, c->th->text_dim, text, a->area.w - 12 * k);
+    vt_text(c, a->area.x + a->area.w / 2, a->area.y + a->area.h / 2 - 10 * k, DL_FONT_SANS, 15 * k,
+            DL_ALIGN_CENTER, c->th->text_dim, text, a->area.w - 12 * k);
 }
 
 static void range_of(const double *v, int n, int stride, double *lo, double *hi, int *count)
@@ -196,8 +200,8 @@ static void regions(const ViewCtx *c, const Axes *a, double ref)
     Rect r = a->area;
     if (y_hi > r.y) {
         dl_rect(c->dl, r.x, r.y, r.w, y_hi - r.y, 0, color_alpha(th->backward, 34));
-        vt_text(c, r.x + 8 * k, r.y + 4 * k, DL_FONT_SANS_BOLD, 14 * k, DL_ALIGN_LEFT,
-                th->backward, "exploding ↑", 0);
+        vt_text(c, r.x + 8 * k, r.y + 4 * k, DL_FONT_SANS_BOLD, 14 * k, DL_ALIGN_LEFT, th->backward,
+                "exploding ↑", 0);
     }
     if (y_lo < r.y + r.h) {
         dl_rect(c->dl, r.x, y_lo, r.w, r.y + r.h - y_lo, 0, color_alpha(th->forward, 30));
@@ -207,8 +211,8 @@ static void regions(const ViewCtx *c, const Axes *a, double ref)
 }
 
 /* base^(T-1-t) * ref, drawn from the last step back. */
-static void power_line(const ViewCtx *c, const Axes *a, double base, double ref, int T,
-                       DlColor col, float width)
+static void power_line(const ViewCtx *c, const Axes *a, double base, double ref, int T, DlColor col,
+                       float width)
 {
     if (!(isfinite(base) && base > 0 && isfinite(ref) && ref > 0) || T < 2)
         return;
@@ -280,7 +284,10 @@ static void plot_grad(const ViewCtx *c, Rect R)
         range_of(cmp->grad_h[cc], T, 1, &lo, &hi, &shown);
     float bars_h = 58 * k;
     Axes a = {{R.x + 62 * k, R.y + 6 * k, R.w - (76 + LEGEND_W) * k, R.h - 48 * k - bars_h},
-              0, T - 1, -3, 1};
+              0,
+              T - 1,
+              -3,
+              1};
     if (shown) {
         a.lo = floor(lo) - 0.3;
         a.hi = ceil(hi) + 0.3;
@@ -306,8 +313,8 @@ static void plot_grad(const ViewCtx *c, Rect R)
     if (with_cmp) {
         static const char *names[3] = {"RNN", "GRU", "LSTM"};
         for (int cc = 0; cc < 3; cc++) {
-            log_series(c, &a, cmp->grad_h[cc], NULL, T, 1, color_alpha(cell_colors[cc], 200),
-                       3 * k, false);
+            log_series(c, &a, cmp->grad_h[cc], NULL, T, 1, color_alpha(cell_colors[cc], 200), 3 * k,
+                       false);
             legend(c, &a, row++, names[cc], cell_colors[cc]);
         }
     } else {
@@ -383,8 +390,7 @@ static void plot_loss(const ViewCtx *c, Rect R)
     if (with_cmp) {
         static const char *names[3] = {"RNN", "GRU", "LSTM"};
         for (int cc = 0; cc < 3; cc++) {
-            log_series(c, &a, cmp->loss[cc], NULL, cmp->iters, 1, cell_colors[cc], 2.2f * k,
-                       false);
+            log_series(c, &a, cmp->loss[cc], NULL, cmp->iters, 1, cell_colors[cc], 2.2f * k, false);
             legend(c, &a, cc, names[cc], cell_colors[cc]);
         }
     } else {
@@ -428,9 +434,8 @@ static void plot_eigen(const ViewCtx *c, Rect R)
     dl_circle_outline(c->dl, cx, cy, scale, 2 * k, th->text_dim);
     vt_text(c, cx + scale * 0.72f, cy - scale * 0.72f - 18 * k, DL_FONT_SANS_ITALIC, 13 * k,
             DL_ALIGN_LEFT, th->text_dim, "|λ| = 1", 0);
-    static const char *gate_names[4][4] = {{"W_hh", "", "", ""},
-                                            {"W_hr", "W_hz", "W_hn", ""},
-                                            {"W_hi", "W_hf", "W_hg", "W_ho"}};
+    static const char *gate_names[4][4] = {
+        {"W_hh", "", "", ""}, {"W_hr", "W_hz", "W_hn", ""}, {"W_hi", "W_hf", "W_hg", "W_ho"}};
     int which = blocks == 1 ? 0 : blocks == 3 ? 1 : 2;
     for (int b = 0; b < blocks; b++) {
         DlColor col = series[b % 4];
@@ -487,9 +492,9 @@ static void plot_heatmap(const ViewCtx *c, Rect R)
         const TrainRecord *rec = train_history(tr, (int)((long)r * n / rows));
         for (int j = 0; j < cols; j++) {
             double g = rec->grad_h[(long)j * T / cols];
-            DlColor col = !isfinite(g)  ? th->bad
-                          : g <= 0      ? cmap_sequential(0)
-                                        : cmap_sequential(hi > lo ? (log10(g) - lo) / (hi - lo) : 1);
+            DlColor col = !isfinite(g) ? th->bad
+                          : g <= 0     ? cmap_sequential(0)
+                                       : cmap_sequential(hi > lo ? (log10(g) - lo) / (hi - lo) : 1);
             dl_rect(c->dl, a.area.x + j * cw, a.area.y + r * ch, cw + 0.6f, ch + 0.6f, 0, col);
         }
     }
@@ -498,21 +503,21 @@ static void plot_heatmap(const ViewCtx *c, Rect R)
     vt_text(c, a.area.x - 6 * k, a.area.y, DL_FONT_SANS, 13 * k, DL_ALIGN_RIGHT, th->text_dim, lab,
             0);
     snprintf(lab, sizeof lab, "it %ld", train_last(tr)->iter);
-    vt_text(c, a.area.x - 6 * k, a.area.y + a.area.h - 16 * k, DL_FONT_SANS, 13 * k,
-            DL_ALIGN_RIGHT, th->text_dim, lab, 0);
+    vt_text(c, a.area.x - 6 * k, a.area.y + a.area.h - 16 * k, DL_FONT_SANS, 13 * k, DL_ALIGN_RIGHT,
+            th->text_dim, lab, 0);
     int ts = nice_step(T - 1, 8);
     for (int t = 0; t < T; t += ts) {
         snprintf(lab, sizeof lab, "%d", t);
-        vt_text(c, a.area.x + (t + 0.5f) * a.area.w / T, a.area.y + a.area.h + 4 * k,
-                DL_FONT_SANS, 14 * k, DL_ALIGN_CENTER, th->text_dim, lab, 0);
+        vt_text(c, a.area.x + (t + 0.5f) * a.area.w / T, a.area.y + a.area.h + 4 * k, DL_FONT_SANS,
+                14 * k, DL_ALIGN_CENTER, th->text_dim, lab, 0);
     }
     char dec_lo[24], dec_hi[24], axis[96];
     decade_label(dec_lo, sizeof dec_lo, (int)floor(lo));
     decade_label(dec_hi, sizeof dec_hi, (int)ceil(hi));
     snprintf(axis, sizeof axis, "step t  ·  ‖∂L/∂hₜ‖ %s … %s", isfinite(lo) ? dec_lo : "–",
              isfinite(hi) ? dec_hi : "–");
-    vt_text(c, a.area.x + a.area.w / 2, a.area.y + a.area.h + 22 * k, DL_FONT_SANS_ITALIC,
-            14 * k, DL_ALIGN_CENTER, th->text_dim, axis, 0);
+    vt_text(c, a.area.x + a.area.w / 2, a.area.y + a.area.h + 22 * k, DL_FONT_SANS_ITALIC, 14 * k,
+            DL_ALIGN_CENTER, th->text_dim, axis, 0);
     frame(c, &a);
 }
 

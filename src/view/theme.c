@@ -9,12 +9,12 @@ static const Theme light = {
     .text = {28, 30, 36, 255},
     .text_dim = {96, 100, 110, 255},
     .grid = {226, 226, 220, 255},
-    .forward = {0, 114, 178, 255},  /* Okabe-Ito blue */
-    .backward = {213, 94, 0, 255},  /* Okabe-Ito vermillion */
-    .cell = {204, 121, 167, 255},   /* Okabe-Ito reddish purple */
-    .accent = {230, 159, 0, 255},   /* Okabe-Ito orange */
+    .forward = {0, 114, 178, 255}, /* Okabe-Ito blue */
+    .backward = {213, 94, 0, 255}, /* Okabe-Ito vermillion */
+    .cell = {204, 121, 167, 255},  /* Okabe-Ito reddish purple */
+    .accent = {230, 159, 0, 255},  /* Okabe-Ito orange */
     .ghost = {200, 200, 196, 255},
-    .good = {0, 158, 115, 255},     /* bluish green */
+    .good = {0, 158, 115, 255}, /* bluish green */
     .bad = {213, 94, 0, 255},
     .button = {236, 236, 232, 255},
     .button_on = {0, 114, 178, 255},
@@ -31,7 +31,7 @@ static const Theme contrast = {
     .forward = {86, 180, 233, 255}, /* sky blue */
     .backward = {255, 140, 40, 255},
     .cell = {230, 150, 200, 255},
-    .accent = {240, 228, 66, 255},  /* yellow */
+    .accent = {240, 228, 66, 255}, /* yellow */
     .ghost = {90, 90, 90, 255},
     .good = {0, 200, 150, 255},
     .bad = {255, 120, 60, 255},
@@ -48,10 +48,9 @@ const Theme *theme_get(bool high_contrast)
 DlColor color_mix(DlColor a, DlColor b, double t)
 {
     t = t < 0 ? 0 : t > 1 ? 1 : t;
-    DlColor c = {(unsigned char)lround(a.r + (b.r - a.r) * t),
-                 (unsigned char)lround(a.g + (b.g - a.g) * t),
-                 (unsigned char)lround(a.b + (b.b - a.b) * t),
-                 (unsigned char)lround(a.a + (b.a - a.a) * t)};
+    DlColor c = {
+        (unsigned char)lround(a.r + (b.r - a.r) * t), (unsigned char)lround(a.g + (b.g - a.g) * t),
+        (unsigned char)lround(a.b + (b.b - a.b) * t), (unsigned char)lround(a.a + (b.a - a.a) * t)};
     return c;
 }
 
@@ -74,9 +73,9 @@ DlColor cmap_diverging(double v)
 DlColor cmap_sequential(double v)
 {
     /* viridis at nine stops */
-    static const unsigned char stops[9][3] = {
-        {68, 1, 84},    {71, 44, 122},  {59, 81, 139},   {44, 113, 142},  {33, 144, 141},
-        {39, 173, 129}, {92, 200, 99},  {170, 220, 50}, {253, 231, 37}};
+    static const unsigned char stops[9][3] = {{68, 1, 84},    {71, 44, 122},  {59, 81, 139},
+                                              {44, 113, 142}, {33, 144, 141}, {39, 173, 129},
+                                              {92, 200, 99},  {170, 220, 50}, {253, 231, 37}};
     if (isnan(v))
         return (DlColor){150, 150, 150, 255};
     v = v < 0 ? 0 : v > 1 ? 1 : v;

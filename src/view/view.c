@@ -39,13 +39,14 @@ static void draw_top(const ViewCtx *c)
     dl_line(c->dl, 0, lo->top.h, lo->top.w, lo->top.h, 1.5f * k, th->panel_edge);
     char title[160];
     snprintf(title, sizeof title, "rnnviz  ·  %s%s  ·  %s  ·  T=%d  H=%d  L=%d",
-             cfg->cell == NET_CELL_RNN ? "RNN " : cfg->cell == NET_CELL_GRU ? "GRU" : "LSTM",
+             cfg->cell == NET_CELL_RNN   ? "RNN "
+             : cfg->cell == NET_CELL_GRU ? "GRU"
+                                         : "LSTM",
              cfg->cell == NET_CELL_RNN ? (cfg->act == NET_ACT_RELU ? "relu" : "tanh") : "",
              task_kind_name(task_kind(sess_task(c->s))), net_steps(c->net), cfg->hidden_size,
              cfg->num_layers);
     float fs = 19 * k, y = lo->top.y + (lo->top.h - vt_height(c, DL_FONT_SANS_BOLD, fs)) / 2;
-    vt_text(c, 14 * k, y, DL_FONT_SANS_BOLD, fs, DL_ALIGN_LEFT, th->text, title,
-            lo->top.w * 0.5f);
+    vt_text(c, 14 * k, y, DL_FONT_SANS_BOLD, fs, DL_ALIGN_LEFT, th->text, title, lo->top.w * 0.5f);
 
     static const char *phase_names[] = {"forward", "backward", "update"};
     char status[200], loss[32];
@@ -73,7 +74,8 @@ static void draw_top(const ViewCtx *c)
 static void draw_tip(const ViewCtx *c)
 {
     float k = c->k, fs = 15 * k;
-    float w = vt_width(c, DL_FONT_MONO, fs, c->tip) + 16 * k, h = vt_height(c, DL_FONT_MONO, fs) + 10 * k;
+    float w = vt_width(c, DL_FONT_MONO, fs, c->tip) + 16 * k,
+          h = vt_height(c, DL_FONT_MONO, fs) + 10 * k;
     float x = c->vp->mouse_x + 14 * k, y = c->vp->mouse_y + 18 * k;
     if (x + w > c->vp->win_w)
         x = c->vp->mouse_x - w - 6 * k;

@@ -45,8 +45,8 @@ typedef enum { HIT_BUTTON, HIT_NODE } HitKind;
 
 typedef struct {
     HitKind kind;
-    int id;          /* ViewButton for buttons */
-    RowKind row;     /* nodes */
+    int id;      /* ViewButton for buttons */
+    RowKind row; /* nodes */
     int l, t;
     Rect r;
 } Hit;
@@ -65,12 +65,12 @@ typedef struct {
     int win_w, win_h;
     DlMeasure measure;
     const struct Lesson *lesson;
-    int lesson_step;          /* 0 = introduction, k = step k */
-    const char *lesson_error; /* shown in the lesson panel when set */
-    const char *notice;       /* a transient line in the status bar */
+    int lesson_step;           /* 0 = introduction, k = step k */
+    const char *lesson_error;  /* shown in the lesson panel when set */
+    const char *notice;        /* a transient line in the status bar */
     const char *const *picker; /* lesson titles of the picker overlay, or NULL */
     int picker_n;
-    bool mouse;               /* mouse_x, mouse_y hold the pointer (hover values) */
+    bool mouse; /* mouse_x, mouse_y hold the pointer (hover values) */
     float mouse_x, mouse_y;
 } ViewParams;
 

@@ -16,7 +16,7 @@ typedef struct {
     const Theme *th;
     DrawList *dl;
     HitList *hits;
-    float k; /* scale factor: 1 at 1280x720, UI scale 1 */
+    float k;   /* scale factor: 1 at 1280x720, UI scale 1 */
     char *tip; /* the hover text a part sets, drawn last, on top */
 } ViewCtx;
 

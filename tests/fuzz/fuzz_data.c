@@ -30,8 +30,7 @@ static void fuzz_data_check(const DataFile *d, const NetConfig *base, int k)
 {
     const NetBatch *b = datafile_batch(d);
     if (!b || b->B < 1 || b->B > NET_MAX_BATCH || b->T < 1 || b->T > NET_MAX_STEPS || !b->x)
-        FUZZ_FAIL("data (config %d): accepted a batch of %d x %d", k, b ? b->B : -1,
-                  b ? b->T : -1);
+        FUZZ_FAIL("data (config %d): accepted a batch of %d x %d", k, b ? b->B : -1, b ? b->T : -1);
     if ((base->loss == NET_LOSS_SOFTMAX_CE) != (b->classes != NULL) ||
         (base->loss == NET_LOSS_MSE) != (b->y != NULL))
         FUZZ_FAIL("data (config %d): targets of the wrong kind for the loss", k);
@@ -62,8 +61,8 @@ static int fuzz_data_run(const uint8_t *data, size_t size, char *msg, size_t cap
     snprintf(msg, cap, "ok");
     for (int k = 0; k < FUZZ_DATA_NCFG; k++) {
         NetError err = {{0}};
-        DataFile *d = datafile_parse((const char *)data, size, "fuzz.json", &fuzz_data_cfgs[k],
-                                     &err);
+        DataFile *d =
+            datafile_parse((const char *)data, size, "fuzz.json", &fuzz_data_cfgs[k], &err);
         if (!d) {
             fuzz_check_message("data", err.msg, "fuzz.json");
             if (!accepted)
