@@ -120,6 +120,15 @@ static void test_select_order_panels(void **state)
     assert_int_equal(list.items[4].verb, ACT_RESET);
     assert_int_equal(list.items[5].verb, ACT_UPDATE);
 
+    /* the output node of a step */
+    parse_ok("select out 7");
+    assert_int_equal(list.items[0].layer, ACTION_OUTPUT);
+    assert_int_equal(list.items[0].step, 7);
+    char line[64];
+    assert_int_equal(action_format(&list.items[0], line, sizeof line), 0);
+    assert_string_equal(line, "select out 7");
+    expect_error("select out", 1, 1, "1:11: expected a step index after 'select out'");
+
     const char *panels[ACT_PANEL_COUNT] = {"lesson", "inspector", "plots",   "controls", "help",
                                            "eigen",  "loss",      "heatmap", "contrib"};
     for (int p = 0; p < ACT_PANEL_COUNT; p++) {
@@ -453,7 +462,7 @@ static void test_format_errors(void **state)
     assert_int_equal(action_format(&a, buf, 8), ACTION_ERR_SYNTAX); /* truncated */
     assert_string_equal(buf, "set hid");
     a.verb = ACT_SELECT;
-    a.layer = -1;
+    a.layer = -2; /* -1 is ACTION_OUTPUT, `select out` */
     assert_int_equal(action_format(&a, buf, sizeof buf), ACTION_ERR_SYNTAX);
     a.verb = ACT_SHOW;
     a.panel = ACT_PANEL_COUNT;

@@ -347,9 +347,19 @@ static int parse_args(const Stmt *st, size_t vbeg, size_t *pos, Action *a)
         return parse_count(st, vbeg, pos, a->verb, &a->count);
     case ACT_SET:
         return parse_assignment(st, pos, "set", a);
-    case ACT_SELECT:
-        rc = parse_index(st, vbeg, pos, "layer", &a->layer);
+    case ACT_SELECT: {
+        /* `select out T` points at the output node of step T */
+        size_t at = *pos;
+        Tok t = next_token(st, pos);
+        if (t.len > 0 && tok_is(st, t, "out")) {
+            a->layer = ACTION_OUTPUT;
+            rc = 0;
+        } else {
+            *pos = at;
+            rc = parse_index(st, vbeg, pos, "layer", &a->layer);
+        }
         return rc ? rc : parse_index(st, vbeg, pos, "step", &a->step);
+    }
     case ACT_ORDER:
         rc = parse_choice(st, vbeg, pos, &order_choice, &v);
         a->order = (ActionOrder)v;
@@ -591,8 +601,10 @@ int action_format(const Action *a, char *out, size_t cap)
             n = snprintf(out, cap, "%s %s = %s", v, a->key, a->value);
         break;
     case ACT_SELECT:
-        if (a->layer >= 0 && a->layer <= ACTION_MAX_COUNT && a->step >= 0 &&
-            a->step <= ACTION_MAX_COUNT)
+        if (a->layer == ACTION_OUTPUT && a->step >= 0 && a->step <= ACTION_MAX_COUNT)
+            n = snprintf(out, cap, "%s out %d", v, a->step);
+        else if (a->layer >= 0 && a->layer <= ACTION_MAX_COUNT && a->step >= 0 &&
+                 a->step <= ACTION_MAX_COUNT)
             n = snprintf(out, cap, "%s %d %d", v, a->layer, a->step);
         break;
     case ACT_ORDER:

@@ -4,7 +4,7 @@
  * on a session is the session's job).
  *
  *   forward N|all      backward N|all     step N        back N
- *   train N            set KEY = VALUE    reset         select LAYER STEP
+ *   train N            set KEY = VALUE    reset         select LAYER|out STEP
  *   order time|layer   show PANEL         hide PANEL    update
  *   compare [N]
  *
@@ -12,7 +12,8 @@
  * runs to the end of the line; blank lines and empty statements are
  * ignored. Verbs, panels and orders are lower case. Counts N are integers
  * from 1 to ACTION_MAX_COUNT; 'all' is allowed for forward and backward
- * only. LAYER and STEP are integers from 0 to ACTION_MAX_COUNT (the session
+ * only. LAYER ('out' for the output node) and STEP are integers from 0 to
+ * ACTION_MAX_COUNT (the session
  * checks them against the network). In `set`, spaces around '=' are
  * optional and the value is the rest of the statement with surrounding
  * blanks removed (so it cannot hold ';' or '#'); the key is a name of
@@ -43,6 +44,7 @@
 #define ACTION_VALUE_CAP 128 /* set: value bytes + NUL */
 #define ACTION_MAX_COUNT 1000000
 #define ACTION_ALL (-1) /* count of `forward all`, `backward all` */
+#define ACTION_OUTPUT (-1) /* layer of `select out STEP`: the output node */
 
 enum {
     ACTION_OK = 0,
@@ -87,7 +89,7 @@ typedef struct {
     /* forward, backward: 1..ACTION_MAX_COUNT or ACTION_ALL; step, back,
      * train: 1..ACTION_MAX_COUNT; compare: 0 when no N was given. */
     int count;
-    int layer, step;              /* select */
+    int layer, step;              /* select; layer ACTION_OUTPUT for `select out T` */
     ActionOrder order;            /* order */
     ActionPanel panel;            /* show, hide */
     char key[ACTION_KEY_CAP];     /* set */
