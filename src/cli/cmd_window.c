@@ -335,6 +335,15 @@ static void on_key(App *app, const SDL_KeyboardEvent *k)
             app->picker_open = false;
         return;
     }
+    if ((v->panels & PANEL_SETTINGS) &&
+        (key == SDLK_UP || key == SDLK_DOWN || key == SDLK_LEFT || key == SDLK_RIGHT)) {
+        /* with the drawer open the arrows choose a setting and change it */
+        if (key == SDLK_UP || key == SDLK_DOWN)
+            v->drawer_row = (v->drawer_row + (key == SDLK_UP ? CTL_COUNT - 1 : 1)) % CTL_COUNT;
+        else
+            press_button(app, (key == SDLK_LEFT ? BTN_CTL_DEC : BTN_CTL_INC) + v->drawer_row);
+        return;
+    }
     switch (key) {
     case SDLK_PAGEDOWN:
         press_button(app, app->lesson ? BTN_LESSON_NEXT : BTN_STEP);

@@ -55,6 +55,7 @@ typedef struct {
     int hover_row;
     SessPlot plot;     /* the plot shown under the inspector */
     int contrib_param; /* parameter tensor of the contribution bars, -1 auto */
+    int drawer_row;    /* the settings drawer's row the arrow keys change */
 } SessView;
 
 /* RNN, GRU and LSTM side by side on the same task, batch, sizes and seed. */

@@ -43,8 +43,11 @@ void drawer_draw(const ViewCtx *c)
     float row = fminf(40 * k, avail / (CTL_COUNT + 1));
     float fs = fminf(16 * k, row * 0.42f), bw = row * 0.95f;
     float y = top;
+    int sel = sess_view_const(c->s)->drawer_row;
     for (int i = 0; i < CTL_COUNT; i++, y += row) {
         char value[64];
+        if (i == sel) /* the row ↑/↓ chose and ←/→ change */
+            dl_rect(c->dl, r.x + 4 * k, y, r.w - 8 * k, row, 5 * k, color_alpha(th->accent, 60));
         ctl_value(c->s, (Control)i, value, sizeof value);
         float ty = y + (row - vt_height(c, DL_FONT_SANS, fs)) / 2;
         vt_text(c, r.x + pad, ty, DL_FONT_SANS, fs, DL_ALIGN_LEFT, th->text_dim,

@@ -18,6 +18,7 @@ static const char *const keys[][2] = {
     {"S / Shift+S", "save PNG / SVG of this view"},
     {"E", "save the gradient norms as CSV"},
     {"O", "settings drawer: cell, task, sizes, ρ slider, optimizer…"},
+    {"↑ ↓ then ← →", "in the drawer: choose a setting, change it"},
     {"L / N", "lesson picker / hide the lesson panel"},
     {"Tab", "hide the control bar (presenting)"},
     {"C", "high-contrast theme"},
