@@ -167,11 +167,11 @@ static void goto_step(App *app, int k)
     say(app, msg);
     draw(app);
     Session *next = lesson_enter(app->lesson, k, msg, sizeof msg);
+    app->notice_until = 0;
     if (!next) {
         snprintf(app->lesson_err, sizeof app->lesson_err, "%s", msg);
         return;
     }
-    app->notice_until = 0;
     swap_session(app, next);
     app->step = k;
     app->dirty = false;
