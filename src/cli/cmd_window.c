@@ -99,21 +99,32 @@ static void spectral_nudge(App *app, double factor)
     set_key(app, "spectral_radius", v);
 }
 
-static void save_view(App *app, bool svg)
+/* What the view needs from the window; live adds what only the screen
+ * shows (notices, lesson errors, the picker, the hover position), not
+ * the PNG/SVG exports. */
+static ViewParams view_params(const App *app, bool live)
 {
     WinSize ws = win_size(app->win);
-    ViewParams vp = {ws.drawable_w,
-                     ws.drawable_h,
-                     fonts_measure(app->fonts),
-                     app->lesson,
-                     app->step,
-                     NULL,
-                     NULL,
-                     NULL,
-                     0,
-                     false,
-                     0,
-                     0};
+    ViewParams vp = {.win_w = ws.drawable_w,
+                     .win_h = ws.drawable_h,
+                     .measure = fonts_measure(app->fonts),
+                     .lesson = app->lesson,
+                     .lesson_step = app->step};
+    if (live) {
+        vp.lesson_error = app->lesson_err[0] ? app->lesson_err : NULL;
+        vp.notice = now_s() < app->notice_until ? app->notice : NULL;
+        vp.picker = app->picker_open ? app->title_ptrs : NULL;
+        vp.picker_n = app->n_lessons;
+        vp.mouse = app->has_mouse;
+        vp.mouse_x = app->mouse_x;
+        vp.mouse_y = app->mouse_y;
+    }
+    return vp;
+}
+
+static void save_view(App *app, bool svg)
+{
+    ViewParams vp = view_params(app, false);
     char path[64], msg[600];
     snprintf(path, sizeof path, "rnnviz-%03d.%s", ++app->shots, svg ? "svg" : "png");
     if (render_session_file(app->s, &vp, app->fonts, path, msg, sizeof msg))
@@ -498,18 +509,7 @@ static void on_mouse(App *app, const SDL_Event *e)
         slide(app, e->motion.x * r);
     } else if (e->type == SDL_MOUSEMOTION && app->dragging) {
         Layout lo;
-        ViewParams vp = {ws.drawable_w,
-                         ws.drawable_h,
-                         fonts_measure(app->fonts),
-                         app->lesson,
-                         app->step,
-                         NULL,
-                         NULL,
-                         NULL,
-                         0,
-                         false,
-                         0,
-                         0};
+        ViewParams vp = view_params(app, false);
         view_layout(app->s, &vp, &lo);
         v->follow = false;
         v->scroll_x = lo.scroll_x - (e->motion.x * r - app->drag_x);
@@ -579,20 +579,7 @@ static bool busy(const App *app)
 
 static void draw(App *app)
 {
-    WinSize ws = win_size(app->win);
-    const char *notice = now_s() < app->notice_until ? app->notice : NULL;
-    ViewParams vp = {ws.drawable_w,
-                     ws.drawable_h,
-                     fonts_measure(app->fonts),
-                     app->lesson,
-                     app->step,
-                     app->lesson_err[0] ? app->lesson_err : NULL,
-                     notice,
-                     app->picker_open ? app->title_ptrs : NULL,
-                     app->n_lessons,
-                     app->has_mouse,
-                     app->mouse_x,
-                     app->mouse_y};
+    ViewParams vp = view_params(app, true);
     view_draw(app->s, &vp, app->dl, &app->hits);
     win_present(app->win, app->dl, theme_get(sess_view(app->s)->high_contrast)->bg);
 }

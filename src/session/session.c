@@ -189,8 +189,6 @@ Session *sess_create(const Settings *settings, char *msg, size_t cap)
                          .speed = 4,
                          .panels = PANEL_INSPECTOR | PANEL_PLOTS | PANEL_CONTROLS | PANEL_LESSON,
                          .ui_scale = 1,
-                         .hover_l = -2,
-                         .hover_t = -2,
                          .plot = PLOT_GRAD,
                          .contrib_param = -1};
     s->last_grad_norm = NAN;

@@ -51,8 +51,6 @@ typedef struct {
     int panels;   /* SessPanel bits shown */
     float ui_scale;
     bool high_contrast;
-    int hover_l, hover_t; /* node under the mouse, -2 none */
-    int hover_row;
     SessPlot plot;     /* the plot shown under the inspector */
     int contrib_param; /* parameter tensor of the contribution bars, -1 auto */
     int drawer_row;    /* the settings drawer's row the arrow keys change */
