@@ -185,7 +185,7 @@ typedef struct {
 static void frame(Bench *b, Tick *draw, Tick *paint)
 {
     Tick t0 = now();
-    view_draw(b->s, &b->vp, b->dl, b->hits);
+    view_draw(sess_view_model(b->s), &b->vp, b->dl, b->hits);
     Tick t1 = now();
     raster_clear(b->cv, b->bg);
     raster_paint(b->cv, b->dl, b->fonts);

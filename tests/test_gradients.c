@@ -138,7 +138,7 @@ static void test_eigen_plot_matches_lapack(void **state)
     DrawList *dl = dl_create(20000, 1 << 20, 20000);
     static HitList hits;
     ViewParams vp = {.win_w = 1280, .win_h = 720, .measure = dl_measure_approx()};
-    view_draw(s, &vp, dl, &hits);
+    view_draw(sess_view_model(s), &vp, dl, &hits);
     const DlCmd *unit = NULL;
     for (int i = 0; i < dl_count(dl); i++)
         if (dl_cmd(dl, i)->kind == DL_CMD_CIRCLE_OUTLINE)

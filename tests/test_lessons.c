@@ -63,9 +63,9 @@ static void draw_with(Session *s, const Lesson *l, int k, Screen sc, DlMeasure m
     v->ui_scale = sc.scale;
     ViewParams vp = {.win_w = sc.w, .win_h = sc.h, .measure = m, .lesson = l, .lesson_step = k};
     dl_clear(dl);
-    view_draw(s, &vp, dl, &hits);
+    view_draw(sess_view_model(s), &vp, dl, &hits);
     if (lo)
-        view_layout(s, &vp, lo);
+        view_layout(sess_view_model(s), &vp, lo);
     v->ui_scale = keep;
     if (dl_overflowed(dl) || dl_clip_error(dl) || dl_clip_depth(dl) != 0)
         fail_msg("%s step %d at %dx%d scale %.1f: draw list overflowed or clips unbalanced",

@@ -158,7 +158,7 @@ static void test_png_shows_the_view(void **state)
         const Theme *th = theme_get(false);
         ViewParams vp = params(W, H);
         Layout lo;
-        view_layout(s, &vp, &lo);
+        view_layout(sess_view_model(s), &vp, &lo);
         expect_pixel(&im, (int)(lo.net.x + 3), (int)(lo.net.y + lo.net.h - 3), th->bg, 0,
                      "network background");
         expect_pixel(&im, 3, 3, th->panel, 0, "top bar");

@@ -122,7 +122,7 @@ static void draw(Session *s, DrawList *dl)
 {
     sess_view(s)->anim = 1;
     ViewParams vp = {.win_w = 1280, .win_h = 720, .measure = dl_measure_approx()};
-    view_draw(s, &vp, dl, &hits);
+    view_draw(sess_view_model(s), &vp, dl, &hits);
     assert_false(dl_overflowed(dl));
 }
 

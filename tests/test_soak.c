@@ -76,7 +76,7 @@ static void soak_step(Session *s, long i, Fonts *fonts, DrawList *dl, HitList *h
     ViewParams vp = {.win_w = 1280, .win_h = 720, .measure = fonts_measure(fonts)};
     if (i % 10 == 0) {
         sess_view(s)->plot = (SessPlot)(i / 10 % PLOT_COUNT);
-        view_draw(s, &vp, dl, hits);
+        view_draw(sess_view_model(s), &vp, dl, hits);
         assert_false(dl_overflowed(dl));
     }
     if (i % 500 == 0) {

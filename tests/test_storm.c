@@ -135,8 +135,8 @@ static void test_trainer_storm_lr_1e6(void **state)
 static int overflow_markers(const Session *s, ViewParams *vp)
 {
     Layout lo;
-    view_layout(s, vp, &lo);
-    view_draw(s, vp, dl, &hits);
+    view_layout(sess_view_model(s), vp, &lo);
+    view_draw(sess_view_model(s), vp, dl, &hits);
     assert_false(dl_overflowed(dl));
     assert_false(dl_clip_error(dl));
     int n = 0;
@@ -167,7 +167,7 @@ static void test_session_storm_view_and_reset(void **state)
     for (int k = 0; k < 10; k++) {
         if (sess_train(s, STORM_ITERS / 10, msg, sizeof msg))
             fail_msg("training slice %d: %s", k, msg);
-        view_draw(s, &vp, dl, &hits);
+        view_draw(sess_view_model(s), &vp, dl, &hits);
         assert_false(dl_overflowed(dl));
     }
     double secs = now() - t0;

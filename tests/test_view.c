@@ -35,7 +35,7 @@ static ViewParams params(int w, int h)
 static void draw_into(const Session *s, int w, int h, DrawList *out, HitList *hl)
 {
     ViewParams vp = params(w, h);
-    view_draw(s, &vp, out, hl);
+    view_draw(sess_view_model(s), &vp, out, hl);
     assert_false(dl_overflowed(out));
     assert_false(dl_clip_error(out));
     assert_int_equal(dl_clip_depth(out), 0);
@@ -126,7 +126,7 @@ static Layout layout_of(const Session *s, int w, int h)
 {
     ViewParams vp = params(w, h);
     Layout lo;
-    view_layout(s, &vp, &lo);
+    view_layout(sess_view_model(s), &vp, &lo);
     return lo;
 }
 

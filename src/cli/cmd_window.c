@@ -510,7 +510,7 @@ static void on_mouse(App *app, const SDL_Event *e)
     } else if (e->type == SDL_MOUSEMOTION && app->dragging) {
         Layout lo;
         ViewParams vp = view_params(app, false);
-        view_layout(app->s, &vp, &lo);
+        view_layout(sess_view_model(app->s), &vp, &lo);
         v->follow = false;
         v->scroll_x = lo.scroll_x - (e->motion.x * r - app->drag_x);
         app->drag_x = e->motion.x * r;
@@ -580,7 +580,7 @@ static bool busy(const App *app)
 static void draw(App *app)
 {
     ViewParams vp = view_params(app, true);
-    view_draw(app->s, &vp, app->dl, &app->hits);
+    view_draw(sess_view_model(app->s), &vp, app->dl, &app->hits);
     win_present(app->win, app->dl, theme_get(sess_view(app->s)->high_contrast)->bg);
 }
 

@@ -21,8 +21,9 @@ int render_session_file(const Session *s, const ViewParams *vp, Fonts *fonts, co
         snprintf(msg, cap, "out of memory for the draw list");
         return -1;
     }
-    view_draw(s, vp, dl, &hits);
-    DlColor bg = theme_get(sess_view_const(s)->high_contrast)->bg;
+    const ViewModel *vm = sess_view_model(s);
+    view_draw(vm, vp, dl, &hits);
+    DlColor bg = theme_get(vm->ui.high_contrast)->bg;
     int rc;
     if (render_path_is_svg(path)) {
         SvgError err = {{0}};

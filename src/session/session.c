@@ -10,6 +10,7 @@
 #include "optim.h"
 #include "sample.h"
 #include "spectral.h"
+#include "vm_fill.h"
 
 struct Session {
     Settings settings;
@@ -19,6 +20,7 @@ struct Session {
     int *bcls;
     NetBatch batch;
     NetOp *ops; /* the schedule of one pass; the update comes after it */
+    ViewModel *vm; /* what the view shows, sized with the network */
     int n_ops, cursor;
     long iteration;
     bool has_sel;
@@ -100,6 +102,7 @@ typedef struct {
     double *bx, *by;
     int *bcls;
     NetOp *ops;
+    ViewModel *vm;
 } Parts;
 
 static void parts_free(Parts *p)
@@ -110,6 +113,7 @@ static void parts_free(Parts *p)
     free(p->by);
     free(p->bcls);
     free(p->ops);
+    vm_destroy(p->vm);
 }
 
 static int parts_build(Parts *p, const Settings *st, char *msg, size_t cap)
@@ -127,7 +131,8 @@ static int parts_build(Parts *p, const Settings *st, char *msg, size_t cap)
     /* pass ops + the update, for the largest schedule this trainer can bind */
     size_t n = (size_t)2 * net_config(train_net(p->tr))->num_layers * T + 2 * (size_t)T + 1;
     p->ops = calloc(n, sizeof(NetOp));
-    if (!p->bx || !p->by || !p->bcls || !p->ops) {
+    p->vm = vm_create(net_config(train_net(p->tr))->num_layers, T);
+    if (!p->bx || !p->by || !p->bcls || !p->ops || !p->vm) {
         parts_free(p);
         return fail(msg, cap, NET_ERR_NOMEM, "%s", "out of memory building the session");
     }
@@ -156,12 +161,13 @@ static int bind_display(Session *s, char *msg, size_t cap)
 
 static void adopt(Session *s, Parts *p)
 {
-    Parts old = {s->tr, s->bx, s->by, s->bcls, s->ops};
+    Parts old = {s->tr, s->bx, s->by, s->bcls, s->ops, s->vm};
     s->tr = p->tr;
     s->bx = p->bx;
     s->by = p->by;
     s->bcls = p->bcls;
     s->ops = p->ops;
+    s->vm = p->vm;
     parts_free(&old);
 }
 
@@ -200,7 +206,7 @@ void sess_destroy(Session *s)
 {
     if (!s)
         return;
-    Parts p = {s->tr, s->bx, s->by, s->bcls, s->ops};
+    Parts p = {s->tr, s->bx, s->by, s->bcls, s->ops, s->vm};
     parts_free(&p);
     free(s->eig_re);
     free(s->eig_im);
@@ -294,6 +300,12 @@ bool sess_selected(const Session *s, int *l, int *t)
 SessView *sess_view(Session *s)
 {
     return &s->view;
+}
+
+const ViewModel *sess_view_model(const Session *s)
+{
+    vm_fill(s->vm, s);
+    return s->vm;
 }
 
 const SessView *sess_view_const(const Session *s)
@@ -473,13 +485,14 @@ static int rebuild(Session *s, const Settings *st, bool keep_params, char *msg, 
         memcpy(net_params(train_net(p.tr)), net_params(net_of(s)),
                sizeof(double) * net_num_params(net_of(s)));
     Settings old = s->settings;
-    Parts prev = {s->tr, s->bx, s->by, s->bcls, s->ops};
+    Parts prev = {s->tr, s->bx, s->by, s->bcls, s->ops, s->vm};
     s->settings = *st;
     s->tr = p.tr;
     s->bx = p.bx;
     s->by = p.by;
     s->bcls = p.bcls;
     s->ops = p.ops;
+    s->vm = p.vm;
     rc = bind_display(s, msg, cap);
     if (rc) {
         /* put the previous session back exactly as it was */
@@ -489,6 +502,7 @@ static int rebuild(Session *s, const Settings *st, bool keep_params, char *msg, 
         s->by = prev.by;
         s->bcls = prev.bcls;
         s->ops = prev.ops;
+        s->vm = prev.vm;
         parts_free(&p);
         return rc;
     }

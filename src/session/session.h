@@ -22,6 +22,7 @@
 #include "settings.h"
 #include "tasks.h"
 #include "train.h"
+#include "viewmodel.h"
 
 typedef enum {
     PHASE_FORWARD,  /* next op is a forward op */
@@ -84,6 +85,10 @@ bool sess_current_op(const Session *s, NetOp *op);
 bool sess_selected(const Session *s, int *l, int *t);
 SessView *sess_view(Session *s);
 const SessView *sess_view_const(const Session *s);
+/* What the view shows this frame, refreshed from the session on each call
+ * (the model is the session's, sized with its network, and stays valid
+ * until the session next changes); never allocates. */
+const ViewModel *sess_view_model(const Session *s);
 const char *sess_message(const Session *s);   /* last status line note */
 double sess_last_grad_norm(const Session *s); /* pre-clip, after a backward */
 /* Of layer l's W_hh (first gate block), refreshed when weights change. */

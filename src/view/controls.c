@@ -7,13 +7,13 @@ void controls_draw(const ViewCtx *c)
 {
     const Rect r = c->lo->controls;
     const Theme *th = c->th;
-    const SessView *v = sess_view_const(c->s);
+    const VmUi *v = &c->vm->ui;
     float k = c->k;
     dl_rect(c->dl, r.x, r.y, r.w, r.h, 0, th->panel);
     dl_line(c->dl, r.x, r.y, r.x + r.w, r.y, 1.5f * k, th->panel_edge);
     char speed[32];
     snprintf(speed, sizeof speed, "Speed %g/s", v->speed);
-    NetCell cell = net_config(c->net)->cell;
+    VmCell cell = c->vm->cell;
     struct {
         int id;
         const char *label;
@@ -29,11 +29,11 @@ void controls_draw(const ViewCtx *c)
         {BTN_UPDATE, "Update", false, 0.95f},
         {BTN_TRAIN, "Train", false, 0.85f},
         {BTN_RESET, "Reset", false, 0.85f},
-        {BTN_RNN, "RNN", cell == NET_CELL_RNN, 0.8f},
-        {BTN_GRU, "GRU", cell == NET_CELL_GRU, 0.8f},
-        {BTN_LSTM, "LSTM", cell == NET_CELL_LSTM, 0.85f},
-        {BTN_SETTINGS, "Settings", (v->panels & PANEL_SETTINGS) != 0, 1.0f},
-        {BTN_HELP, "? Keys", (v->panels & PANEL_HELP) != 0, 0.8f},
+        {BTN_RNN, "RNN", cell == VM_CELL_RNN, 0.8f},
+        {BTN_GRU, "GRU", cell == VM_CELL_GRU, 0.8f},
+        {BTN_LSTM, "LSTM", cell == VM_CELL_LSTM, 0.85f},
+        {BTN_SETTINGS, "Settings", (v->panels & VM_PANEL_SETTINGS) != 0, 1.0f},
+        {BTN_HELP, "? Keys", (v->panels & VM_PANEL_HELP) != 0, 0.8f},
     };
     int n = (int)(sizeof b / sizeof b[0]);
     float total = 0, gap = 8 * k, pad = 12 * k;

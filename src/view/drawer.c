@@ -6,7 +6,6 @@
 #include <math.h>
 #include <stdio.h>
 
-#include "controls.h"
 #include "view_parts.h"
 
 static void slider(const ViewCtx *c, Rect r)
@@ -15,14 +14,14 @@ static void slider(const ViewCtx *c, Rect r)
     float k = c->k, cy = r.y + r.h / 2;
     dl_rect(c->dl, r.x, cy - 3 * k, r.w, 6 * k, 3 * k, th->grid);
     /* rho = 1: the edge between vanishing and exploding */
-    float x1 = r.x + (float)ctl_rho_to_unit(1.0) * r.w;
+    float x1 = r.x + (float)c->vm->drawer.rho_unit_one * r.w;
     dl_rect(c->dl, r.x, cy - 3 * k, x1 - r.x, 6 * k, 3 * k, color_alpha(th->forward, 110));
     dl_rect(c->dl, x1, cy - 3 * k, r.x + r.w - x1, 6 * k, 3 * k, color_alpha(th->backward, 110));
     dl_line(c->dl, x1, cy - 10 * k, x1, cy + 10 * k, 2 * k, th->text);
     vt_text(c, x1, cy + 10 * k, DL_FONT_SANS, 12 * k, DL_ALIGN_CENTER, th->text_dim, "1", 0);
-    double rho = ctl_rho(c->s);
+    double rho = c->vm->drawer.rho;
     if (isfinite(rho) && rho > 0) {
-        float x = r.x + (float)fmin(1, fmax(0, ctl_rho_to_unit(rho))) * r.w;
+        float x = r.x + (float)fmin(1, fmax(0, c->vm->drawer.rho_unit)) * r.w;
         dl_circle(c->dl, x, cy, 9 * k, th->accent);
         dl_circle_outline(c->dl, x, cy, 9 * k, 2 * k, th->text);
     }
@@ -40,25 +39,25 @@ void drawer_draw(const ViewCtx *c)
     vt_text(c, r.x + pad, r.y + 10 * k, DL_FONT_SANS_BOLD, 20 * k, DL_ALIGN_LEFT, th->text,
             "Settings", r.w - 2 * pad);
     float top = r.y + 44 * k, avail = r.h - 52 * k;
-    float row = fminf(40 * k, avail / (CTL_COUNT + 1));
+    const VmDrawer *d = &c->vm->drawer;
+    float row = fminf(40 * k, avail / (d->n + 1));
     float fs = fminf(16 * k, row * 0.42f), bw = row * 0.95f;
     float y = top;
-    int sel = sess_view_const(c->s)->drawer_row;
-    for (int i = 0; i < CTL_COUNT; i++, y += row) {
-        char value[64];
+    int sel = c->vm->ui.drawer_row;
+    for (int i = 0; i < d->n; i++, y += row) {
+        const char *value = d->value[i];
         if (i == sel) /* the row ↑/↓ chose and ←/→ change */
             dl_rect(c->dl, r.x + 4 * k, y, r.w - 8 * k, row, 5 * k, color_alpha(th->accent, 60));
-        ctl_value(c->s, (Control)i, value, sizeof value);
         float ty = y + (row - vt_height(c, DL_FONT_SANS, fs)) / 2;
         vt_text(c, r.x + pad, ty, DL_FONT_SANS, fs, DL_ALIGN_LEFT, th->text_dim,
-                ctl_label((Control)i), r.w * 0.45f);
+                d->label[i], r.w * 0.45f);
         float vx = r.x + r.w - pad - 2 * bw - 8 * k;
         vt_text(c, vx - 6 * k, ty, DL_FONT_SANS_BOLD, fs, DL_ALIGN_RIGHT, th->text, value,
                 r.w * 0.3f);
         vt_button(c, (Rect){vx, y + row * 0.1f, bw, row * 0.8f}, BTN_CTL_DEC + i, "−", false);
         vt_button(c, (Rect){vx + bw + 4 * k, y + row * 0.1f, bw, row * 0.8f}, BTN_CTL_INC + i, "+",
                   false);
-        if (i == CTL_SPECTRAL_RADIUS) {
+        if (i == d->rho_row) {
             y += row;
             slider(c, (Rect){r.x + pad + 10 * k, y, r.w - 2 * pad - 20 * k, row * 0.9f});
         }

@@ -7,7 +7,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "la.h"
 #include "view_parts.h"
 
 /* Log-scale magnitude in [0, 1]: 1 at the largest norm, 0 six decades below. */
@@ -21,23 +20,20 @@ static double log_unit(double g, double gmax)
     return u < 0 ? 0 : u > 1 ? 1 : u;
 }
 
-static double max_grad(const Net *net)
+static double max_grad(const ViewModel *vm)
 {
     double m = 0;
-    int L = net_config(net)->num_layers;
-    for (int l = 0; l < L; l++)
-        for (int t = 0; t < net_steps(net); t++) {
-            double g = net_grad_h(net, l, t);
-            if (isfinite(g) && g > m)
-                m = g;
-        }
+    for (int i = 0; i < vm->L * vm->T; i++) {
+        double g = vm->grad_h[i];
+        if (isfinite(g) && g > m)
+            m = g;
+    }
     return m;
 }
 
-static bool done(const Net *net, NetOpKind kind, int l, int t)
+static const VmNode *node_at(const ViewCtx *c, int l, int t)
 {
-    NetOp op = {kind, l, t};
-    return net_op_done(net, op);
+    return &c->vm->node[l * c->vm->T + t];
 }
 
 static void arrow(const ViewCtx *c, float x0, float y0, float x1, float y1, float w, DlColor col)
@@ -86,13 +82,13 @@ static void add_hit(const ViewCtx *c, Rect r, RowKind row, int l, int t)
 
 static bool is_current(const ViewCtx *c, RowKind row, int l, int t)
 {
-    NetOp op;
-    if (!sess_current_op(c->s, &op) || op.t != t)
+    VmOp op = c->vm->cur;
+    if (!c->vm->has_cur || op.t != t)
         return false;
     if (row == ROW_LAYER)
-        return (op.kind == NET_OP_FORWARD || op.kind == NET_OP_BACKWARD) && op.l == l;
+        return (op.kind == VM_OP_FORWARD || op.kind == VM_OP_BACKWARD) && op.l == l;
     if (row == ROW_OUTPUT)
-        return op.kind == NET_OP_HEAD_FORWARD || op.kind == NET_OP_HEAD_BACKWARD;
+        return op.kind == VM_OP_HEAD_FORWARD || op.kind == VM_OP_HEAD_BACKWARD;
     return false;
 }
 
@@ -108,13 +104,13 @@ static void highlight(const ViewCtx *c, Rect r)
 static void layer_node(const ViewCtx *c, int l, int t, double gmax)
 {
     const Theme *th = c->th;
-    const Net *net = c->net;
+    const VmNode *n = node_at(c, l, t);
     float k = c->k;
     Rect r = layout_node(c->lo, ROW_LAYER, l, t);
-    int H = net_config(net)->hidden_size;
-    bool f = done(net, NET_OP_FORWARD, l, t), b = done(net, NET_OP_BACKWARD, l, t);
+    int H = c->vm->H;
+    bool f = n->fwd, b = n->bwd, lstm = c->vm->cell == VM_CELL_LSTM;
     if (b) {
-        float halo = fminf(3 * k + 9 * k * (float)log_unit(net_grad_h(net, l, t), gmax),
+        float halo = fminf(3 * k + 9 * k * (float)log_unit(c->vm->grad_h[l * c->vm->T + t], gmax),
                            0.12f * c->lo->col_w);
         dl_rect(c->dl, r.x - halo, r.y - halo, r.w + 2 * halo, r.h + 2 * halo, 8 * k + halo,
                 color_alpha(th->backward, 85));
@@ -123,17 +119,16 @@ static void layer_node(const ViewCtx *c, int l, int t, double gmax)
         highlight(c, r);
     dl_rect(c->dl, r.x, r.y, r.w, r.h, 7 * k, f ? th->panel : color_alpha(th->panel, 150));
     if (f) {
-        const double *h = net_h(net, l, t);
         Rect strip = {r.x + 5 * k, r.y + r.h * 0.42f, r.w - 10 * k, r.h * 0.58f - 5 * k};
-        if (net_config(net)->cell == NET_CELL_LSTM) {
+        if (lstm) {
             /* h below, c above: the two states an LSTM carries. */
             Rect cs = {strip.x, r.y + 5 * k, strip.w, r.h * 0.37f - 5 * k};
-            vt_heat_strip(c, cs, net_c(net, l, t), H, 1.0);
+            vt_heat_strip(c, cs, n->c, H, 1.0);
         }
-        vt_heat_strip(c, strip, h, H, 1.0);
+        vt_heat_strip(c, strip, n->h, H, 1.0);
     }
     dl_rect_outline(c->dl, r.x, r.y, r.w, r.h, 7 * k, 1.6f * k, f ? th->forward : th->ghost);
-    if (!f || net_config(net)->cell != NET_CELL_LSTM) {
+    if (!f || !lstm) {
         char lab[24], sub[16];
         vt_subscript(sub, sizeof sub, t);
         snprintf(lab, sizeof lab, "h%s", sub);
@@ -171,57 +166,39 @@ static void symbol_node(const ViewCtx *c, Rect r, bool active, const char *big, 
 
 static void input_node(const ViewCtx *c, int t)
 {
-    const Net *net = c->net;
+    const VmStep *st = &c->vm->step[t];
     Rect r = layout_node(c->lo, ROW_INPUT, -1, t);
-    char sym[64];
-    const double *x = net_x(net, t);
-    int I = net_config(net)->input_size;
     /* symbols where the task has them; random features as a heatmap strip */
-    if (task_kind(sess_task(c->s)) != TASK_NOISE &&
-        task_input_symbol(sess_task(c->s), x, sym, sizeof sym) == NET_OK) {
-        symbol_node(c, r, true, sym, NULL, c->th->text, c->th->forward);
+    if (st->x_sym[0]) {
+        symbol_node(c, r, true, st->x_sym, NULL, c->th->text, c->th->forward);
     } else {
         dl_rect(c->dl, r.x, r.y, r.w, r.h, 6 * c->k, c->th->panel);
         Rect strip = {r.x + 4 * c->k, r.y + 4 * c->k, r.w - 8 * c->k, r.h - 8 * c->k};
-        vt_heat_strip(c, strip, x, I, 2.0);
+        vt_heat_strip(c, strip, st->x, c->vm->I, 2.0);
         dl_rect_outline(c->dl, r.x, r.y, r.w, r.h, 6 * c->k, 1.4f * c->k, c->th->forward);
     }
     add_hit(c, r, ROW_INPUT, -1, t);
 }
 
-static int argmax(const double *v, int n)
-{
-    int best = 0;
-    for (int i = 1; i < n; i++)
-        if (v[i] > v[best])
-            best = i;
-    return best;
-}
-
 static void output_node(const ViewCtx *c, int t, double gmax)
 {
-    const Net *net = c->net;
-    const NetConfig *cfg = net_config(net);
+    const VmStep *st = &c->vm->step[t];
     Rect r = layout_node(c->lo, ROW_OUTPUT, -1, t);
-    bool f = done(net, NET_OP_HEAD_FORWARD, -1, t), b = done(net, NET_OP_HEAD_BACKWARD, -1, t);
+    bool f = st->head_fwd, b = st->head_bwd;
     if (b) {
-        double g = 0;
-        for (int i = 0; i < net_batch_size(net) * cfg->output_size; i++)
-            g += net_dy(net, t)[i] * net_dy(net, t)[i];
-        float halo = fminf((3 + 8 * (float)log_unit(sqrt(g), gmax)) * c->k, 0.12f * c->lo->col_w);
+        float halo =
+            fminf((3 + 8 * (float)log_unit(st->dy_norm, gmax)) * c->k, 0.12f * c->lo->col_w);
         dl_rect(c->dl, r.x - halo, r.y - halo, r.w + 2 * halo, r.h + 2 * halo, 6 * c->k + halo,
                 color_alpha(c->th->backward, 85));
     }
     if (is_current(c, ROW_OUTPUT, -1, t))
         highlight(c, r);
     char big[48] = "ŷ", small[32] = "";
-    if (f && cfg->loss == NET_LOSS_SOFTMAX_CE) {
-        const double *p = net_prob(net, t);
-        int k = argmax(p, cfg->output_size);
-        task_class_symbol(sess_task(c->s), k, big, sizeof big);
-        snprintf(small, sizeof small, "%.0f%%", 100 * p[k]);
+    if (f && c->vm->ce) {
+        snprintf(big, sizeof big, "%s", st->y_sym);
+        vt_fmt(small, sizeof small, "%.0f%%", 100 * st->y_prob);
     } else if (f) {
-        snprintf(big, sizeof big, "%.2f", net_y(net, t)[0]);
+        vt_fmt(big, sizeof big, "%.2f", st->y0);
     }
     symbol_node(c, r, f, big, small, f ? c->th->text : c->th->ghost,
                 f ? c->th->forward : c->th->ghost);
@@ -230,32 +207,29 @@ static void output_node(const ViewCtx *c, int t, double gmax)
 
 static void loss_node(const ViewCtx *c, int t)
 {
-    const Net *net = c->net;
-    const NetConfig *cfg = net_config(net);
+    const VmStep *st = &c->vm->step[t];
     const Theme *th = c->th;
     Rect r = layout_node(c->lo, ROW_LOSS, -1, t);
-    if (!net_has_target(net, t)) {
+    if (!st->has_target) {
         vt_text(c, r.x + r.w / 2, r.y + r.h / 2 - 10 * c->k, DL_FONT_SANS, 16 * c->k,
                 DL_ALIGN_CENTER, th->ghost, "–", r.w);
         return;
     }
-    bool f = done(net, NET_OP_HEAD_FORWARD, -1, t);
+    bool f = st->head_fwd;
     char target[48] = "?", big[64], small[64] = "";
-    if (cfg->loss == NET_LOSS_SOFTMAX_CE)
-        task_class_symbol(sess_task(c->s), net_target_class(net, t)[0], target, sizeof target);
+    if (c->vm->ce)
+        snprintf(target, sizeof target, "%s", st->target_sym);
     else
-        snprintf(target, sizeof target, "%.2f", net_target_vec(net, t)[0]);
+        vt_fmt(target, sizeof target, "%.2f", st->target0);
     DlColor ink = th->text;
     if (f) {
         char l[32];
-        double lv = net_step_loss(net, t);
+        double lv = st->step_loss;
         if (isfinite(lv) && lv < 100)
             snprintf(l, sizeof l, "%.2f", lv);
         else
             vt_num(l, sizeof l, lv);
-        bool hit = task_hit(sess_task(c->s), net_y(net, t),
-                            cfg->loss == NET_LOSS_SOFTMAX_CE ? net_target_class(net, t)[0] : 0,
-                            net_target_vec(net, t));
+        bool hit = st->hit;
         snprintf(big, sizeof big, "%s %s", hit ? "✓" : "✗", target);
         snprintf(small, sizeof small, "L=%s", l);
         ink = hit ? th->good : th->bad;
@@ -269,34 +243,31 @@ static void loss_node(const ViewCtx *c, int t)
 
 static void edges_at(const ViewCtx *c, int t, double gmax)
 {
-    const Net *net = c->net;
     const Layout *lo = c->lo;
-    const NetConfig *cfg = net_config(net);
-    int L = cfg->num_layers, B = net_batch_size(net), H = cfg->hidden_size;
+    const VmStep *st = &c->vm->step[t];
+    int L = c->vm->L;
+    bool lstm = c->vm->cell == VM_CELL_LSTM;
     float cx = layout_col_x(lo, t);
     Rect in = layout_node(lo, ROW_INPUT, -1, t);
     Rect below = in;
     for (int l = 0; l < L; l++) {
         Rect r = layout_node(lo, ROW_LAYER, l, t);
-        bool f = done(net, NET_OP_FORWARD, l, t), b = done(net, NET_OP_BACKWARD, l, t);
+        const VmNode *n = node_at(c, l, t);
+        bool f = n->fwd, b = n->bwd;
         /* input (or layer below) -> this layer; its gradient is dx */
-        double gdx = l > 0 && b ? la_norm(net_dh_out(net, l - 1, t), (size_t)B * H) : 0;
-        edge(c, cx, below.y, cx, r.y + r.h, f, b && l > 0, gdx, gmax);
+        edge(c, cx, below.y, cx, r.y + r.h, f, b && l > 0, n->g_below, gmax);
         /* h_{t-1} -> h_t along the recurrent rail */
         if (t > 0) {
             Rect p = layout_node(lo, ROW_LAYER, l, t - 1);
-            bool lstm = cfg->cell == NET_CELL_LSTM;
             float yh = lstm ? r.y + r.h * 0.71f : r.y + r.h / 2;
-            double g = b ? la_norm(net_dh_next(net, l, t - 1), (size_t)B * H) : 0;
-            edge(c, p.x + p.w, yh, r.x, yh, f, b, g, gmax);
+            edge(c, p.x + p.w, yh, r.x, yh, f, b, n->g_prev, gmax);
             if (lstm) {
                 float yc = r.y + r.h * 0.22f;
                 dl_line(c->dl, p.x + p.w, yc, r.x, yc, (f ? 2.6f : 1.4f) * c->k,
                         f ? c->th->cell : c->th->ghost);
                 if (b) {
-                    double gc = la_norm(net_dc(net, l, t), (size_t)B * H);
                     dl_line(c->dl, r.x, yc, p.x + p.w, yc,
-                            (1.5f + 6 * (float)log_unit(gc, gmax)) * c->k,
+                            (1.5f + 6 * (float)log_unit(n->g_cell, gmax)) * c->k,
                             color_alpha(c->th->backward, 150));
                 }
             }
@@ -304,26 +275,26 @@ static void edges_at(const ViewCtx *c, int t, double gmax)
         below = r;
     }
     Rect out = layout_node(lo, ROW_OUTPUT, -1, t), loss = layout_node(lo, ROW_LOSS, -1, t);
-    bool hf = done(net, NET_OP_HEAD_FORWARD, -1, t), hb = done(net, NET_OP_HEAD_BACKWARD, -1, t);
-    double gh = hb ? la_norm(net_dh_out(net, L - 1, t), (size_t)B * H) : 0;
+    bool hf = st->head_fwd, hb = st->head_bwd;
+    double gh = st->g_head;
     edge(c, cx, below.y, cx, out.y + out.h, hf, hb, gh, gmax);
-    if (net_has_target(net, t))
+    if (st->has_target)
         edge(c, cx, out.y, cx, loss.y + loss.h, hf, hb, gh, gmax);
 }
 
 /* A dot travelling along each incoming edge of the current node. */
 static void animate(const ViewCtx *c)
 {
-    NetOp op;
-    double a = sess_view_const(c->s)->anim;
-    if (a >= 1.0 || !sess_current_op(c->s, &op))
+    VmOp op = c->vm->cur;
+    double a = c->vm->ui.anim;
+    if (a >= 1.0 || !c->vm->has_cur)
         return;
     const Layout *lo = c->lo;
     float pts[3][4];
     int n = 0;
     float cx = layout_col_x(lo, op.t);
-    bool back = op.kind == NET_OP_BACKWARD || op.kind == NET_OP_HEAD_BACKWARD;
-    if (op.kind == NET_OP_FORWARD || op.kind == NET_OP_BACKWARD) {
+    bool back = op.kind == VM_OP_BACKWARD || op.kind == VM_OP_HEAD_BACKWARD;
+    if (op.kind == VM_OP_FORWARD || op.kind == VM_OP_BACKWARD) {
         Rect r = layout_node(lo, ROW_LAYER, op.l, op.t);
         Rect from_v = back ? (op.l + 1 < lo->layers ? layout_node(lo, ROW_LAYER, op.l + 1, op.t)
                                                     : layout_node(lo, ROW_OUTPUT, -1, op.t))
@@ -379,7 +350,7 @@ static void row_labels(const ViewCtx *c)
         float y = lo->row_y[layout_row(lo, ROW_LAYER, l)];
         vt_text(c, x, y - fh, DL_FONT_SANS_BOLD, fs, DL_ALIGN_LEFT, th->text_dim, buf, w);
         vt_text(c, x, y + 1 * k, DL_FONT_SANS, fs * 0.85f, DL_ALIGN_LEFT, th->text_dim,
-                net_config(c->net)->cell == NET_CELL_LSTM ? "c / h" : "h", w);
+                c->vm->cell == VM_CELL_LSTM ? "c / h" : "h", w);
     }
 }
 
@@ -388,11 +359,11 @@ static void row_labels(const ViewCtx *c)
 static void sample_band(const ViewCtx *c)
 {
     const Rect r = c->lo->band;
-    const char *text = sess_sample(c->s);
+    const char *text = c->vm->sample;
     if (r.h <= 0 || !text[0])
         return;
     float k = c->k;
-    char line[4 * SESS_SAMPLE_LEN + 1];
+    char line[4 * VM_SAMPLE_LEN + 1];
     size_t o = 0;
     for (const char *p = text; *p && o + 4 < sizeof line; p++) {
         if (*p == '\n') {
@@ -406,7 +377,7 @@ static void sample_band(const ViewCtx *c)
     dl_rect(c->dl, r.x, r.y, r.w, r.h, 8 * k, c->th->panel);
     dl_rect_outline(c->dl, r.x, r.y, r.w, r.h, 8 * k, 1.2f * k, c->th->panel_edge);
     char label[64];
-    snprintf(label, sizeof label, "the network writes (iteration %ld):", sess_iteration(c->s));
+    snprintf(label, sizeof label, "the network writes (iteration %ld):", c->vm->iteration);
     vt_text(c, r.x + 10 * k, r.y + 4 * k, DL_FONT_SANS, 13 * k, DL_ALIGN_LEFT, c->th->text_dim,
             label, r.w - 20 * k);
     /* as many characters per line as the mono font fits, two lines */
@@ -414,7 +385,7 @@ static void sample_band(const ViewCtx *c)
     int per = cw > 0 ? (int)((r.w - 20 * k) / cw) : 40;
     const char *p = line;
     for (int row = 0; row < 2 && *p; row++) {
-        char part[4 * SESS_SAMPLE_LEN + 1];
+        char part[4 * VM_SAMPLE_LEN + 1];
         size_t n = 0;
         for (int chars = 0; p[n] && chars < per; chars++) {
             n++;
@@ -437,9 +408,9 @@ void netview_draw(const ViewCtx *c)
     row_labels(c);
     int t0, t1;
     layout_visible_cols(lo, &t0, &t1);
-    double gmax = max_grad(c->net);
-    NetOp cur;
-    bool has_cur = sess_current_op(c->s, &cur);
+    double gmax = max_grad(c->vm);
+    VmOp cur = c->vm->cur;
+    bool has_cur = c->vm->has_cur;
     dl_clip_push(c->dl, lo->grid.x - 8 * k, lo->net.y, lo->grid.w + 16 * k, lo->net.h);
     for (int t = t0; t <= t1; t++) {
         char head[24];

@@ -111,8 +111,9 @@ static void frame(const ViewCtx *c, const Axes *a)
 
 /* A log-scale series: runs of finite positive values as polylines, each
  * non-finite value a labelled marker at the top of the axis. NaN means
- * "not computed yet" where done[i] is false (done NULL: all computed). */
-static void log_series(const ViewCtx *c, const Axes *a, const double *v, const bool *done, int n,
+ * "not computed yet" where node i's backward has not run (done NULL: all
+ * computed). */
+static void log_series(const ViewCtx *c, const Axes *a, const double *v, const VmNode *done, int n,
                        int stride, DlColor col, float width, bool dots)
 {
     float k = c->k, pts[2 * 512];
@@ -125,7 +126,7 @@ static void log_series(const ViewCtx *c, const Axes *a, const double *v, const b
             pts[2 * m + 1] = ax_y(a, log10(g));
             m++;
         }
-        if (i < n && !ok && (!isnan(g) || !done || done[i])) {
+        if (i < n && !ok && (!isnan(g) || !done || done[i].bwd)) {
             bool top = !isfinite(g);
             float x = ax_x(a, i), y = top ? a->area.y + 7 * k : a->area.y + a->area.h - 7 * k;
             dl_circle(c->dl, x, y, 6 * k, c->th->bad);
@@ -232,29 +233,24 @@ static void power_line(const ViewCtx *c, const Axes *a, double base, double ref,
 /* Each step's share of dL/dW_hh (layer 0), bars under the gradient plot. */
 static void contrib_bars(const ViewCtx *c, Rect r, int T)
 {
-    const Net *net = c->net;
+    const double *share = c->vm->contrib;
     const Theme *th = c->th;
     float k = c->k;
-    int kp = sess_view_const(c->s)->contrib_param;
-    if (kp < 0) {
-        const NetParam *p = net_param_find(net, "weight_hh_l0");
-        kp = p ? (int)(p - net_param(net, 0)) : 1;
-    }
     double mx = 0;
     for (int t = 0; t < T; t++) {
-        double v = net_grad_contrib(net, kp, t);
+        double v = share[t];
         if (isfinite(v) && v > mx)
             mx = v;
     }
-    char lab[64];
-    snprintf(lab, sizeof lab, "each step's share of ∂L/∂%s", net_param(net, kp)->name);
+    char lab[40 + VM_NAME_LEN];
+    snprintf(lab, sizeof lab, "each step's share of ∂L/∂%s", c->vm->contrib_name);
     vt_text(c, r.x, r.y, DL_FONT_SANS, 13 * k, DL_ALIGN_LEFT, th->text_dim, lab, r.w);
     float by = r.y + 18 * k, bh = r.h - 18 * k, bw = r.w / T;
     dl_line(c->dl, r.x, by + bh, r.x + r.w, by + bh, 1 * k, th->panel_edge);
     if (mx <= 0)
         return;
     for (int t = 0; t < T; t++) {
-        double v = net_grad_contrib(net, kp, t);
+        double v = share[t];
         if (isnan(v))
             continue;
         float h = isfinite(v) ? (float)(v / mx) * bh : bh;
@@ -263,25 +259,79 @@ static void contrib_bars(const ViewCtx *c, Rect r, int T)
     }
 }
 
-static void plot_grad(const ViewCtx *c, Rect R)
+/* The y range of the gradient plot: every computed norm (and the
+ * comparison's); shown counts the finite ones, overflow the computed but
+ * not finite ones, which are still labelled. */
+static void grad_range(const ViewModel *vm, bool with_cmp, double *lo, double *hi, int *shown,
+                       int *overflow)
 {
-    const Net *net = c->net;
-    const Theme *th = c->th;
-    const NetConfig *cfg = net_config(net);
-    const SessCompare *cmp = sess_comparison(c->s);
-    float k = c->k;
-    int L = cfg->num_layers, T = net_steps(net);
-    bool lstm = cfg->cell == NET_CELL_LSTM, with_cmp = cmp->valid && cmp->T == T && cmp->L == L;
-    double lo = INFINITY, hi = -INFINITY;
-    int shown = 0, overflow = 0; /* overflow: computed but not finite, still labelled */
+    int L = vm->L, T = vm->T;
     for (int l = 0; l < L; l++)
         for (int t = 0; t < T; t++) {
-            double g[2] = {net_grad_h(net, l, t), lstm ? net_grad_c(net, l, t) : NAN};
-            range_of(g, 2, 1, &lo, &hi, &shown);
-            overflow += !isfinite(g[0]) && net_op_done(net, (NetOp){NET_OP_BACKWARD, l, t});
+            double g[2] = {vm->grad_h[l * T + t], vm->grad_c[l * T + t]};
+            range_of(g, 2, 1, lo, hi, shown);
+            *overflow += !isfinite(g[0]) && vm->node[l * T + t].bwd;
         }
     for (int cc = 0; with_cmp && cc < 3; cc++)
-        range_of(cmp->grad_h[cc], T, 1, &lo, &hi, &shown);
+        range_of(vm->cmp.grad_h[cc], T, 1, lo, hi, shown);
+}
+
+/* One series per layer (and the cell state for LSTM), or the comparison. */
+static int grad_series(const ViewCtx *c, const Axes *a, bool with_cmp)
+{
+    const ViewModel *vm = c->vm;
+    float k = c->k;
+    int L = vm->L, T = vm->T, row = 0;
+    if (with_cmp) {
+        static const char *names[3] = {"RNN", "GRU", "LSTM"};
+        for (int cc = 0; cc < 3; cc++) {
+            log_series(c, a, vm->cmp.grad_h[cc], NULL, T, 1, color_alpha(cell_colors[cc], 200),
+                       3 * k, false);
+            legend(c, a, row++, names[cc], cell_colors[cc]);
+        }
+        return row;
+    }
+    for (int l = 0; l < L; l++) {
+        char lab[48]; /* "‖∂L/∂hₜ‖ layer " is 26 bytes of UTF-8, plus an int */
+        const VmNode *done = vm->node + l * T;
+        log_series(c, a, vm->grad_h + l * T, done, T, 1, series[l % 4], 2.6f * k, T <= 60);
+        snprintf(lab, sizeof lab, L > 1 ? "‖∂L/∂hₜ‖ l%d" : "‖∂L/∂hₜ‖", l);
+        legend(c, a, row++, lab, series[l % 4]);
+        if (vm->cell == VM_CELL_LSTM) {
+            log_series(c, a, vm->grad_c + l * T, done, T, 1, color_alpha(c->th->cell, 230), 2 * k,
+                       false);
+            snprintf(lab, sizeof lab, L > 1 ? "‖∂L/∂cₜ‖ l%d" : "‖∂L/∂cₜ‖", l);
+            legend(c, a, row++, lab, c->th->cell);
+        }
+    }
+    return row;
+}
+
+/* RNN: the sigma_max and rho guides from the last step back, and their
+ * legend rows from row on. */
+static void grad_guides(const ViewCtx *c, const Axes *a, int row)
+{
+    const ViewModel *vm = c->vm;
+    const Theme *th = c->th;
+    char lab[64];
+    legend(c, a, row++, "σ_max^(T−1−t)", color_alpha(th->text, 140));
+    vt_fmt(lab, sizeof lab, "σ_max = %.3g", vm->sigma);
+    legend_row(c, a, row++, lab, th->text_dim, false);
+    legend(c, a, row++, "ρ^(T−1−t)", color_alpha(th->text_dim, 170));
+    vt_fmt(lab, sizeof lab, "ρ = %.3g", vm->rho);
+    legend_row(c, a, row++, lab, th->text_dim, false);
+}
+
+static void plot_grad(const ViewCtx *c, Rect R)
+{
+    const ViewModel *vm = c->vm;
+    const Theme *th = c->th;
+    float k = c->k;
+    int L = vm->L, T = vm->T;
+    bool with_cmp = vm->cmp.valid && vm->cmp.T == T && vm->cmp.L == L;
+    double lo = INFINITY, hi = -INFINITY;
+    int shown = 0, overflow = 0;
+    grad_range(vm, with_cmp, &lo, &hi, &shown, &overflow);
     float bars_h = 58 * k;
     Axes a = {{R.x + 62 * k, R.y + 6 * k, R.w - (76 + LEGEND_W) * k, R.h - 48 * k - bars_h},
               0,
@@ -300,56 +350,16 @@ static void plot_grad(const ViewCtx *c, Rect R)
         message(c, &a, "fills in as the backward pass runs (B)");
         return;
     }
-    double ref = net_grad_h(net, 0, T - 1);
+    double ref = vm->grad_h[T - 1]; /* layer 0, last step */
     regions(c, &a, ref);
-    if (cfg->cell == NET_CELL_RNN) {
+    if (vm->cell == VM_CELL_RNN) {
         /* Pascanu et al. 2013: ||dL/dh_k|| <= sigma_max^(T-1-k) ||dL/dh_{T-1}|| */
-        power_line(c, &a, sess_spectral_norm(c->s, 0), ref, T, color_alpha(th->text, 140),
-                   1.6f * k);
-        power_line(c, &a, sess_spectral_radius(c->s, 0), ref, T, color_alpha(th->text_dim, 170),
-                   2.4f * k);
+        power_line(c, &a, vm->sigma, ref, T, color_alpha(th->text, 140), 1.6f * k);
+        power_line(c, &a, vm->rho, ref, T, color_alpha(th->text_dim, 170), 2.4f * k);
     }
-    int row = 0;
-    if (with_cmp) {
-        static const char *names[3] = {"RNN", "GRU", "LSTM"};
-        for (int cc = 0; cc < 3; cc++) {
-            log_series(c, &a, cmp->grad_h[cc], NULL, T, 1, color_alpha(cell_colors[cc], 200), 3 * k,
-                       false);
-            legend(c, &a, row++, names[cc], cell_colors[cc]);
-        }
-    } else {
-        for (int l = 0; l < L; l++) {
-            char lab[48]; /* "‖∂L/∂hₜ‖ layer " is 26 bytes of UTF-8, plus an int */
-            static double buf[4096];
-            static bool done[4096];
-            int n = T < 4096 ? T : 4096;
-            for (int t = 0; t < n; t++) {
-                NetOp op = {NET_OP_BACKWARD, l, t};
-                buf[t] = net_grad_h(net, l, t);
-                done[t] = net_op_done(net, op);
-            }
-            const double *g = buf;
-            log_series(c, &a, g, done, n, 1, series[l % 4], 2.6f * k, T <= 60);
-            snprintf(lab, sizeof lab, L > 1 ? "‖∂L/∂hₜ‖ l%d" : "‖∂L/∂hₜ‖", l);
-            legend(c, &a, row++, lab, series[l % 4]);
-            if (lstm) {
-                for (int t = 0; t < n; t++)
-                    buf[t] = net_grad_c(net, l, t);
-                log_series(c, &a, g, done, n, 1, color_alpha(th->cell, 230), 2 * k, false);
-                snprintf(lab, sizeof lab, L > 1 ? "‖∂L/∂cₜ‖ l%d" : "‖∂L/∂cₜ‖", l);
-                legend(c, &a, row++, lab, th->cell);
-            }
-        }
-    }
-    if (cfg->cell == NET_CELL_RNN && isfinite(ref) && ref > 0) {
-        char lab[64];
-        legend(c, &a, row++, "σ_max^(T−1−t)", color_alpha(th->text, 140));
-        snprintf(lab, sizeof lab, "σ_max = %.3g", sess_spectral_norm(c->s, 0));
-        legend_row(c, &a, row++, lab, th->text_dim, false);
-        legend(c, &a, row++, "ρ^(T−1−t)", color_alpha(th->text_dim, 170));
-        snprintf(lab, sizeof lab, "ρ = %.3g", sess_spectral_radius(c->s, 0));
-        legend_row(c, &a, row++, lab, th->text_dim, false);
-    }
+    int row = grad_series(c, &a, with_cmp);
+    if (vm->cell == VM_CELL_RNN && isfinite(ref) && ref > 0)
+        grad_guides(c, &a, row);
     frame(c, &a);
     Rect bars = {a.area.x, a.area.y + a.area.h + 40 * k, a.area.w, bars_h - 4 * k};
     contrib_bars(c, bars, T);
@@ -357,28 +367,40 @@ static void plot_grad(const ViewCtx *c, Rect R)
 
 /* ---- loss over iterations ---------------------------------------------------- */
 
+/* The last iteration's figures beside the loss curve. */
+static void loss_legend(const ViewCtx *c, const Axes *a)
+{
+    const VmHistory *h = &c->vm->hist;
+    char lab[64];
+    legend(c, a, 0, "loss", c->th->forward);
+    vt_fmt(lab, sizeof lab, "%.4g", h->last_loss);
+    legend_row(c, a, 1, lab, c->th->text, false);
+    vt_fmt(lab, sizeof lab, "accuracy %.0f%%", 100 * h->last_accuracy);
+    legend_row(c, a, 2, lab, c->th->text_dim, false);
+    vt_fmt(lab, sizeof lab, "‖∇‖ %.3g", h->last_grad_norm);
+    legend_row(c, a, 3, lab, c->th->text_dim, false);
+    snprintf(lab, sizeof lab, "iteration %ld", h->last_iter);
+    legend_row(c, a, 4, lab, c->th->text_dim, false);
+}
+
 static void plot_loss(const ViewCtx *c, Rect R)
 {
-    const Trainer *tr = sess_trainer(c->s);
-    const SessCompare *cmp = sess_comparison(c->s);
+    const VmHistory *h = &c->vm->hist;
+    const VmCompare *cmp = &c->vm->cmp;
     float k = c->k;
-    int n = train_history_len(tr);
+    int m = h->n;
     bool with_cmp = cmp->valid && cmp->iters > 1;
     Axes a = {{R.x + 62 * k, R.y + 6 * k, R.w - (76 + LEGEND_W) * k, R.h - 50 * k}, 0, 1, -2, 1};
     double lo = INFINITY, hi = -INFINITY;
     int shown = 0;
-    static double buf[4096];
-    int m = n < 4096 ? n : 4096;
-    for (int i = 0; i < m; i++)
-        buf[i] = train_history(tr, n - m + i)->loss;
-    range_of(buf, m, 1, &lo, &hi, &shown);
+    range_of(h->loss, m, 1, &lo, &hi, &shown);
     for (int cc = 0; with_cmp && cc < 3; cc++)
         range_of(cmp->loss[cc], cmp->iters, 1, &lo, &hi, &shown);
     if (shown) {
         a.lo = floor(lo * 2) / 2 - 0.1;
         a.hi = ceil(hi * 2) / 2 + 0.1;
     }
-    long first = m ? train_history(tr, n - m)->iter : 1;
+    long first = h->first_iter;
     a.x0 = with_cmp ? 0 : first - 1;
     a.x1 = with_cmp ? cmp->iters - 1 : fmax(first, first - 1 + m - 1);
     log_axes(c, &a, "training iteration");
@@ -397,18 +419,8 @@ static void plot_loss(const ViewCtx *c, Rect R)
         Axes shifted = a;
         shifted.x0 = 0;
         shifted.x1 = m > 1 ? m - 1 : 1;
-        log_series(c, &shifted, buf, NULL, m, 1, c->th->forward, 2.2f * k, false);
-        const TrainRecord *last = train_last(tr);
-        char lab[64];
-        legend(c, &a, 0, "loss", c->th->forward);
-        snprintf(lab, sizeof lab, "%.4g", last->loss);
-        legend_row(c, &a, 1, lab, c->th->text, false);
-        snprintf(lab, sizeof lab, "accuracy %.0f%%", 100 * last->accuracy);
-        legend_row(c, &a, 2, lab, c->th->text_dim, false);
-        snprintf(lab, sizeof lab, "‖∇‖ %.3g", last->grad_norm);
-        legend_row(c, &a, 3, lab, c->th->text_dim, false);
-        snprintf(lab, sizeof lab, "iteration %ld", last->iter);
-        legend_row(c, &a, 4, lab, c->th->text_dim, false);
+        log_series(c, &shifted, h->loss, NULL, m, 1, c->th->forward, 2.2f * k, false);
+        loss_legend(c, &a);
     }
     frame(c, &a);
 }
@@ -417,10 +429,11 @@ static void plot_loss(const ViewCtx *c, Rect R)
 
 static void plot_eigen(const ViewCtx *c, Rect R)
 {
+    const ViewModel *vm = c->vm;
     const Theme *th = c->th;
     float k = c->k;
-    const double *re, *im;
-    int blocks, n = sess_eigen(c->s, &re, &im, &blocks);
+    const double *re = vm->eig_re, *im = vm->eig_im;
+    int blocks = vm->eig_blocks, n = vm->eig_n;
     float side = fminf(R.w - 140 * k, R.h - 20 * k);
     Rect area = {R.x + 12 * k, R.y + 8 * k, side, side};
     double m = 1.15;
@@ -448,10 +461,10 @@ static void plot_eigen(const ViewCtx *c, Rect R)
                 DL_ALIGN_LEFT, col, gate_names[which][b], 0);
     }
     char lab[64];
-    snprintf(lab, sizeof lab, "ρ = %.3g", sess_spectral_radius(c->s, 0));
+    vt_fmt(lab, sizeof lab, "ρ = %.3g", vm->rho);
     vt_text(c, area.x + side + 12 * k, area.y + 6 * k, DL_FONT_SANS_BOLD, 15 * k, DL_ALIGN_LEFT,
             th->text, lab, 0);
-    snprintf(lab, sizeof lab, "σ_max = %.3g", sess_spectral_norm(c->s, 0));
+    vt_fmt(lab, sizeof lab, "σ_max = %.3g", vm->sigma);
     vt_text(c, area.x + side + 12 * k, area.y + 30 * k + blocks * 20 * k, DL_FONT_SANS, 14 * k,
             DL_ALIGN_LEFT, th->text_dim, lab, 0);
     if (n == 0)
@@ -461,63 +474,84 @@ static void plot_eigen(const ViewCtx *c, Rect R)
 
 /* ---- heatmap of gradient norms over iterations ---------------------------------------- */
 
-static void plot_heatmap(const ViewCtx *c, Rect R)
+/* At most 80 rows and 100 columns of cells, sampled evenly. */
+#define HEAT_ROWS 80
+#define HEAT_COLS 100
+
+/* Iteration r's norm at column j (layer 0). */
+static double heat_value(const ViewModel *vm, int rows, int cols, int r, int j)
 {
-    const Trainer *tr = sess_trainer(c->s);
+    const double *g = vm->hist.grad_h[(int)((long)r * vm->hist.n / rows)];
+    return g[(long)j * vm->T / cols];
+}
+
+static void heat_cells(const ViewCtx *c, const Axes *a, int rows, int cols, double *lo, double *hi)
+{
+    const ViewModel *vm = c->vm;
     const Theme *th = c->th;
-    float k = c->k;
-    int n = train_history_len(tr), T = net_steps(c->net);
-    Axes a = {{R.x + 62 * k, R.y + 6 * k, R.w - 76 * k, R.h - 50 * k}, 0, T - 1, 0, 1};
-    dl_rect(c->dl, a.area.x, a.area.y, a.area.w, a.area.h, 0, th->bg);
-    if (n == 0) {
-        frame(c, &a);
-        message(c, &a, "train (T): each row is an iteration");
-        return;
-    }
-    /* at most 80 rows and 100 columns of cells, sampled evenly */
-    int rows = n < 80 ? n : 80, cols = T < 100 ? T : 100;
-    double lo = INFINITY, hi = -INFINITY;
-    for (int r = 0; r < rows; r++) {
-        const TrainRecord *rec = train_history(tr, (int)((long)r * n / rows));
+    for (int r = 0; r < rows; r++)
         for (int j = 0; j < cols; j++) {
-            double g = rec->grad_h[(long)j * T / cols];
+            double g = heat_value(vm, rows, cols, r, j);
             if (isfinite(g) && g > 0) {
-                lo = fmin(lo, log10(g));
-                hi = fmax(hi, log10(g));
+                *lo = fmin(*lo, log10(g));
+                *hi = fmax(*hi, log10(g));
             }
         }
-    }
-    float cw = a.area.w / cols, ch = a.area.h / rows;
-    for (int r = 0; r < rows; r++) {
-        const TrainRecord *rec = train_history(tr, (int)((long)r * n / rows));
+    float cw = a->area.w / cols, ch = a->area.h / rows;
+    for (int r = 0; r < rows; r++)
         for (int j = 0; j < cols; j++) {
-            double g = rec->grad_h[(long)j * T / cols];
+            double g = heat_value(vm, rows, cols, r, j);
             DlColor col = !isfinite(g) ? th->bad
-                          : g <= 0     ? cmap_sequential(0)
-                                       : cmap_sequential(hi > lo ? (log10(g) - lo) / (hi - lo) : 1);
-            dl_rect(c->dl, a.area.x + j * cw, a.area.y + r * ch, cw + 0.6f, ch + 0.6f, 0, col);
+                          : g <= 0
+                              ? cmap_sequential(0)
+                              : cmap_sequential(*hi > *lo ? (log10(g) - *lo) / (*hi - *lo) : 1);
+            dl_rect(c->dl, a->area.x + j * cw, a->area.y + r * ch, cw + 0.6f, ch + 0.6f, 0, col);
         }
-    }
+}
+
+/* The iteration labels on y, the steps on x and the colour range. */
+static void heat_labels(const ViewCtx *c, const Axes *a, double lo, double hi)
+{
+    const Theme *th = c->th;
+    float k = c->k;
+    int T = c->vm->T;
     char lab[32];
-    snprintf(lab, sizeof lab, "it %ld", train_history(tr, 0)->iter);
-    vt_text(c, a.area.x - 6 * k, a.area.y, DL_FONT_SANS, 13 * k, DL_ALIGN_RIGHT, th->text_dim, lab,
-            0);
-    snprintf(lab, sizeof lab, "it %ld", train_last(tr)->iter);
-    vt_text(c, a.area.x - 6 * k, a.area.y + a.area.h - 16 * k, DL_FONT_SANS, 13 * k, DL_ALIGN_RIGHT,
-            th->text_dim, lab, 0);
+    snprintf(lab, sizeof lab, "it %ld", c->vm->hist.first_iter);
+    vt_text(c, a->area.x - 6 * k, a->area.y, DL_FONT_SANS, 13 * k, DL_ALIGN_RIGHT, th->text_dim,
+            lab, 0);
+    snprintf(lab, sizeof lab, "it %ld", c->vm->hist.last_iter);
+    vt_text(c, a->area.x - 6 * k, a->area.y + a->area.h - 16 * k, DL_FONT_SANS, 13 * k,
+            DL_ALIGN_RIGHT, th->text_dim, lab, 0);
     int ts = nice_step(T - 1, 8);
     for (int t = 0; t < T; t += ts) {
         snprintf(lab, sizeof lab, "%d", t);
-        vt_text(c, a.area.x + (t + 0.5f) * a.area.w / T, a.area.y + a.area.h + 4 * k, DL_FONT_SANS,
-                14 * k, DL_ALIGN_CENTER, th->text_dim, lab, 0);
+        vt_text(c, a->area.x + (t + 0.5f) * a->area.w / T, a->area.y + a->area.h + 4 * k,
+                DL_FONT_SANS, 14 * k, DL_ALIGN_CENTER, th->text_dim, lab, 0);
     }
     char dec_lo[24], dec_hi[24], axis[96];
     decade_label(dec_lo, sizeof dec_lo, (int)floor(lo));
     decade_label(dec_hi, sizeof dec_hi, (int)ceil(hi));
     snprintf(axis, sizeof axis, "step t  ·  ‖∂L/∂hₜ‖ %s … %s", isfinite(lo) ? dec_lo : "–",
              isfinite(hi) ? dec_hi : "–");
-    vt_text(c, a.area.x + a.area.w / 2, a.area.y + a.area.h + 22 * k, DL_FONT_SANS_ITALIC, 14 * k,
-            DL_ALIGN_CENTER, th->text_dim, axis, 0);
+    vt_text(c, a->area.x + a->area.w / 2, a->area.y + a->area.h + 22 * k, DL_FONT_SANS_ITALIC,
+            14 * k, DL_ALIGN_CENTER, th->text_dim, axis, 0);
+}
+
+static void plot_heatmap(const ViewCtx *c, Rect R)
+{
+    float k = c->k;
+    int n = c->vm->hist.n, T = c->vm->T;
+    Axes a = {{R.x + 62 * k, R.y + 6 * k, R.w - 76 * k, R.h - 50 * k}, 0, T - 1, 0, 1};
+    dl_rect(c->dl, a.area.x, a.area.y, a.area.w, a.area.h, 0, c->th->bg);
+    if (n == 0) {
+        frame(c, &a);
+        message(c, &a, "train (T): each row is an iteration");
+        return;
+    }
+    int rows = n < HEAT_ROWS ? n : HEAT_ROWS, cols = T < HEAT_COLS ? T : HEAT_COLS;
+    double lo = INFINITY, hi = -INFINITY;
+    heat_cells(c, &a, rows, cols, &lo, &hi);
+    heat_labels(c, &a, lo, hi);
     frame(c, &a);
 }
 
@@ -525,27 +559,27 @@ void plots_draw(const ViewCtx *c)
 {
     const Rect R = c->lo->plots;
     const Theme *th = c->th;
-    const SessView *v = sess_view_const(c->s);
+    const VmUi *v = &c->vm->ui;
     float k = c->k;
     dl_rect(c->dl, R.x, R.y, R.w, R.h, 0, th->panel);
     dl_line(c->dl, R.x, R.y, R.x + R.w, R.y, 1.5f * k, th->panel_edge);
     dl_line(c->dl, R.x, R.y, R.x, R.y + R.h, 1.5f * k, th->panel_edge);
-    static const char *const tabs[PLOT_COUNT] = {"Gradients", "Loss", "Eigen λ", "Heatmap"};
-    float tw = (R.w - 28 * k - 3 * 6 * k) / PLOT_COUNT, x = R.x + 14 * k;
-    float widths[PLOT_COUNT] = {tw - 8 * k, tw - 8 * k, tw - 8 * k, tw - 8 * k};
-    float fs = vt_fit_size(c, DL_FONT_SANS_BOLD, 15 * k, tabs, PLOT_COUNT, widths);
-    for (int i = 0; i < PLOT_COUNT; i++, x += tw + 6 * k)
+    static const char *const tabs[VM_PLOT_COUNT] = {"Gradients", "Loss", "Eigen λ", "Heatmap"};
+    float tw = (R.w - 28 * k - 3 * 6 * k) / VM_PLOT_COUNT, x = R.x + 14 * k;
+    float widths[VM_PLOT_COUNT] = {tw - 8 * k, tw - 8 * k, tw - 8 * k, tw - 8 * k};
+    float fs = vt_fit_size(c, DL_FONT_SANS_BOLD, 15 * k, tabs, VM_PLOT_COUNT, widths);
+    for (int i = 0; i < VM_PLOT_COUNT; i++, x += tw + 6 * k)
         vt_button_sized(c, (Rect){x, R.y + 8 * k, tw, 30 * k}, BTN_PLOT_GRAD + i, tabs[i],
                         (int)v->plot == i, fs);
     Rect body = {R.x, R.y + 44 * k, R.w, R.h - 44 * k};
     switch (v->plot) {
-    case PLOT_LOSS:
+    case VM_PLOT_LOSS:
         plot_loss(c, body);
         break;
-    case PLOT_EIGEN:
+    case VM_PLOT_EIGEN:
         plot_eigen(c, body);
         break;
-    case PLOT_HEATMAP:
+    case VM_PLOT_HEATMAP:
         plot_heatmap(c, body);
         break;
     default:

@@ -5,67 +5,63 @@
 
 #include "view_parts.h"
 
-void view_layout(const Session *s, const ViewParams *vp, Layout *lo)
+void view_layout(const ViewModel *vm, const ViewParams *vp, Layout *lo)
 {
-    const SessView *v = sess_view_const(s);
-    const Net *net = sess_net(s);
-    NetOp op;
+    const VmUi *ui = &vm->ui;
     LayoutInput in = {
         .win_w = vp->win_w,
         .win_h = vp->win_h,
-        .ui_scale = v->ui_scale,
-        .steps = net_steps(net),
-        .layers = net_config(net)->num_layers,
-        .zoom = v->zoom,
-        .scroll_x = v->scroll_x,
-        .focus_t = sess_current_op(s, &op) ? op.t : 0,
-        .follow = v->follow,
-        .show_lesson = (vp->lesson && (v->panels & PANEL_LESSON)) || (v->panels & PANEL_SETTINGS),
-        .show_side = (v->panels & (PANEL_INSPECTOR | PANEL_PLOTS)) != 0,
-        .show_controls = (v->panels & PANEL_CONTROLS) != 0,
-        .band = sess_sample(s)[0] != '\0',
+        .ui_scale = ui->ui_scale,
+        .steps = vm->T,
+        .layers = vm->L,
+        .zoom = ui->zoom,
+        .scroll_x = ui->scroll_x,
+        .focus_t = vm->has_cur ? vm->cur.t : 0,
+        .follow = ui->follow,
+        .show_lesson =
+            (vp->lesson && (ui->panels & VM_PANEL_LESSON)) || (ui->panels & VM_PANEL_SETTINGS),
+        .show_side = (ui->panels & (VM_PANEL_INSPECTOR | VM_PANEL_PLOTS)) != 0,
+        .show_controls = (ui->panels & VM_PANEL_CONTROLS) != 0,
+        .band = vm->sample[0] != '\0',
     };
     layout_compute(lo, &in);
+}
+
+static void draw_title(const ViewCtx *c, float y, float fs)
+{
+    const ViewModel *vm = c->vm;
+    char title[160];
+    snprintf(title, sizeof title, "rnnviz  ·  %s%s  ·  %s  ·  T=%d  H=%d  L=%d",
+             vm->cell == VM_CELL_RNN   ? "RNN "
+             : vm->cell == VM_CELL_GRU ? "GRU"
+                                       : "LSTM",
+             vm->cell == VM_CELL_RNN ? (vm->relu ? "relu" : "tanh") : "", vm->task_name, vm->T,
+             vm->H, vm->L);
+    vt_text(c, 14 * c->k, y, DL_FONT_SANS_BOLD, fs, DL_ALIGN_LEFT, c->th->text, title,
+            c->lo->top.w * 0.5f);
 }
 
 static void draw_top(const ViewCtx *c)
 {
     const Layout *lo = c->lo;
     const Theme *th = c->th;
-    const Settings *st = sess_settings(c->s);
-    const NetConfig *cfg = net_config(c->net);
+    const ViewModel *vm = c->vm;
     float k = c->k;
     dl_rect(c->dl, lo->top.x, lo->top.y, lo->top.w, lo->top.h, 0, th->panel);
     dl_line(c->dl, 0, lo->top.h, lo->top.w, lo->top.h, 1.5f * k, th->panel_edge);
-    char title[160];
-    snprintf(title, sizeof title, "rnnviz  ·  %s%s  ·  %s  ·  T=%d  H=%d  L=%d",
-             cfg->cell == NET_CELL_RNN   ? "RNN "
-             : cfg->cell == NET_CELL_GRU ? "GRU"
-                                         : "LSTM",
-             cfg->cell == NET_CELL_RNN ? (cfg->act == NET_ACT_RELU ? "relu" : "tanh") : "",
-             task_kind_name(task_kind(sess_task(c->s))), net_steps(c->net), cfg->hidden_size,
-             cfg->num_layers);
     float fs = 19 * k, y = lo->top.y + (lo->top.h - vt_height(c, DL_FONT_SANS_BOLD, fs)) / 2;
-    vt_text(c, 14 * k, y, DL_FONT_SANS_BOLD, fs, DL_ALIGN_LEFT, th->text, title, lo->top.w * 0.5f);
-
+    draw_title(c, y, fs);
     static const char *phase_names[] = {"forward", "backward", "update"};
-    char status[200], loss[32];
-    vt_num(loss, sizeof loss, net_loss(c->net));
-    int done = sess_cursor(c->s), total = sess_op_count(c->s);
-    bool any_loss = false; /* the loss means something once an output ran */
-    for (int t = 0; t < net_steps(c->net) && !any_loss; t++) {
-        NetOp head = {NET_OP_HEAD_FORWARD, -1, t};
-        any_loss = net_op_done(c->net, head);
-    }
+    char status[200 + VM_MESSAGE_LEN], loss[32];
+    vt_num(loss, sizeof loss, vm->loss);
     snprintf(status, sizeof status, "%s  ·  op %d / %d  ·  iteration %ld  ·  loss %s",
-             phase_names[sess_phase(c->s)], done, total, sess_iteration(c->s),
-             any_loss ? loss : "–");
+             phase_names[vm->phase], vm->cursor, vm->op_count, vm->iteration,
+             vm->any_loss ? loss : "–");
     if (c->vp->notice && c->vp->notice[0])
         snprintf(status, sizeof status, "%s", c->vp->notice);
-    else if (sess_message(c->s)[0])
-        snprintf(status + strlen(status), sizeof status - strlen(status), "  ·  %s",
-                 sess_message(c->s));
-    (void)st;
+    else if (vm->message[0])
+        snprintf(status + strlen(status), sizeof status - strlen(status), "  ·  %s", vm->message);
+    status[199] = '\0'; /* the status line's length before the message moved here */
     vt_text(c, lo->top.w - 14 * k, y + 1 * k, DL_FONT_SANS, 17 * k, DL_ALIGN_RIGHT, th->text_dim,
             status, lo->top.w * 0.48f);
 }
@@ -85,13 +81,13 @@ static void draw_tip(const ViewCtx *c)
     dl_text(c->dl, x + 8 * k, y + 5 * k, DL_FONT_MONO, fs, DL_ALIGN_LEFT, c->th->panel, c->tip);
 }
 
-void view_draw(const Session *s, const ViewParams *vp, DrawList *dl, HitList *hits)
+void view_draw(const ViewModel *vm, const ViewParams *vp, DrawList *dl, HitList *hits)
 {
     Layout lo;
-    view_layout(s, vp, &lo);
-    const SessView *v = sess_view_const(s);
+    view_layout(vm, vp, &lo);
+    const VmUi *v = &vm->ui;
     char tip[VIEW_TIP_CAP] = "";
-    ViewCtx c = {s, sess_net(s), vp, &lo, theme_get(v->high_contrast), dl, hits, lo.s, tip};
+    ViewCtx c = {vm, vp, &lo, theme_get(v->high_contrast), dl, hits, lo.s, tip};
     dl_clear(dl);
     if (hits)
         hits->n = 0;
@@ -108,11 +104,11 @@ void view_draw(const Session *s, const ViewParams *vp, DrawList *dl, HitList *hi
     draw_top(&c);
     if (tip[0])
         draw_tip(&c);
-    if (v->panels & PANEL_SETTINGS)
+    if (v->panels & VM_PANEL_SETTINGS)
         drawer_draw(&c);
     if (vp->picker)
         picker_draw(&c);
-    if (v->panels & PANEL_HELP)
+    if (v->panels & VM_PANEL_HELP)
         help_draw(&c);
 }
 

@@ -1,15 +1,16 @@
 /*
- * The view: a pure function from a session (and window size) to a draw
- * list and a list of clickable regions. Same session, same list: the
- * window, the PNG and the SVG are all painted from it. No SDL here.
+ * The view: a pure function from a view model (what the session says is on
+ * screen) and the window's parameters to a draw list and a list of
+ * clickable regions. Same model, same list: the window, the PNG and the SVG
+ * are all painted from it. No SDL, no engine, no session here.
  */
 #ifndef RNNVIZ_VIEW_H
 #define RNNVIZ_VIEW_H
 
 #include "drawlist.h"
 #include "layout.h"
-#include "session.h"
 #include "theme.h"
+#include "viewmodel.h"
 
 typedef enum {
     BTN_BACK,
@@ -74,8 +75,9 @@ typedef struct {
     float mouse_x, mouse_y;
 } ViewParams;
 
-void view_layout(const Session *s, const ViewParams *vp, Layout *lo);
-void view_draw(const Session *s, const ViewParams *vp, DrawList *dl, HitList *hits);
+void view_layout(const ViewModel *vm, const ViewParams *vp, Layout *lo);
+/* Never allocates. */
+void view_draw(const ViewModel *vm, const ViewParams *vp, DrawList *dl, HitList *hits);
 /* The hit under (x, y), topmost first; NULL if none. */
 const Hit *view_hit(const HitList *hits, float x, float y);
 

@@ -9,8 +9,7 @@
 
 /* Everything a part of the view needs while drawing. */
 typedef struct {
-    const Session *s;
-    const Net *net;
+    const ViewModel *vm;
     const ViewParams *vp;
     const Layout *lo;
     const Theme *th;
@@ -28,8 +27,12 @@ float vt_height(const ViewCtx *c, DlFont font, float size);
 /* Draws text shrunk (down to 60%) or cut with an ellipsis to fit max_w. */
 void vt_text(const ViewCtx *c, float x, float y, DlFont font, float size, DlAlign align,
              DlColor color, const char *s, float max_w);
-/* Number for people: 3 decimals, or scientific when tiny or huge; Inf/NaN. */
+/* Number for people: 3 decimals, or scientific when tiny or huge; NaN,
+ * +Inf, −Inf. */
 void vt_num(char *buf, size_t cap, double v);
+/* v with a printf format of one double ("%.2f"); NaN, +Inf, −Inf when not
+ * finite, never the C library's "nan"/"-inf". */
+void vt_fmt(char *buf, size_t cap, const char *fmt, double v);
 /* "12" -> "₁₂" */
 void vt_subscript(char *buf, size_t cap, int n);
 void vt_button(const ViewCtx *c, Rect r, int id, const char *label, bool on);

@@ -73,6 +73,14 @@ void vt_num(char *buf, size_t cap, double v)
         snprintf(buf, cap, "%.3f", v);
 }
 
+void vt_fmt(char *buf, size_t cap, const char *fmt, double v)
+{
+    if (isfinite(v))
+        snprintf(buf, cap, fmt, v);
+    else
+        vt_num(buf, cap, v);
+}
+
 void vt_subscript(char *buf, size_t cap, int n)
 {
     char digits[16];

@@ -150,7 +150,7 @@ static void fuzz_do_view(const Session *s)
     if (!dl)
         return;
     ViewParams vp = {.win_w = 1280, .win_h = 720, .measure = dl_measure_approx()};
-    view_draw(s, &vp, dl, &hits);
+    view_draw(sess_view_model(s), &vp, dl, &hits);
     if (dl_overflowed(dl) || dl_clip_error(dl) || dl_clip_depth(dl) != 0)
         FUZZ_FAIL("view: draw list overflowed (%d) or clips unbalanced (%d, depth %d)",
                   dl_overflowed(dl), dl_clip_error(dl), dl_clip_depth(dl));

@@ -1,0 +1,411 @@
+/* The view model's storage and its per-frame fill from the engine. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "controls.h"
+#include "la.h"
+#include "vm_fill.h"
+
+_Static_assert((int)VM_CELL_LSTM == (int)NET_CELL_LSTM && (int)VM_CELL_GRU == (int)NET_CELL_GRU,
+               "VmCell follows NetCell");
+_Static_assert((int)VM_OP_BACKWARD == (int)NET_OP_BACKWARD &&
+                   (int)VM_OP_HEAD_FORWARD == (int)NET_OP_HEAD_FORWARD &&
+                   (int)VM_OP_HEAD_BACKWARD == (int)NET_OP_HEAD_BACKWARD,
+               "VmOpKind follows NetOpKind");
+_Static_assert((int)VM_PHASE_UPDATE == (int)PHASE_UPDATE, "VmPhase follows SessPhase");
+_Static_assert((int)VM_PANEL_SETTINGS == (int)PANEL_SETTINGS &&
+                   (int)VM_PANEL_HELP == (int)PANEL_HELP &&
+                   (int)VM_PANEL_LESSON == (int)PANEL_LESSON &&
+                   (int)VM_PANEL_CONTROLS == (int)PANEL_CONTROLS &&
+                   (int)VM_PANEL_INSPECTOR == (int)PANEL_INSPECTOR &&
+                   (int)VM_PANEL_PLOTS == (int)PANEL_PLOTS,
+               "VM_PANEL_* follow SessPanel");
+_Static_assert((int)VM_PLOT_COUNT == (int)PLOT_COUNT && (int)VM_PLOT_HEATMAP == (int)PLOT_HEATMAP,
+               "VmPlot follows SessPlot");
+_Static_assert(VM_MAX_LAYERS >= NET_MAX_LAYERS, "room for every layer");
+_Static_assert(VM_MAX_CONTROLS >= CTL_COUNT, "room for every control");
+_Static_assert(VM_SAMPLE_LEN >= SESS_SAMPLE_LEN, "room for the sample");
+
+/* Records the model keeps: the session's trainers keep at most this many. */
+#define VM_HISTORY_CAP TRAIN_HISTORY_DEFAULT
+
+/* The storage behind the model's pointers: one block per array. */
+typedef struct {
+    ViewModel vm; /* first: a ViewModel * is a VmStore * */
+    int L, T;     /* capacity */
+} VmStore;
+
+ViewModel *vm_create(int L, int T)
+{
+    VmStore *st = calloc(1, sizeof *st);
+    if (!st)
+        return NULL;
+    size_t nodes = (size_t)L * T;
+    ViewModel *vm = &st->vm;
+    st->L = L;
+    st->T = T;
+    vm->node = calloc(nodes, sizeof *vm->node);
+    vm->step = calloc((size_t)T, sizeof *vm->step);
+    vm->grad_h = calloc(nodes, sizeof *vm->grad_h);
+    vm->grad_c = calloc(nodes, sizeof *vm->grad_c);
+    vm->contrib = calloc((size_t)T, sizeof *vm->contrib);
+    vm->hist.loss = calloc(VM_HISTORY_CAP, sizeof *vm->hist.loss);
+    vm->hist.grad_h = calloc(VM_HISTORY_CAP, sizeof *vm->hist.grad_h);
+    if (!vm->node || !vm->step || !vm->grad_h || !vm->grad_c || !vm->contrib || !vm->hist.loss ||
+        !vm->hist.grad_h) {
+        vm_destroy(vm);
+        return NULL;
+    }
+    return vm;
+}
+
+void vm_destroy(ViewModel *vm)
+{
+    if (!vm)
+        return;
+    free(vm->node);
+    free(vm->step);
+    free(vm->grad_h);
+    free(vm->grad_c);
+    free(vm->contrib);
+    free(vm->hist.loss);
+    free(vm->hist.grad_h);
+    free((VmStore *)vm);
+}
+
+static bool op_done(const Net *net, NetOpKind kind, int l, int t)
+{
+    NetOp op = {kind, l, t};
+    return net_op_done(net, op);
+}
+
+/* Parameters of layer l (all its tensors), or of the head when l < 0. */
+static long layer_params(const Net *net, int l)
+{
+    char suffix[16];
+    snprintf(suffix, sizeof suffix, "_l%d", l);
+    long n = 0;
+    for (int k = 0; k < net_param_count(net); k++) {
+        const NetParam *p = net_param(net, k);
+        const char *end = p->name + strlen(p->name) - strlen(suffix);
+        bool head = !strncmp(p->name, "head.", 5);
+        if ((l < 0 && head) || (l >= 0 && !head && end >= p->name && !strcmp(end, suffix)))
+            n += (long)p->rows * p->cols;
+    }
+    return n;
+}
+
+static void fill_config(ViewModel *vm, const Session *s)
+{
+    const Net *net = sess_net(s);
+    const NetConfig *cfg = net_config(net);
+    vm->cell = (VmCell)cfg->cell;
+    vm->relu = cfg->act == NET_ACT_RELU;
+    vm->ce = cfg->loss == NET_LOSS_SOFTMAX_CE;
+    vm->targets_all = cfg->targets == NET_TARGETS_ALL;
+    vm->bias_hh = cfg->bias_hh;
+    vm->T = net_steps(net);
+    vm->L = cfg->num_layers;
+    vm->H = cfg->hidden_size;
+    vm->I = cfg->input_size;
+    vm->O = cfg->output_size;
+    vm->B = net_batch_size(net);
+    vm->cell_name = net_cell_name(cfg->cell);
+    vm->task_name = task_kind_name(task_kind(sess_task(s)));
+    for (int l = 0; l < vm->L; l++)
+        vm->params[l] = layer_params(net, l);
+    vm->params[vm->L] = layer_params(net, -1);
+}
+
+static void fill_progress(ViewModel *vm, const Session *s)
+{
+    const Net *net = sess_net(s);
+    NetOp op;
+    vm->phase = (VmPhase)sess_phase(s);
+    vm->cursor = sess_cursor(s);
+    vm->op_count = sess_op_count(s);
+    vm->iteration = sess_iteration(s);
+    vm->has_cur = sess_current_op(s, &op);
+    vm->cur = vm->has_cur ? (VmOp){(VmOpKind)op.kind, op.l, op.t} : (VmOp){VM_OP_FORWARD, -1, 0};
+    vm->loss = net_loss(net);
+    vm->any_loss = false; /* the loss means something once an output ran */
+    for (int t = 0; t < vm->T && !vm->any_loss; t++)
+        vm->any_loss = op_done(net, NET_OP_HEAD_FORWARD, -1, t);
+    snprintf(vm->message, sizeof vm->message, "%s", sess_message(s));
+    snprintf(vm->sample, sizeof vm->sample, "%s", sess_sample(s));
+}
+
+/* A node's state and the gradient norms its edges show. */
+static void fill_node(ViewModel *vm, const Net *net, int l, int t)
+{
+    size_t BH = (size_t)vm->B * vm->H;
+    VmNode *n = &vm->node[l * vm->T + t];
+    bool lstm = vm->cell == VM_CELL_LSTM;
+    n->fwd = op_done(net, NET_OP_FORWARD, l, t);
+    n->bwd = op_done(net, NET_OP_BACKWARD, l, t);
+    n->h = net_h(net, l, t);
+    n->c = lstm ? net_c(net, l, t) : NULL;
+    n->g_below = l > 0 && n->bwd ? la_norm(net_dh_out(net, l - 1, t), BH) : 0;
+    n->g_prev = t > 0 && n->bwd ? la_norm(net_dh_next(net, l, t - 1), BH) : 0;
+    n->g_cell = t > 0 && n->bwd && lstm ? la_norm(net_dc(net, l, t), BH) : 0;
+    vm->grad_h[l * vm->T + t] = net_grad_h(net, l, t);
+    vm->grad_c[l * vm->T + t] = lstm ? net_grad_c(net, l, t) : NAN;
+}
+
+static int argmax(const double *v, int n)
+{
+    int best = 0;
+    for (int i = 1; i < n; i++)
+        if (v[i] > v[best])
+            best = i;
+    return best;
+}
+
+/* The output node: its symbol or value, and the gradient halo. */
+static void fill_output(ViewModel *vm, const Session *s, int t)
+{
+    const Net *net = sess_net(s);
+    VmStep *st = &vm->step[t];
+    st->head_fwd = op_done(net, NET_OP_HEAD_FORWARD, -1, t);
+    st->head_bwd = op_done(net, NET_OP_HEAD_BACKWARD, -1, t);
+    st->dy_norm = st->g_head = 0;
+    if (st->head_bwd) {
+        double g = 0;
+        const double *dy = net_dy(net, t);
+        for (int i = 0; i < vm->B * vm->O; i++)
+            g += dy[i] * dy[i];
+        st->dy_norm = sqrt(g);
+        st->g_head = la_norm(net_dh_out(net, vm->L - 1, t), (size_t)vm->B * vm->H);
+    }
+    snprintf(st->y_sym, sizeof st->y_sym, "ŷ");
+    st->y_prob = st->y0 = 0;
+    if (st->head_fwd && vm->ce) {
+        const double *p = net_prob(net, t);
+        int k = argmax(p, vm->O);
+        task_class_symbol(sess_task(s), k, st->y_sym, sizeof st->y_sym);
+        st->y_prob = p[k];
+    } else if (st->head_fwd) {
+        st->y0 = net_y(net, t)[0];
+    }
+}
+
+/* The input and loss nodes: the task's symbols, the target and the hit. */
+static void fill_io(ViewModel *vm, const Session *s, int t)
+{
+    const Net *net = sess_net(s);
+    const Task *task = sess_task(s);
+    VmStep *st = &vm->step[t];
+    st->x = net_x(net, t);
+    if (task_kind(task) == TASK_NOISE ||
+        task_input_symbol(task, st->x, st->x_sym, sizeof st->x_sym) != NET_OK)
+        st->x_sym[0] = '\0';
+    st->has_target = net_has_target(net, t);
+    st->hit = false;
+    st->target0 = 0;
+    st->step_loss = net_step_loss(net, t);
+    snprintf(st->target_sym, sizeof st->target_sym, "?");
+    if (!st->has_target)
+        return;
+    int cls = vm->ce ? net_target_class(net, t)[0] : 0;
+    if (vm->ce)
+        task_class_symbol(task, cls, st->target_sym, sizeof st->target_sym);
+    else
+        st->target0 = net_target_vec(net, t)[0];
+    if (st->head_fwd)
+        st->hit = task_hit(task, net_y(net, t), cls, net_target_vec(net, t));
+}
+
+static void fill_graph(ViewModel *vm, const Session *s)
+{
+    const Net *net = sess_net(s);
+    for (int t = 0; t < vm->T; t++) {
+        for (int l = 0; l < vm->L; l++)
+            fill_node(vm, net, l, t);
+        fill_output(vm, s, t);
+        fill_io(vm, s, t);
+    }
+}
+
+static VmVec vec(const double *v, int n)
+{
+    return (VmVec){v, n, 0};
+}
+
+/* A gradient row: its values and their norm. */
+static VmVec grad(const double *v, int n)
+{
+    return (VmVec){v, n, v ? la_norm(v, (size_t)n) : 0};
+}
+
+static void inspect_forward(VmInspect *in, const ViewModel *vm, const Net *net, int l, int t)
+{
+    int H = vm->H;
+    in->x = l == 0 ? vec(net_x(net, t), vm->I) : vec(net_h(net, l - 1, t), H);
+    in->h_prev = vec(net_h(net, l, t - 1), H);
+    in->h = vec(net_h(net, l, t), H);
+    const double *g = net_gates(net, l, t);
+    for (int k = 0; k < net_gate_count((NetCell)vm->cell); k++)
+        in->gate[k] = vec(g + k * H, H);
+    if (vm->cell == VM_CELL_LSTM) {
+        in->c_prev = vec(net_c(net, l, t - 1), H);
+        in->c = vec(net_c(net, l, t), H);
+    }
+}
+
+static void inspect_backward(VmInspect *in, const ViewModel *vm, const Net *net, int l, int t)
+{
+    int H = vm->H, GH = net_gate_count((NetCell)vm->cell) * H;
+    size_t BH = (size_t)vm->B * H;
+    in->above_norm = la_norm(net_dh_out(net, l, t), BH);
+    in->next_norm = la_norm(net_dh_next(net, l, t), BH);
+    in->grad_h = net_grad_h(net, l, t);
+    char name[32];
+    snprintf(name, sizeof name, "weight_hh_l%d", l);
+    for (int k = 0; k < net_param_count(net); k++)
+        if (!strcmp(net_param(net, k)->name, name)) {
+            in->has_share = true;
+            in->share = net_grad_contrib(net, k, t);
+        }
+    in->dh_above = grad(net_dh_out(net, l, t), H);
+    in->dh_next = grad(net_dh_next(net, l, t), H);
+    in->dh = grad(net_dh(net, l, t), H);
+    if (vm->cell == VM_CELL_LSTM)
+        in->dc = grad(net_dc(net, l, t), H);
+    in->dgates = grad(net_dgates(net, l, t), GH);
+    in->dh_prev = grad(net_dh_next(net, l, t - 1), H);
+}
+
+static void inspect_head(VmInspect *in, const ViewModel *vm, const Net *net, int t)
+{
+    if (in->op.kind == VM_OP_HEAD_FORWARD) {
+        in->h_top = vec(net_h(net, vm->L - 1, t), vm->H);
+        in->y = vec(net_y(net, t), vm->O);
+        if (vm->ce)
+            in->p = vec(net_prob(net, t), vm->O);
+    } else {
+        in->dy = grad(net_dy(net, t), vm->O);
+        in->dh_head = grad(net_dh_out(net, vm->L - 1, t), vm->H);
+    }
+}
+
+static void fill_inspect(ViewModel *vm, const Session *s)
+{
+    const Net *net = sess_net(s);
+    VmInspect *in = &vm->inspect;
+    memset(in, 0, sizeof *in);
+    in->has_op = vm->has_cur;
+    in->op = vm->cur;
+    if (!in->has_op)
+        return;
+    NetOp op = {(NetOpKind)in->op.kind, in->op.l, in->op.t};
+    in->done = net_op_done(net, op);
+    if (!in->done)
+        return;
+    if (op.kind == NET_OP_FORWARD)
+        inspect_forward(in, vm, net, op.l, op.t);
+    else if (op.kind == NET_OP_BACKWARD)
+        inspect_backward(in, vm, net, op.l, op.t);
+    else
+        inspect_head(in, vm, net, op.t);
+}
+
+/* Each step's share of the gradient of the chosen tensor (W_hh of layer 0
+ * unless the window chose another). */
+static void fill_contrib(ViewModel *vm, const Session *s)
+{
+    const Net *net = sess_net(s);
+    int kp = sess_view_const(s)->contrib_param;
+    if (kp < 0) {
+        const NetParam *p = net_param_find(net, "weight_hh_l0");
+        kp = p ? (int)(p - net_param(net, 0)) : 1;
+    }
+    snprintf(vm->contrib_name, sizeof vm->contrib_name, "%s", net_param(net, kp)->name);
+    for (int t = 0; t < vm->T; t++)
+        vm->contrib[t] = net_grad_contrib(net, kp, t);
+}
+
+static void fill_history(ViewModel *vm, const Session *s)
+{
+    const Trainer *tr = sess_trainer(s);
+    VmHistory *h = &vm->hist;
+    int n = train_history_len(tr), skip = n > VM_HISTORY_CAP ? n - VM_HISTORY_CAP : 0;
+    h->n = n - skip;
+    for (int i = 0; i < h->n; i++) {
+        const TrainRecord *rec = train_history(tr, skip + i);
+        h->loss[i] = rec->loss;
+        h->grad_h[i] = rec->grad_h;
+    }
+    h->first_iter = h->n ? train_history(tr, skip)->iter : 1;
+    const TrainRecord *last = train_last(tr);
+    h->last_iter = last ? last->iter : 0;
+    h->last_loss = last ? last->loss : NAN;
+    h->last_accuracy = last ? last->accuracy : NAN;
+    h->last_grad_norm = last ? last->grad_norm : NAN;
+}
+
+static void fill_spectra(ViewModel *vm, const Session *s)
+{
+    const SessCompare *c = sess_comparison(s);
+    vm->rho = sess_spectral_radius(s, 0);
+    vm->sigma = sess_spectral_norm(s, 0);
+    vm->eig_n = sess_eigen(s, &vm->eig_re, &vm->eig_im, &vm->eig_blocks);
+    vm->cmp = (VmCompare){c->valid,
+                          c->L,
+                          c->T,
+                          c->iters,
+                          {c->grad_h[0], c->grad_h[1], c->grad_h[2]},
+                          {c->loss[0], c->loss[1], c->loss[2]}};
+}
+
+static void fill_ui(ViewModel *vm, const Session *s)
+{
+    const SessView *v = sess_view_const(s);
+    vm->ui = (VmUi){.zoom = v->zoom,
+                    .scroll_x = v->scroll_x,
+                    .ui_scale = v->ui_scale,
+                    .follow = v->follow,
+                    .playing = v->playing,
+                    .high_contrast = v->high_contrast,
+                    .anim = v->anim,
+                    .speed = v->speed,
+                    .panels = v->panels,
+                    .plot = (VmPlot)v->plot,
+                    .drawer_row = v->drawer_row};
+}
+
+/* The drawer's rows, only while it is open (formatting them is not free). */
+static void fill_drawer(ViewModel *vm, const Session *s)
+{
+    VmDrawer *d = &vm->drawer;
+    d->n = 0;
+    if (!(vm->ui.panels & VM_PANEL_SETTINGS))
+        return;
+    d->n = CTL_COUNT;
+    d->rho_row = CTL_SPECTRAL_RADIUS;
+    for (int i = 0; i < CTL_COUNT; i++) {
+        d->label[i] = ctl_label((Control)i);
+        ctl_value(s, (Control)i, d->value[i], sizeof d->value[i]);
+    }
+    d->rho = ctl_rho(s);
+    d->rho_unit = ctl_rho_to_unit(d->rho);
+    d->rho_unit_one = ctl_rho_to_unit(1.0);
+}
+
+void vm_fill(ViewModel *vm, const Session *s)
+{
+    const VmStore *st = (const VmStore *)vm;
+    fill_config(vm, s);
+    /* the model was sized for this network when it was built */
+    if (vm->T > st->T || vm->L > st->L)
+        vm->T = st->T, vm->L = st->L;
+    fill_progress(vm, s);
+    fill_graph(vm, s);
+    fill_inspect(vm, s);
+    fill_contrib(vm, s);
+    fill_history(vm, s);
+    fill_spectra(vm, s);
+    fill_ui(vm, s);
+    fill_drawer(vm, s);
+}
