@@ -131,7 +131,8 @@ static int parts_build(Parts *p, const Settings *st, char *msg, size_t cap)
     /* pass ops + the update, for the largest schedule this trainer can bind */
     size_t n = (size_t)2 * net_config(train_net(p->tr))->num_layers * T + 2 * (size_t)T + 1;
     p->ops = calloc(n, sizeof(NetOp));
-    p->vm = vm_create(net_config(train_net(p->tr))->num_layers, T);
+    const NetConfig *nc = net_config(train_net(p->tr));
+    p->vm = vm_create(nc->num_layers, T, nc->output_size);
     if (!p->bx || !p->by || !p->bcls || !p->ops || !p->vm) {
         parts_free(p);
         return fail(msg, cap, NET_ERR_NOMEM, "%s", "out of memory building the session");

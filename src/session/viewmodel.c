@@ -34,10 +34,14 @@ _Static_assert(VM_SAMPLE_LEN >= SESS_SAMPLE_LEN, "room for the sample");
 /* The storage behind the model's pointers: one block per array. */
 typedef struct {
     ViewModel vm; /* first: a ViewModel * is a VmStore * */
-    int L, T;     /* capacity */
+    int L, T, O;  /* capacity */
+    /* What depends only on the network and its task, which the model lives
+     * as long as: worked out at the first fill. */
+    bool known;
+    char (*cls_sym)[VM_SYM_LEN]; /* (O) the task's symbol of each class */
 } VmStore;
 
-ViewModel *vm_create(int L, int T)
+ViewModel *vm_create(int L, int T, int O)
 {
     VmStore *st = calloc(1, sizeof *st);
     if (!st)
@@ -46,6 +50,8 @@ ViewModel *vm_create(int L, int T)
     ViewModel *vm = &st->vm;
     st->L = L;
     st->T = T;
+    st->O = O;
+    st->cls_sym = calloc((size_t)O, sizeof *st->cls_sym);
     vm->node = calloc(nodes, sizeof *vm->node);
     vm->step = calloc((size_t)T, sizeof *vm->step);
     vm->grad_h = calloc(nodes, sizeof *vm->grad_h);
@@ -54,7 +60,7 @@ ViewModel *vm_create(int L, int T)
     vm->hist.loss = calloc(VM_HISTORY_CAP, sizeof *vm->hist.loss);
     vm->hist.grad_h = calloc(VM_HISTORY_CAP, sizeof *vm->hist.grad_h);
     if (!vm->node || !vm->step || !vm->grad_h || !vm->grad_c || !vm->contrib || !vm->hist.loss ||
-        !vm->hist.grad_h) {
+        !vm->hist.grad_h || !st->cls_sym) {
         vm_destroy(vm);
         return NULL;
     }
@@ -72,6 +78,7 @@ void vm_destroy(ViewModel *vm)
     free(vm->contrib);
     free(vm->hist.loss);
     free(vm->hist.grad_h);
+    free(((VmStore *)vm)->cls_sym);
     free((VmStore *)vm);
 }
 
@@ -114,9 +121,30 @@ static void fill_config(ViewModel *vm, const Session *s)
     vm->B = net_batch_size(net);
     vm->cell_name = net_cell_name(cfg->cell);
     vm->task_name = task_kind_name(task_kind(sess_task(s)));
+}
+
+/* Parameter counts and class symbols: fixed for the model's network. */
+static void fill_known(VmStore *st, const Session *s)
+{
+    const Net *net = sess_net(s);
+    ViewModel *vm = &st->vm;
+    if (st->known)
+        return;
     for (int l = 0; l < vm->L; l++)
         vm->params[l] = layer_params(net, l);
     vm->params[vm->L] = layer_params(net, -1);
+    for (int k = 0; k < st->O && k < vm->O; k++)
+        if (task_class_symbol(sess_task(s), k, st->cls_sym[k], VM_SYM_LEN) != NET_OK)
+            snprintf(st->cls_sym[k], VM_SYM_LEN, "?");
+    st->known = true;
+}
+
+/* The task's symbol of class k ("?" out of range, as the task says). */
+static void class_symbol(const ViewModel *vm, int k, char *out)
+{
+    const VmStore *st = (const VmStore *)vm;
+    if (k >= 0 && k < st->O && k < vm->O)
+        memcpy(out, st->cls_sym[k], VM_SYM_LEN);
 }
 
 static void fill_progress(ViewModel *vm, const Session *s)
@@ -184,7 +212,7 @@ static void fill_output(ViewModel *vm, const Session *s, int t)
     if (st->head_fwd && vm->ce) {
         const double *p = net_prob(net, t);
         int k = argmax(p, vm->O);
-        task_class_symbol(sess_task(s), k, st->y_sym, sizeof st->y_sym);
+        class_symbol(vm, k, st->y_sym);
         st->y_prob = p[k];
     } else if (st->head_fwd) {
         st->y0 = net_y(net, t)[0];
@@ -210,7 +238,7 @@ static void fill_io(ViewModel *vm, const Session *s, int t)
         return;
     int cls = vm->ce ? net_target_class(net, t)[0] : 0;
     if (vm->ce)
-        task_class_symbol(task, cls, st->target_sym, sizeof st->target_sym);
+        class_symbol(vm, cls, st->target_sym);
     else
         st->target0 = net_target_vec(net, t)[0];
     if (st->head_fwd)
@@ -400,6 +428,7 @@ void vm_fill(ViewModel *vm, const Session *s)
     /* the model was sized for this network when it was built */
     if (vm->T > st->T || vm->L > st->L)
         vm->T = st->T, vm->L = st->L;
+    fill_known((VmStore *)vm, s);
     fill_progress(vm, s);
     fill_graph(vm, s);
     fill_inspect(vm, s);

@@ -9,8 +9,9 @@
 #include "session.h"
 #include "viewmodel.h"
 
-/* For a network of L layers and up to T steps; NULL when out of memory. */
-ViewModel *vm_create(int L, int T);
+/* For a network of L layers, up to T steps and O outputs (classes); NULL
+ * when out of memory. */
+ViewModel *vm_create(int L, int T, int O);
 void vm_destroy(ViewModel *vm);
 /* Refreshes every field from the session; never allocates. */
 void vm_fill(ViewModel *vm, const Session *s);
