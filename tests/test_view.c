@@ -742,6 +742,78 @@ static int teardown(void **state)
     return 0;
 }
 
+/* ---- a frame from a hand-filled view model, no network ---- */
+
+/* A one-layer RNN over two steps, mid-backward, written by hand: the view
+ * shows these numbers and nothing else (no session, no engine). */
+static void test_hand_filled_model(void **state)
+{
+    (void)state;
+    static double h[2][2] = {{0.5, -0.25}, {0.75, 0.125}}, x[2][1] = {{1}, {0}};
+    static double grad_h[2] = {0.002, 0.04}, grad_c[2] = {NAN, NAN}, contrib[2] = {1, 2};
+    static double dh[2] = {0.3, -0.4}, hist_loss[1] = {1};
+    static VmNode node[2];
+    static VmStep step[2];
+    static ViewModel vm;
+    memset(&vm, 0, sizeof vm);
+    vm.cell = VM_CELL_RNN;
+    vm.T = 2, vm.L = 1, vm.H = 2, vm.I = 1, vm.O = 3, vm.B = 1;
+    vm.ce = vm.targets_all = true;
+    vm.cell_name = "rnn", vm.task_name = "hand";
+    vm.phase = VM_PHASE_BACKWARD, vm.cursor = 5, vm.op_count = 9, vm.iteration = 7;
+    vm.any_loss = true, vm.loss = 1.5;
+    vm.node = node, vm.step = step, vm.grad_h = grad_h, vm.grad_c = grad_c;
+    vm.contrib = contrib;
+    snprintf(vm.contrib_name, sizeof vm.contrib_name, "weight_hh_l0");
+    vm.hist.loss = hist_loss;
+    for (int t = 0; t < 2; t++) {
+        node[t] = (VmNode){.fwd = true, .bwd = t == 1, .h = h[t]};
+        step[t] = (VmStep){.x = x[t],
+                           .head_fwd = true,
+                           .head_bwd = t == 1,
+                           .has_target = true,
+                           .hit = t == 0,
+                           .y_prob = 0.5,
+                           .step_loss = 0.25};
+        snprintf(step[t].x_sym, sizeof step[t].x_sym, "%s", t ? "Q" : "P");
+        snprintf(step[t].y_sym, sizeof step[t].y_sym, "K%d", t);
+        snprintf(step[t].target_sym, sizeof step[t].target_sym, "Z%d", t);
+    }
+    vm.has_cur = true, vm.cur = (VmOp){VM_OP_BACKWARD, 0, 1};
+    vm.inspect =
+        (VmInspect){.has_op = true, .op = vm.cur, .done = true, .grad_h = 0.5, .dh = {dh, 2, 0.5}};
+    vm.rho = NAN, vm.sigma = INFINITY;
+    vm.ui = (VmUi){.zoom = 1,
+                   .ui_scale = 1,
+                   .follow = true,
+                   .anim = 1,
+                   .panels = VM_PANEL_INSPECTOR | VM_PANEL_PLOTS | VM_PANEL_CONTROLS};
+    ViewParams vp = params(1280, 720);
+    view_draw(&vm, &vp, dl, &hits);
+    assert_false(dl_overflowed(dl));
+    Rect all = {0, 0, 1280, 720};
+    /* the task's symbols, the target and hit marks, the output's probability */
+    assert_int_equal(count_text(dl, "P", all), 1);
+    assert_int_equal(count_text(dl, "Q", all), 1);
+    assert_int_equal(count_text(dl, "✓ Z0", all), 1);
+    assert_int_equal(count_text(dl, "✗ Z1", all), 1);
+    assert_int_equal(count_text(dl, "K1", all), 1);
+    assert_int_equal(count_text(dl, "50%", all), 2);
+    /* the inspector's title and the norm it was handed, not one it worked out */
+    assert_int_equal(count_text(dl, "Backward · layer 0 · step 1", all), 1);
+    assert_int_equal(count_text(dl, "‖‖=0.500 │ 0.300 -0.400", all), 1);
+    /* the status line from the model's progress */
+    assert_int_equal(count_text(dl, "backward  ·  op 5 / 9  ·  iteration 7  ·  loss 1.500", all),
+                     1);
+    /* each step's share under the gradient plot, by the tensor's name */
+    assert_int_equal(count_text(dl, "each step's share of ∂L/∂weight_hh_l0", all), 1);
+    /* node hits for both steps of the one layer */
+    int layer_hits = 0;
+    for (int i = 0; i < hits.n; i++)
+        layer_hits += hits.hits[i].kind == HIT_NODE && hits.hits[i].row == ROW_LAYER;
+    assert_int_equal(layer_hits, 2);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -758,6 +830,7 @@ int main(void)
         cmocka_unit_test(test_text_and_nodes_grow_with_window),
         cmocka_unit_test(test_largest_view_fits),
         cmocka_unit_test(test_hits),
+        cmocka_unit_test(test_hand_filled_model),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
