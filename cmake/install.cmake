@@ -69,9 +69,31 @@ add_custom_target(rnnviz_changelog ALL DEPENDS ${CMAKE_BINARY_DIR}/changelog.gz)
 # icons, man page; README, copyright and changelog in share/doc/rnnviz.
 set(data ${CMAKE_INSTALL_DATADIR}/rnnviz)
 install(TARGETS rnnviz RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+# A stripped install (CPack) also drops .comment, as Debian's dh_strip does.
+install(CODE "if(CMAKE_INSTALL_DO_STRIP)
+    execute_process(COMMAND ${CMAKE_OBJCOPY} --remove-section=.comment
+        \$ENV{DESTDIR}\${CMAKE_INSTALL_PREFIX}/${CMAKE_INSTALL_BINDIR}/rnnviz)
+endif()")
 install(DIRECTORY ${CMAKE_SOURCE_DIR}/lessons/ DESTINATION ${data}/lessons)
-install(DIRECTORY ${CMAKE_SOURCE_DIR}/assets/fonts ${CMAKE_SOURCE_DIR}/assets/text
-    DESTINATION ${data})
+install(DIRECTORY ${CMAKE_SOURCE_DIR}/assets/text DESTINATION ${data})
+# The .deb links Debian's own DejaVu files (lintian: duplicate-font-file);
+# a plain install copies the bundled fonts and their licence.
+option(RNNVIZ_SYSTEM_FONTS "Link the fonts of fonts-dejavu-core/-extra instead of copying" OFF)
+if(RNNVIZ_SYSTEM_FONTS)
+    file(GLOB font_files RELATIVE ${CMAKE_SOURCE_DIR}/assets/fonts
+         ${CMAKE_SOURCE_DIR}/assets/fonts/*.ttf)
+    foreach(font ${font_files})
+        set(link ${CMAKE_BINARY_DIR}/font-links/${font})
+        file(MAKE_DIRECTORY ${CMAKE_BINARY_DIR}/font-links)
+        file(CREATE_LINK ../../fonts/truetype/dejavu/${font} ${link} SYMBOLIC)
+        install(FILES ${link} DESTINATION ${data}/fonts)
+    endforeach()
+    set(CPACK_DEBIAN_PACKAGE_DEPENDS "fonts-dejavu-core, fonts-dejavu-extra")
+    install(FILES ${CMAKE_SOURCE_DIR}/assets/debian/lintian-overrides RENAME rnnviz
+        DESTINATION ${CMAKE_INSTALL_DATADIR}/lintian/overrides)
+else()
+    install(DIRECTORY ${CMAKE_SOURCE_DIR}/assets/fonts DESTINATION ${data})
+endif()
 install(FILES ${CMAKE_SOURCE_DIR}/assets/rnnviz.desktop
     DESTINATION ${CMAKE_INSTALL_DATADIR}/applications)
 install(FILES ${icon_dir}/rnnviz.svg
@@ -97,11 +119,16 @@ set(CPACK_PACKAGE_VERSION ${PROJECT_VERSION})
 set(CPACK_PACKAGE_VENDOR "rnnviz")
 set(CPACK_PACKAGE_CONTACT "${RNNVIZ_MAINTAINER}")
 set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "watch recurrent neural networks compute")
-set(CPACK_PACKAGE_DESCRIPTION "rnnviz draws a recurrent neural network unrolled in time and \
-steps through its forward pass and backpropagation through time one node at a time, with \
-the gradient norm at every step plotted so that vanishing and exploding gradients can be \
-seen. RNN, GRU and LSTM cells; Markdown lessons for a lecture; PNG and SVG export; a \
-command line that checks a student's own gradients against the engine.")
+set(CPACK_PACKAGE_DESCRIPTION "rnnviz draws a recurrent neural network unrolled in time
+and steps through its forward pass and its backpropagation through time one
+node at a time, every number on screen computed by its own small engine.
+The gradient norm at every time step is plotted, so that vanishing and
+exploding gradients can be seen, and changed: spectral radius, tanh or relu,
+RNN, GRU or LSTM cells, clipping, training.
+.
+It ships Markdown lessons a lecturer can step through with a clicker,
+exports any state as PNG or SVG for slides, and has a command line that
+checks a student's own implementation against the engine's gradients.")
 set(CPACK_PACKAGING_INSTALL_PREFIX /usr)
 set(CPACK_STRIP_FILES ON)
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
