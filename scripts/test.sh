@@ -23,3 +23,10 @@ RNNVIZ_BUILD_DIR="$asan" bash "$root/scripts/build.sh" \
     -DRNNVIZ_SANITIZE=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo
 (cd "$asan" && ctest --output-on-failure -j "$(nproc)" "${labels[@]}")
 echo "rnnviz: sanitizer build and tests: $((SECONDS - start)) s"
+
+# The .deb in a fresh Debian chroot (exit 77: skipped, it said why).
+start=$SECONDS
+rc=0
+RNNVIZ_BUILD_DIR="$build" bash "$root/scripts/test-deb-chroot.sh" || rc=$?
+[ "$rc" -eq 0 ] || [ "$rc" -eq 77 ] || exit "$rc"
+echo "rnnviz: package and chroot install test: $((SECONDS - start)) s"

@@ -1,5 +1,6 @@
 /* DejaVu fonts through SDL2_ttf, a per-size font cache and an LRU text cache. */
 #include "fonts.h"
+#include "paths.h"
 
 #include <SDL2/SDL_ttf.h>
 #include <errno.h>
@@ -9,10 +10,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#ifndef RNNVIZ_ASSETS_DIR
-#define RNNVIZ_ASSETS_DIR "assets"
-#endif
 
 #define FONT_SLOTS 48 /* open (face, pixel size) pairs */
 #define BUCKETS 8192  /* hash buckets of the text cache, a power of two */
@@ -94,12 +91,6 @@ static int read_file(const char *path, unsigned char **data, size_t *size)
     return 0;
 }
 
-static const char *assets_dir_default(void)
-{
-    const char *env = getenv("RNNVIZ_ASSETS");
-    return env && *env ? env : RNNVIZ_ASSETS_DIR;
-}
-
 static TTF_Font *open_face(Fonts *fonts, int font, int px)
 {
     SDL_RWops *rw = SDL_RWFromConstMem(fonts->data[font], (int)fonts->size[font]);
@@ -109,7 +100,7 @@ static TTF_Font *open_face(Fonts *fonts, int font, int px)
 Fonts *fonts_create(const char *assets_dir, FontsError *err)
 {
     if (!assets_dir)
-        assets_dir = assets_dir_default();
+        assets_dir = paths_assets_dir();
     if (TTF_Init() != 0) {
         set_error(err, "fonts: cannot start SDL_ttf: %s", TTF_GetError());
         return NULL;

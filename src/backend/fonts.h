@@ -49,10 +49,10 @@ typedef struct {
 
 /*
  * Loads DejaVuSans.ttf, DejaVuSans-Bold.ttf, DejaVuSans-Oblique.ttf and
- * DejaVuSansMono.ttf from <assets_dir>/fonts. assets_dir NULL means the
- * environment variable RNNVIZ_ASSETS if set, else the compile-time
- * RNNVIZ_ASSETS_DIR. A missing or unreadable font fails with a message
- * naming its path.
+ * DejaVuSansMono.ttf from <assets_dir>/fonts. assets_dir NULL means
+ * paths_assets_dir() (RNNVIZ_ASSETS, else beside the binary, the install
+ * prefix or the source tree: see paths.h). A missing or unreadable font
+ * fails with a message naming its path.
  */
 Fonts *fonts_create(const char *assets_dir, FontsError *err);
 void fonts_destroy(Fonts *fonts);

@@ -7,12 +7,10 @@
 
 #include "commands.h"
 #include "la.h"
+#include "man_page.h"
+#include "version.h"
 
-typedef struct {
-    const char *name;
-    int (*run)(int argc, char **argv);
-    const char *help;
-} Command;
+typedef CliCommand Command;
 
 static const Command commands[] = {
     {"grads", cmd_grads, "loss, outputs and every gradient of a model on data, as JSON"},
@@ -44,9 +42,13 @@ int main(int argc, char **argv)
         return 0;
     }
     if (!strcmp(argv[1], "--version")) {
-        printf("rnnviz %s\n", RNNVIZ_VERSION);
+        version_print(stdout);
         return 0;
     }
+    if (!strcmp(argv[1], "--man"))
+        return man_page_write(stdout, commands, sizeof commands / sizeof commands[0], print_usage)
+                   ? 1
+                   : 0;
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
         if (!strcmp(argv[1], commands[i].name))
             return commands[i].run(argc - 1, argv + 1);

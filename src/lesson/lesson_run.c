@@ -1,4 +1,5 @@
 #include "lesson_run.h"
+#include "paths.h"
 
 #include <dirent.h>
 #include <stdio.h>
@@ -66,8 +67,7 @@ Session *lesson_enter(const Lesson *lesson, int k, char *msg, size_t cap)
 
 const char *lesson_dir(void)
 {
-    const char *env = getenv("RNNVIZ_LESSONS");
-    return env && *env ? env : RNNVIZ_LESSONS_DIR;
+    return paths_lessons_dir();
 }
 
 static int by_name(const void *a, const void *b)

@@ -20,7 +20,7 @@ Session *lesson_enter(const Lesson *lesson, int k, char *msg, size_t cap);
 /* Step k's actions on a session at step k-1 (1 <= k <= steps). */
 int lesson_advance(const Lesson *lesson, Session *s, int k, char *msg, size_t cap);
 
-/* The shipped lessons: directory (env RNNVIZ_LESSONS, else the build's). */
+/* The shipped lessons: directory (env RNNVIZ_LESSONS, else as paths.h finds it). */
 const char *lesson_dir(void);
 /* Sorted paths of the *.md files in dir; returns the count (<= cap). */
 int lesson_list(const char *dir, char paths[][512], int cap);

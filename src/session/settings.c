@@ -1,4 +1,5 @@
 #include "settings.h"
+#include "paths.h"
 #include "suggest.h"
 
 #include <errno.h>
@@ -9,7 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define DEFAULT_TEXT_FILE RNNVIZ_ASSETS_DIR "/text/nursery-rhymes.txt"
 #define KEY_MAX 64
 
 typedef enum {
@@ -160,7 +160,7 @@ void settings_default(Settings *s)
     s->copy_symbols = TASK_COPY_SYMBOLS;
     s->copy_length = TASK_COPY_LENGTH;
     s->sine_period = TASK_SINE_PERIOD;
-    snprintf(s->text_file, sizeof s->text_file, "%s", DEFAULT_TEXT_FILE);
+    snprintf(s->text_file, sizeof s->text_file, "%s/text/nursery-rhymes.txt", paths_assets_dir());
 }
 
 /* Enum-typed fields are written through a switch, not through pointers. */
