@@ -26,6 +26,7 @@
 #include "fonts.h"
 #include "lesson.h"
 #include "lesson_run.h"
+#include "model_io.h"
 #include "render_file.h"
 #include "session.h"
 #include "view.h"
@@ -141,6 +142,8 @@ static void check_fits(const Lesson *l, int k, Screen sc, DlMeasure m, const Dra
 
 /* ---- running a lesson -------------------------------------------------------------- */
 
+static void dump_state(const char *tag, const Net *net);
+
 /* Checks a lesson's own claims at step k (0 = introduction). */
 typedef void (*ClaimFn)(const Lesson *l, Session *s, int k);
 
@@ -194,8 +197,13 @@ static void run_lesson(const char *path, ClaimFn claims)
         assert_int_equal(sess_cursor(walk), sess_cursor(jump));
         assert_int_equal(sess_iteration(walk), sess_iteration(jump));
         sess_destroy(jump);
-        if (claims)
+        if (claims) {
             claims(l, walk, k);
+            char tag[32];
+            const char *base = strrchr(path, '/');
+            snprintf(tag, sizeof tag, "%.2s-s%d", base ? base + 1 : path, k);
+            dump_state(tag, sess_net(walk));
+        }
     }
     sess_destroy(walk);
     lesson_destroy(l);
@@ -224,6 +232,119 @@ static void run_shipped(const char *prefix, ClaimFn claims)
     if (!path)
         fail_msg("no lesson %s*.md in %s", prefix, lesson_dir());
     run_lesson(path, claims);
+}
+
+/* ---- the state a claim reads, for an independent check ------------------------------------ */
+
+/* With RNNVIZ_CLAIMS_DIR set, writes the network of a claim as DIR/TAG.model.json and its
+ * batch (inputs, targets, start state) as DIR/TAG.data.json, in the formats of
+ * shared/spec/engine-contract.md, and the engine's L, L_t and ||dL/dh_t|| (layer 0) as
+ * DIR/TAG.engine.json: tests/tools/check_lesson_claims.py recomputes the claims from them
+ * in NumPy. */
+static void put_vec(FILE *f, const double *v, int n)
+{
+    fputc('[', f);
+    for (int i = 0; i < n; i++)
+        fprintf(f, i ? ",%.17g" : "%.17g", v[i]);
+    fputc(']', f);
+}
+
+static void put_rows(FILE *f, const double *v, int rows, int cols)
+{
+    fputc('[', f);
+    for (int r = 0; r < rows; r++) {
+        if (r)
+            fputc(',', f);
+        put_vec(f, v + (size_t)r * cols, cols);
+    }
+    fputc(']', f);
+}
+
+static void put_batch(FILE *f, const Net *net)
+{
+    const NetConfig *cfg = net_config(net);
+    int B = net_batch_size(net), T = net_steps(net), I = cfg->input_size, O = cfg->output_size;
+    bool last = cfg->targets == NET_TARGETS_LAST;
+    fputs("{\"format\": \"rnnviz-data\", \"version\": 1, \"inputs\": [", f);
+    for (int b = 0; b < B; b++) {
+        fputs(b ? ",[" : "[", f);
+        for (int t = 0; t < T; t++) {
+            if (t)
+                fputc(',', f);
+            put_vec(f, net_x(net, t) + (size_t)b * I, I);
+        }
+        fputc(']', f);
+    }
+    fputs("], \"targets\": [", f);
+    for (int b = 0; b < B; b++) {
+        fputs(b ? ",[" : "[", f);
+        for (int t = last ? T - 1 : 0, first = 1; t < T; t++, first = 0) {
+            if (!first)
+                fputc(',', f);
+            if (cfg->loss == NET_LOSS_SOFTMAX_CE)
+                fprintf(f, "%d", net_target_class(net, t)[b]);
+            else
+                put_vec(f, net_target_vec(net, t) + (size_t)b * O, O);
+        }
+        fputc(']', f);
+    }
+    fputs("], \"h0\": [", f);
+    for (int l = 0; l < cfg->num_layers; l++) {
+        fputs(l ? "," : "", f);
+        put_rows(f, net_h(net, l, -1), B, cfg->hidden_size);
+    }
+    fputc(']', f);
+    if (cfg->cell == NET_CELL_LSTM) {
+        fputs(", \"c0\": [", f);
+        for (int l = 0; l < cfg->num_layers; l++) {
+            fputs(l ? "," : "", f);
+            put_rows(f, net_c(net, l, -1), B, cfg->hidden_size);
+        }
+        fputc(']', f);
+    }
+    fputs("}\n", f);
+}
+
+static void put_engine(FILE *f, const Net *net)
+{
+    int T = net_steps(net);
+    fprintf(f, "{\"loss\": %.17g, \"step_loss\": [", net_loss(net));
+    for (int t = 0; t < T; t++)
+        fprintf(f, t ? ",%.17g" : "%.17g", net_step_loss(net, t));
+    fputs("], \"grad_h\": [", f);
+    for (int t = 0; t < T; t++) {
+        double g = net_grad_h(net, 0, t); /* NaN before the backward pass reaches t */
+        fprintf(f, isfinite(g) ? "%s%.17g" : "%snull", t ? "," : "", g);
+    }
+    fputs("]}\n", f);
+}
+
+static FILE *open_in(const char *dir, const char *tag, const char *what)
+{
+    char path[1024];
+    snprintf(path, sizeof path, "%s/%s.%s.json", dir, tag, what);
+    FILE *f = fopen(path, "w");
+    if (!f)
+        fail_msg("cannot write %s", path);
+    return f;
+}
+
+static void dump_state(const char *tag, const Net *net)
+{
+    const char *dir = getenv("RNNVIZ_CLAIMS_DIR");
+    if (!dir || !*dir)
+        return;
+    char path[1024];
+    snprintf(path, sizeof path, "%s/%s.model.json", dir, tag);
+    NetError err = {{0}};
+    if (model_save(net, path, &err) < 0)
+        fail_msg("%s", err.msg);
+    FILE *f = open_in(dir, tag, "data");
+    put_batch(f, net);
+    fclose(f);
+    f = open_in(dir, tag, "engine");
+    put_engine(f, net);
+    fclose(f);
 }
 
 /* ---- numbers the claims read --------------------------------------------------------- */
