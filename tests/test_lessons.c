@@ -24,6 +24,7 @@
 #include <string.h>
 
 #include "fonts.h"
+#include "init.h"
 #include "lesson.h"
 #include "lesson_run.h"
 #include "model_io.h"
@@ -441,6 +442,28 @@ static void claims_01(const Lesson *l, Session *s, int k)
     }
     if (k == 3)
         assert_true(net_op_done(net, (NetOp){NET_OP_HEAD_FORWARD, -1, 99}));
+    if (k == 5) { /* uniform01: every unit at |h| > 0.99999 from t = 1 on, not at t = 0 */
+        assert_int_equal(sess_settings(s)->init, INIT_UNIFORM01);
+        double lo[100];
+        for (int t = 0; t < 100; t++) {
+            lo[t] = 1;
+            for (int i = 0; i < 64; i++)
+                lo[t] = fmin(lo[t], fabs(net_h(net, 0, t)[i]));
+        }
+        double later = 1;
+        for (int t = 1; t < 100; t++)
+            later = fmin(later, lo[t]);
+        print_message("lesson 1: uniform01: min |h_t| at t = 0: %.3g, t >= 1: %.9f\n", lo[0],
+                      later);
+        narration_says(l, k, "From t = 1 on");
+        narration_says(l, k, "0.99999");
+        assert_true(later > 0.99999);
+        assert_true(lo[0] <= 0.99999);
+    }
+    if (k == 6) /* the notation step puts the default init back */
+        assert_int_equal(sess_settings(s)->init, INIT_UNIFORM);
+    if (k == 7) /* L = (1/B) sum_b sum_t L_bt; the factor checks are in check_lesson_claims.py */
+        narration_says(l, k, "1/T for cross-entropy and 2/(T·O) for MSE");
     if (k == lesson_step_count(l)) {
         /* SimpleRNN(10) on (3, 1) + Dense(1): 10 + 100 + 10 = 120, 10 + 1 = 11 */
         assert_int_equal(net_num_params(net), 131);
