@@ -453,6 +453,15 @@ static void narration_says(const Lesson *l, int k, const char *text)
         fail_msg("%s step %d: the narration does not say '%s'", lesson_name(l), k, text);
 }
 
+static void narration_says_intro(const Lesson *l, const char *text)
+{
+    char *md = cmark_render_commonmark(lesson_intro(l), CMARK_OPT_DEFAULT, 0);
+    bool found = strstr(md, text) != NULL;
+    free(md);
+    if (!found)
+        fail_msg("%s introduction: does not say '%s'", lesson_name(l), text);
+}
+
 static NetOp last_op(const Session *s)
 {
     return sess_op(s, sess_cursor(s) - 1);
@@ -532,6 +541,12 @@ static void claims_02(const Lesson *l, Session *s, int k)
     (void)l;
     const Net *net = sess_net(s);
     NetOp op = k > 0 ? last_op(s) : (NetOp){0, 0, 0};
+    if (k == 0) { /* no memory needed: the target is x_t + 1 mod 3 at every step */
+        for (int t = 0; t < 8; t++)
+            assert_int_equal(net_target_class(net, t)[0],
+                             (int)(net_x(net, t)[1] + 2 * net_x(net, t)[2] + 1) % 3);
+        narration_says_intro(l, "known from xₜ alone");
+    }
     switch (k) {
     case 1: /* h0 from x0 and a zero h_{-1} */
         assert_int_equal(op.kind, NET_OP_FORWARD);
@@ -1063,6 +1078,33 @@ static void test_lesson_08(void **state)
     run_shipped("08-", claims_08);
 }
 
+/* README: with lesson 5's network the line still falls at rho = 1.1 and rises at 1.2. */
+static void test_readme_rho_tilt(void **state)
+{
+    (void)state;
+    const char *path = find_lesson("05-", lesson_paths, lesson_n);
+    if (!path)
+        skip();
+    Lesson *l = load(path);
+    char msg[800];
+    double r[2], rho[2] = {1.1, 1.2};
+    for (int i = 0; i < 2; i++) {
+        Settings st;
+        assert_int_equal(lesson_settings(l, &st, msg, sizeof msg), 0);
+        st.spectral_radius = rho[i];
+        Session *s = sess_create(&st, msg, sizeof msg);
+        assert_non_null(s);
+        assert_int_equal(sess_forward(s, -1, msg, sizeof msg), 0);
+        assert_int_equal(sess_backward(s, -1, msg, sizeof msg), 0);
+        r[i] = ratio_h(sess_net(s), 0, 39);
+        sess_destroy(s);
+    }
+    print_message("README: lesson 5's settings: ratio %.3g at rho 1.1, %.3g at rho 1.2\n", r[0],
+                  r[1]);
+    assert_true(r[0] < 1 && r[1] > 1);
+    lesson_destroy(l);
+}
+
 /* Lessons a lecturer adds: the generic checks only. */
 static void test_other_lessons(void **state)
 {
@@ -1106,7 +1148,7 @@ int main(void)
         cmocka_unit_test(test_lesson_03),     cmocka_unit_test(test_lesson_04),
         cmocka_unit_test(test_lesson_05),     cmocka_unit_test(test_lesson_06),
         cmocka_unit_test(test_lesson_07),     cmocka_unit_test(test_lesson_08),
-        cmocka_unit_test(test_other_lessons),
+        cmocka_unit_test(test_other_lessons), cmocka_unit_test(test_readme_rho_tilt),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
