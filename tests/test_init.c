@@ -89,7 +89,7 @@ static void expect_block_radius(Net *net, double rho, double tol, const char *wh
 static void test_scheme_names(void **state)
 {
     (void)state;
-    const char *names[4] = {"uniform", "normal", "orthogonal", "identity"};
+    const char *names[5] = {"uniform", "normal", "orthogonal", "identity", "uniform01"};
     for (int s = 0; s < INIT_SCHEME_COUNT; s++) {
         InitScheme out = (InitScheme)99;
         assert_string_equal(init_scheme_name((InitScheme)s), names[s]);
@@ -152,6 +152,41 @@ static void test_uniform_order_and_bounds(void **state)
     }
 }
 
+/* uniform01: every scalar, biases and head too, is one rng_uniform draw in
+ * net_param order, so all lie in [0, 1) (np.random.random); a spectral
+ * radius > 0 rescales W_hh only. */
+static void test_uniform01(void **state)
+{
+    (void)state;
+    for (int c = 0; c < 3; c++) {
+        Net *net = make_net(cells[c], 5, 12, 2, 3, true);
+        Rng rng, ref;
+        rng_seed(&rng, 11);
+        rng_seed(&ref, 11);
+        InitOptions opt = {INIT_UNIFORM01, 0.0, 0.0};
+        assert_int_equal(init_params(net, &opt, &rng), 0);
+        const double *p = net_params(net);
+        double lo = 1, hi = 0;
+        for (size_t i = 0; i < net_num_params(net); i++) {
+            double want = rng_uniform(&ref);
+            if (memcmp(&want, &p[i], sizeof want) != 0)
+                fail_msg("%s param %zu: %.17g, want %.17g", net_cell_name(cells[c]), i, p[i], want);
+            lo = fmin(lo, p[i]);
+            hi = fmax(hi, p[i]);
+        }
+        assert_true(lo >= 0.0 && lo < 0.01 && hi < 1.0 && hi > 0.99);
+        assert_memory_equal(&rng, &ref, sizeof rng);
+        double *keep = copy_params(net);
+        opt.spectral_radius = 0.5;
+        rng_seed(&rng, 11);
+        assert_int_equal(init_params(net, &opt, &rng), 0);
+        expect_same_except_hh(net, keep, net_params(net));
+        expect_block_radius(net, 0.5, 1e-9, "uniform01");
+        free(keep);
+        net_destroy(net);
+    }
+}
+
 /* Same seed: bitwise the same; another seed: every random entry differs. */
 static void test_determinism(void **state)
 {
@@ -198,7 +233,7 @@ static void test_schemes_share_other_params(void **state)
         rng_seed(&rng, 5);
         assert_int_equal(init_params(net, NULL, &rng), 0);
         double *uni = copy_params(net);
-        for (int s = 1; s < INIT_SCHEME_COUNT; s++) {
+        for (int s = 1; s < INIT_UNIFORM01; s++) { /* uniform01 redraws everything */
             InitOptions opt = {(InitScheme)s, 0.0, 0.0};
             rng_seed(&rng, 5);
             assert_int_equal(init_params(net, &opt, &rng), 0);
@@ -487,6 +522,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_scheme_names),
         cmocka_unit_test(test_uniform_order_and_bounds),
+        cmocka_unit_test(test_uniform01),
         cmocka_unit_test(test_determinism),
         cmocka_unit_test(test_schemes_share_other_params),
         cmocka_unit_test(test_set_spectral_radius),

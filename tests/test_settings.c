@@ -92,7 +92,8 @@ static void test_each_key(void **state)
          "bad value '10001' for steps: expected an integer from 1 to 10000"},
         {"batch", "32", "32", "-1", "bad value '-1' for batch: expected an integer from 1 to 4096"},
         {"task", "copy", "copy", "mod4",
-         "bad value 'mod4' for task: expected mod3, noise, sine, adding, copy or text"},
+         "bad value 'mod4' for task: expected mod3, noise, sine, adding, copy, text or "
+         "mod3_random"},
         {"targets", "last", "last", "first",
          "bad value 'first' for targets: expected default, all or last"},
         {"input", "1", "1", "1025",
@@ -101,7 +102,8 @@ static void test_each_key(void **state)
         {"bias_hh", "false", "false", "maybe",
          "bad value 'maybe' for bias_hh: expected true or false"},
         {"init", "orthogonal", "orthogonal", "xavier",
-         "bad value 'xavier' for init: expected uniform, normal, orthogonal or identity"},
+         "bad value 'xavier' for init: expected uniform, normal, orthogonal, identity or "
+         "uniform01"},
         {"spectral_radius", "0.8", "0.8", "nan",
          "bad value 'nan' for spectral_radius: expected a number from 0 to 1000"},
         {"forget_bias", "1", "1", "101",

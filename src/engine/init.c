@@ -3,16 +3,15 @@
 
 #include <lapacke.h>
 #include <math.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <string.h>
 
 #include "spectral.h"
 
 static const char *const scheme_names[INIT_SCHEME_COUNT] = {
-    [INIT_UNIFORM] = "uniform",
-    [INIT_NORMAL] = "normal",
-    [INIT_ORTHOGONAL] = "orthogonal",
-    [INIT_IDENTITY] = "identity",
+    [INIT_UNIFORM] = "uniform",   [INIT_NORMAL] = "normal",       [INIT_ORTHOGONAL] = "orthogonal",
+    [INIT_IDENTITY] = "identity", [INIT_UNIFORM01] = "uniform01",
 };
 
 const char *init_scheme_name(InitScheme s)
@@ -64,16 +63,15 @@ int init_set_spectral_radius(Net *net, double rho)
     return 0;
 }
 
-static void fill_uniform(Net *net, Rng *rng)
+/* Every scalar from U[lo, hi), in net_param order, row-major. */
+static void fill_uniform(Net *net, Rng *rng, double lo, double hi)
 {
-    /* PyTorch's nn.RNN/GRU/LSTM and nn.Linear(H, O): bound 1/sqrt(H). */
-    double k = 1.0 / sqrt((double)net_config(net)->hidden_size);
     double *p = net_params(net);
     for (int t = 0; t < net_param_count(net); t++) {
         const NetParam *par = net_param(net, t);
         size_t count = (size_t)par->rows * (size_t)par->cols;
         for (size_t i = 0; i < count; i++)
-            p[par->offset + i] = rng_range(rng, -k, k);
+            p[par->offset + i] = rng_range(rng, lo, hi);
     }
 }
 
@@ -137,14 +135,20 @@ int init_params(Net *net, const InitOptions *opt, Rng *rng)
     const NetConfig *cfg = net_config(net);
     double rho = opt->spectral_radius > 0.0 ? opt->spectral_radius : 1.0;
 
-    fill_uniform(net, rng);
-    if (opt->scheme != INIT_UNIFORM) {
+    /* PyTorch's nn.RNN/GRU/LSTM and nn.Linear(H, O): bound 1/sqrt(H). */
+    double k = 1.0 / sqrt((double)cfg->hidden_size);
+    if (opt->scheme == INIT_UNIFORM01)
+        fill_uniform(net, rng, 0.0, 1.0);
+    else
+        fill_uniform(net, rng, -k, k);
+    if (opt->scheme != INIT_UNIFORM && opt->scheme != INIT_UNIFORM01) {
         int rc = fill_hh(net, opt->scheme, rho, rng);
         if (rc < 0)
             return rc;
     }
     /* Orthogonal and identity blocks already have radius rho exactly. */
-    if (opt->scheme == INIT_NORMAL || (opt->scheme == INIT_UNIFORM && opt->spectral_radius > 0.0)) {
+    bool drawn_as_is = opt->scheme == INIT_UNIFORM || opt->scheme == INIT_UNIFORM01;
+    if (opt->scheme == INIT_NORMAL || (drawn_as_is && opt->spectral_radius > 0.0)) {
         int rc = init_set_spectral_radius(net, rho);
         if (rc < 0)
             return rc;

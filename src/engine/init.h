@@ -10,8 +10,10 @@
  * Sampling order (fixed; the same seed gives the same parameters bitwise):
  *   1. Every parameter tensor in net_param order (k = 0..net_param_count-1),
  *      each row-major, one rng_range(-1/sqrt(H), 1/sqrt(H)) draw per scalar.
- *      This is the whole of INIT_UNIFORM, and it happens for every scheme,
- *      so W_ih, the biases and the head are the same for every scheme.
+ *      This is the whole of INIT_UNIFORM, and it happens for every scheme
+ *      but INIT_UNIFORM01, so W_ih, the biases and the head are the same for
+ *      those. INIT_UNIFORM01 instead draws one rng_uniform ([0, 1)) per
+ *      scalar in the same order, and that is all of it.
  *   2. INIT_NORMAL and INIT_ORTHOGONAL then overwrite W_hh: for l = 0..L-1,
  *      for g = 0..G-1, H*H rng_normal draws row-major into block g.
  *      INIT_IDENTITY draws nothing more.
@@ -35,14 +37,17 @@ typedef enum {
     INIT_ORTHOGONAL, /* each W_hh block orthogonal (QR of a Gaussian, sign-fixed by
                         diag(R), Haar distributed) times rho */
     INIT_IDENTITY,   /* IRNN (Le et al. 2015): each W_hh block rho * I */
+    INIT_UNIFORM01,  /* every param (also biases and head) ~ U[0, 1), as np.random.random
+                        in the NumPy forward-loop example: every pre-activation is large */
 } InitScheme;
 
-#define INIT_SCHEME_COUNT 4
+#define INIT_SCHEME_COUNT 5
 
 typedef struct {
     InitScheme scheme;
     /* > 0: every W_hh block gets this spectral radius (all schemes).
-     * <= 0: INIT_UNIFORM leaves W_hh as drawn; the other schemes use 1. */
+     * <= 0: INIT_UNIFORM and INIT_UNIFORM01 leave W_hh as drawn; the other
+     * schemes use 1. */
     double spectral_radius;
     /* lstm: added to b_ih's forget block (rows H..2H-1) after init; 0 = none.
      * Ignored for rnn and gru, which have no forget gate. */
@@ -63,7 +68,7 @@ int init_params(Net *net, const InitOptions *opt, Rng *rng);
  * block is changed. */
 int init_set_spectral_radius(Net *net, double rho);
 
-/* "uniform", "normal", "orthogonal", "identity"; "unknown" otherwise. */
+/* "uniform", "normal", "orthogonal", "identity", "uniform01"; "unknown" otherwise. */
 const char *init_scheme_name(InitScheme s);
 /* Exact lowercase names above; NET_ERR_ARG (out untouched) otherwise. */
 int init_scheme_parse(const char *name, InitScheme *out);

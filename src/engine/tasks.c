@@ -18,8 +18,8 @@ struct Task {
     NetLoss loss;
     NetTargets targets;
     int max_batch;
-    int stream_B;        /* B of the last fill; 0 before the first */
-    double *stream;      /* (max_batch): mod3 next number, sine phase, text position */
+    int stream_B;   /* B of the last fill; 0 before the first */
+    double *stream; /* (max_batch): mod3 next number, mod3_random sum, sine phase, text position */
     unsigned char *text; /* (N) */
     size_t text_len;
     int vocab_n;
@@ -27,8 +27,8 @@ struct Task {
     int class_of[256];        /* byte -> class, -1 if absent */
 };
 
-static const char *const kind_names[TASK_KIND_COUNT] = {"mod3",   "noise", "sine",
-                                                        "adding", "copy",  "text"};
+static const char *const kind_names[TASK_KIND_COUNT] = {"mod3", "noise", "sine",       "adding",
+                                                        "copy", "text",  "mod3_random"};
 
 static int fail(NetError *err, int code, const char *fmt, ...)
 {
@@ -123,6 +123,7 @@ static int setup_shape(Task *task, const TaskConfig *cfg, NetError *err)
     task->targets = task_kind_default_targets(cfg->kind);
     switch (cfg->kind) {
     case TASK_MOD3:
+    case TASK_MOD3_RANDOM:
         task->I = task->O = 3;
         return NET_OK;
     case TASK_NOISE:
@@ -311,6 +312,22 @@ static void fill_mod3(Task *task, Rng *rng, NetTargets tg, int B, int T, bool re
     }
 }
 
+static void fill_mod3_random(Task *task, Rng *rng, NetTargets tg, int B, int T, bool resume,
+                             double *x, int *classes)
+{
+    for (int b = 0; b < B; b++) {
+        int sum = resume ? (int)task->stream[b] : 0;
+        for (int t = 0; t < T; t++) {
+            /* d_t i.i.d. uniform, target (d_0 + ... + d_t) mod 3 */
+            int d = rng_int(rng, 3);
+            sum = (sum + d) % 3;
+            x[((size_t)b * T + t) * 3 + d] = 1.0;
+            put_class(classes, tg, b, t, T, sum);
+        }
+        task->stream[b] = sum;
+    }
+}
+
 static void fill_noise(const Task *task, Rng *rng, NetTargets tg, int B, int T, double *x,
                        int *classes)
 {
@@ -422,6 +439,9 @@ int task_fill(Task *task, Rng *rng, NetTargets targets, int B, int T, bool resum
     case TASK_MOD3:
         fill_mod3(task, rng, targets, B, T, resume, x, classes);
         break;
+    case TASK_MOD3_RANDOM:
+        fill_mod3_random(task, rng, targets, B, T, resume, x, classes);
+        break;
     case TASK_NOISE:
         fill_noise(task, rng, targets, B, T, x, classes);
         break;
@@ -496,6 +516,7 @@ int task_class_symbol(const Task *task, int k, char *out, size_t cap)
         return NET_ERR_ARG;
     switch (task->kind) {
     case TASK_MOD3:
+    case TASK_MOD3_RANDOM:
     case TASK_NOISE:
         snprintf(buf, sizeof buf, "%d", k);
         break;
@@ -535,6 +556,7 @@ int task_input_symbol(const Task *task, const double *x, char *out, size_t cap)
     char buf[48];
     switch (task->kind) {
     case TASK_MOD3:
+    case TASK_MOD3_RANDOM:
     case TASK_COPY:
     case TASK_TEXT: {
         int k = argmax(x, task->I);

@@ -21,6 +21,10 @@
  *   text    V        V        softmax_ce  all      character LM on a file: V its distinct
  *                                                  bytes sorted, one-hot input, target the
  *                                                  next character, random windows
+ *   mod3_random 3    3        softmax_ce  all      one-hot digits d_t i.i.d. uniform on
+ *                                                  {0, 1, 2}; target (d_0 + ... + d_t) mod 3,
+ *                                                  the running sum (needs memory; mod3's
+ *                                                  target is a function of x_t alone)
  *
  * With targets "all" every step has the target above; adding's target at
  * step t is then the sum of the marked values up to t. With "last" only
@@ -34,11 +38,12 @@
  *   mod3: start rng_int(3).  noise: T*I rng_normal (row-major), then T
  *   rng_int(O).  sine: phase rng_range(0, 2 pi).  adding: T rng_uniform, then
  *   rng_int(T/2) and rng_int(T - T/2).  copy: S rng_int(K).  text: start
- *   rng_int(N - T), N the text length.
+ *   rng_int(N - T), N the text length.  mod3_random: T rng_int(3).
  * A resumed stream (task_fill with resume) continues each row where the
  * previous batch of the same B left it and draws nothing, for mod3
- * (counting on), sine (phase on) and text (the next window; back to 0 at
- * the end of the text, as min-char-rnn does). The other tasks have no
+ * (counting on), sine (phase on), text (the next window; back to 0 at
+ * the end of the text, as min-char-rnn does) and mod3_random (fresh digits,
+ * the running sum continuing from the previous batch's). The other tasks have no
  * stream and draw fresh rows.
  *
  * Conventions: actions return 0 or a negative NET_ERR_* code; constructors
@@ -54,9 +59,17 @@
 #include "net.h"
 #include "rng.h"
 
-typedef enum { TASK_MOD3, TASK_NOISE, TASK_SINE, TASK_ADDING, TASK_COPY, TASK_TEXT } TaskKind;
+typedef enum {
+    TASK_MOD3,
+    TASK_NOISE,
+    TASK_SINE,
+    TASK_ADDING,
+    TASK_COPY,
+    TASK_TEXT,
+    TASK_MOD3_RANDOM,
+} TaskKind;
 
-#define TASK_KIND_COUNT 6
+#define TASK_KIND_COUNT 7
 
 /* Defaults used when a TaskConfig field is 0. */
 #define TASK_NOISE_INPUT 32
@@ -137,7 +150,7 @@ const unsigned char *task_text(const Task *task, size_t *len);
 NetLoss task_kind_loss(TaskKind kind);
 NetTargets task_kind_default_targets(TaskKind kind);
 
-/* "mod3", "noise", "sine", "adding", "copy", "text"; "unknown" otherwise. */
+/* "mod3", "noise", "sine", "adding", "copy", "text", "mod3_random"; "unknown" otherwise. */
 const char *task_kind_name(TaskKind kind);
 /* Exact lowercase names above; NET_ERR_ARG (out untouched) otherwise. */
 int task_kind_parse(const char *name, TaskKind *out);

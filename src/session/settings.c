@@ -55,9 +55,11 @@ typedef struct {
 
 static const char *const cells[] = {"rnn", "gru", "lstm", NULL};
 static const char *const acts[] = {"tanh", "relu", NULL};
-static const char *const tasks[] = {"mod3", "noise", "sine", "adding", "copy", "text", NULL};
+static const char *const tasks[] = {"mod3", "noise", "sine",        "adding",
+                                    "copy", "text",  "mod3_random", NULL};
 static const char *const targets[] = {"default", "all", "last", NULL};
-static const char *const inits[] = {"uniform", "normal", "orthogonal", "identity", NULL};
+static const char *const inits[] = {"uniform",  "normal",    "orthogonal",
+                                    "identity", "uniform01", NULL};
 static const char *const optimizers[] = {"sgd", "momentum", "adagrad", "adam", NULL};
 static const char *const carries[] = {"none", "sequence", "mean", NULL};
 static const char *const orders[] = {"time", "layer", NULL};
@@ -71,14 +73,16 @@ static const SettingsKey keys[K_COUNT] = {
     [K_LAYERS] = {"layers", "an integer from 1 to 8", "number of stacked layers L"},
     [K_STEPS] = {"steps", "an integer from 1 to 10000", "sequence length T"},
     [K_BATCH] = {"batch", "an integer from 1 to 4096", "batch size B"},
-    [K_TASK] = {"task", "mod3, noise, sine, adding, copy or text", "what the network learns"},
+    [K_TASK] = {"task", "mod3, noise, sine, adding, copy, text or mod3_random",
+                "what the network learns"},
     [K_TARGETS] = {"targets", "default, all or last",
                    "which steps have a target (default: the task's)"},
     [K_INPUT] = {"input", "an integer from 0 to 1024", "input size I (0: the task's; noise: 32)"},
     [K_OUTPUT] = {"output", "an integer from 0 to 1024", "output size O (0: the task's; noise: 4)"},
     [K_BIAS_HH] = {"bias_hh", "true or false",
                    "second bias per layer (false: one bias, Keras style; rnn and lstm)"},
-    [K_INIT] = {"init", "uniform, normal, orthogonal or identity", "weight initialisation"},
+    [K_INIT] = {"init", "uniform, normal, orthogonal, identity or uniform01",
+                "weight initialisation"},
     [K_SPECTRAL_RADIUS] = {"spectral_radius", "a number from 0 to 1000",
                            "spectral radius of each W_hh block (0: as initialised)"},
     [K_FORGET_BIAS] = {"forget_bias", "a number from -100 to 100",
