@@ -22,7 +22,7 @@ int render_session_file(const Session *s, const ViewParams *vp, Fonts *fonts, co
         return -1;
     }
     view_draw(s, vp, dl, &hits);
-    DlColor bg = theme_get(sess_view_const(s)->high_contrast)->bg;
+    DlColor bg = theme_get(view_state(vp)->high_contrast)->bg;
     int rc;
     if (render_path_is_svg(path)) {
         SvgError err = {{0}};

@@ -315,7 +315,7 @@ static void edges_at(const ViewCtx *c, int t, double gmax)
 static void animate(const ViewCtx *c)
 {
     NetOp op;
-    double a = sess_view_const(c->s)->anim;
+    double a = view_state(c->vp)->anim;
     if (a >= 1.0 || !sess_current_op(c->s, &op))
         return;
     const Layout *lo = c->lo;

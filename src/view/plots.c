@@ -235,7 +235,7 @@ static void contrib_bars(const ViewCtx *c, Rect r, int T)
     const Net *net = c->net;
     const Theme *th = c->th;
     float k = c->k;
-    int kp = sess_view_const(c->s)->contrib_param;
+    int kp = sess_display_const(c->s)->contrib_param;
     if (kp < 0) {
         const NetParam *p = net_param_find(net, "weight_hh_l0");
         kp = p ? (int)(p - net_param(net, 0)) : 1;
@@ -525,7 +525,7 @@ void plots_draw(const ViewCtx *c)
 {
     const Rect R = c->lo->plots;
     const Theme *th = c->th;
-    const SessView *v = sess_view_const(c->s);
+    const SessDisplay *v = sess_display_const(c->s);
     float k = c->k;
     dl_rect(c->dl, R.x, R.y, R.w, R.h, 0, th->panel);
     dl_line(c->dl, R.x, R.y, R.x + R.w, R.y, 1.5f * k, th->panel_edge);

@@ -5,9 +5,21 @@
 
 #include "view_parts.h"
 
+ViewState view_state_default(void)
+{
+    return (ViewState){.zoom = 1, .follow = true, .anim = 1, .speed = 4, .ui_scale = 1};
+}
+
+const ViewState *view_state(const ViewParams *vp)
+{
+    static const ViewState def = {.zoom = 1, .follow = true, .anim = 1, .speed = 4, .ui_scale = 1};
+    return vp->state ? vp->state : &def;
+}
+
 void view_layout(const Session *s, const ViewParams *vp, Layout *lo)
 {
-    const SessView *v = sess_view_const(s);
+    const SessDisplay *d = sess_display_const(s);
+    const ViewState *v = view_state(vp);
     const Net *net = sess_net(s);
     NetOp op;
     LayoutInput in = {
@@ -20,9 +32,9 @@ void view_layout(const Session *s, const ViewParams *vp, Layout *lo)
         .scroll_x = v->scroll_x,
         .focus_t = sess_current_op(s, &op) ? op.t : 0,
         .follow = v->follow,
-        .show_lesson = (vp->lesson && (v->panels & PANEL_LESSON)) || (v->panels & PANEL_SETTINGS),
-        .show_side = (v->panels & (PANEL_INSPECTOR | PANEL_PLOTS)) != 0,
-        .show_controls = (v->panels & PANEL_CONTROLS) != 0,
+        .show_lesson = (vp->lesson && (d->panels & PANEL_LESSON)) || v->drawer_open,
+        .show_side = (d->panels & (PANEL_INSPECTOR | PANEL_PLOTS)) != 0,
+        .show_controls = (d->panels & PANEL_CONTROLS) != 0,
         .band = sess_sample(s)[0] != '\0',
     };
     layout_compute(lo, &in);
@@ -89,7 +101,7 @@ void view_draw(const Session *s, const ViewParams *vp, DrawList *dl, HitList *hi
 {
     Layout lo;
     view_layout(s, vp, &lo);
-    const SessView *v = sess_view_const(s);
+    const ViewState *v = view_state(vp);
     char tip[VIEW_TIP_CAP] = "";
     ViewCtx c = {s, sess_net(s), vp, &lo, theme_get(v->high_contrast), dl, hits, lo.s, tip};
     dl_clear(dl);
@@ -108,12 +120,14 @@ void view_draw(const Session *s, const ViewParams *vp, DrawList *dl, HitList *hi
     draw_top(&c);
     if (tip[0])
         draw_tip(&c);
-    if (v->panels & PANEL_SETTINGS)
+    if (v->drawer_open)
         drawer_draw(&c);
     if (vp->picker)
         picker_draw(&c);
-    if (v->panels & PANEL_HELP)
+    if (sess_display_const(s)->panels & PANEL_HELP)
         help_draw(&c);
+    if (v->confirm_quit)
+        confirm_draw(&c);
 }
 
 const Hit *view_hit(const HitList *hits, float x, float y)
