@@ -60,12 +60,8 @@ static void draw_with(Session *s, const Lesson *l, int k, Screen sc, DlMeasure m
 {
     ViewState v = view_state_default();
     v.ui_scale = sc.scale;
-    ViewParams vp = {.win_w = sc.w,
-                     .win_h = sc.h,
-                     .measure = m,
-                     .lesson = l,
-                     .lesson_step = k,
-                     .state = &v};
+    ViewParams vp = {
+        .win_w = sc.w, .win_h = sc.h, .measure = m, .lesson = l, .lesson_step = k, .state = &v};
     dl_clear(dl);
     view_draw(s, &vp, dl, &hits);
     if (lo)

@@ -18,8 +18,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "session.h"
 #include "keymap.h"
+#include "session.h"
 #include "view.h"
 
 static DrawList *dl, *dl2;

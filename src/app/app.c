@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "lesson.h"
 #include "settings_drawer.h"
@@ -31,6 +32,14 @@ void app_destroy(App *app)
     sess_destroy(app->s);
     lesson_destroy(app->lesson);
     free(app);
+}
+
+double app_monotonic_now(void *ctx)
+{
+    (void)ctx;
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec + ts.tv_nsec * 1e-9;
 }
 
 double app_now(const App *app)

@@ -38,6 +38,9 @@ typedef struct {
 
 typedef struct App App;
 
+/* CLOCK_MONOTONIC in seconds: AppHooks.now for a real window. */
+double app_monotonic_now(void *ctx);
+
 /* The app on a session it takes over (s is destroyed with the app). */
 App *app_create(const AppHooks *hooks, Session *s, int w, int h);
 void app_destroy(App *app);

@@ -105,11 +105,15 @@ const KeyBinding *keymap_table(int *count)
     return table;
 }
 
-static const KeyBinding *find(AppMode mode, int key, unsigned mods)
+/* exact: the modifiers are the row's; else the row's are among them. */
+static const KeyBinding *find(AppMode mode, int key, unsigned mods, bool exact)
 {
-    for (int i = 0; i < N_ROWS; i++)
-        if (table[i].mode == mode && table[i].key == key && (mods & table[i].mods) == table[i].mods)
-            return &table[i];
+    for (int i = 0; i < N_ROWS; i++) {
+        const KeyBinding *b = &table[i];
+        if (b->mode == mode && b->key == key &&
+            (exact ? mods == b->mods : (mods & b->mods) == b->mods))
+            return b;
+    }
     return NULL;
 }
 
@@ -117,13 +121,19 @@ const KeyBinding *keymap_key(AppMode mode, int key, unsigned mods)
 {
     if (key == 0 || key == APP_KEY_MOUSE)
         return NULL;
-    const KeyBinding *b = find(mode, key, mods);
-    if (!b)
-        b = find(MODE_ANY, key, mods);
-    /* the drawer only claims its arrows; the rest of the keys still work */
-    if (!b && mode == MODE_DRAWER)
-        b = find(MODE_MAIN, key, mods);
-    return b;
+    /* Ctrl+= scales before = alone means anything; then rows that ignore
+     * the other modifiers (Shift+R resets as R does) */
+    for (int exact = 1; exact >= 0; exact--) {
+        const KeyBinding *b = find(mode, key, mods, exact);
+        if (!b)
+            b = find(MODE_ANY, key, mods, exact);
+        /* the drawer only claims its arrows; the other keys still work */
+        if (!b && mode == MODE_DRAWER)
+            b = find(MODE_MAIN, key, mods, exact);
+        if (b)
+            return b;
+    }
+    return NULL;
 }
 
 const KeyBinding *keymap_button(int button)

@@ -65,9 +65,9 @@ typedef enum { MODE_ANY, MODE_MAIN, MODE_PICKER, MODE_DRAWER, MODE_CONFIRM } App
 
 typedef struct {
     AppMode mode;
-    int key;        /* 0: a button only */
-    unsigned mods;  /* required modifiers (others are ignored) */
-    int button;     /* ViewButton, -1 none */
+    int key;       /* 0: a button only */
+    unsigned mods; /* required modifiers (others are ignored) */
+    int button;    /* ViewButton, -1 none */
     AppAction action;
     int arg;
     const char *keys; /* help: the key as people write it, NULL: not listed */

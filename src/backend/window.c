@@ -224,7 +224,7 @@ int win_set_fullscreen(Win *win, bool on)
     if (on == win_is_fullscreen(win))
         return 0;
     return SDL_SetWindowFullscreen(win->window, on ? SDL_WINDOW_FULLSCREEN_DESKTOP : 0) == 0 ? 0
-                                                                                            : -1;
+                                                                                             : -1;
 }
 
 int win_toggle_fullscreen(Win *win)
@@ -251,12 +251,18 @@ static int key_of(SDL_Keycode k)
     static const struct {
         SDL_Keycode sdl;
         int key;
-    } map[] = {{SDLK_RIGHT, APP_KEY_RIGHT},         {SDLK_LEFT, APP_KEY_LEFT},
-               {SDLK_UP, APP_KEY_UP},               {SDLK_DOWN, APP_KEY_DOWN},
-               {SDLK_PAGEUP, APP_KEY_PAGE_UP},      {SDLK_PAGEDOWN, APP_KEY_PAGE_DOWN},
-               {SDLK_ESCAPE, APP_KEY_ESCAPE},       {SDLK_TAB, APP_KEY_TAB},
-               {SDLK_SPACE, APP_KEY_SPACE},         {SDLK_F11, APP_KEY_F11},
-               {SDLK_KP_PLUS, '+'},                 {SDLK_KP_MINUS, '-'},
+    } map[] = {{SDLK_RIGHT, APP_KEY_RIGHT},
+               {SDLK_LEFT, APP_KEY_LEFT},
+               {SDLK_UP, APP_KEY_UP},
+               {SDLK_DOWN, APP_KEY_DOWN},
+               {SDLK_PAGEUP, APP_KEY_PAGE_UP},
+               {SDLK_PAGEDOWN, APP_KEY_PAGE_DOWN},
+               {SDLK_ESCAPE, APP_KEY_ESCAPE},
+               {SDLK_TAB, APP_KEY_TAB},
+               {SDLK_SPACE, APP_KEY_SPACE},
+               {SDLK_F11, APP_KEY_F11},
+               {SDLK_KP_PLUS, '+'},
+               {SDLK_KP_MINUS, '-'},
                {SDLK_QUESTION, '/'}};
     for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
         if (map[i].sdl == k)

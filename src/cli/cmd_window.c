@@ -1,21 +1,15 @@
-/*
- * The window: wiring only. The app (src/app) is the interactive program;
- * the SDL window (src/backend/window.c) turns events into app events and
- * paints the app's draw list. init, then while running { input; update;
- * draw; present }, then shutdown.
- */
+/* The window, wiring only: the app (src/app) is the program, the SDL window
+ * (src/backend/window.c) turns events into app events and paints the app's
+ * draw list. init, then while running { input; update; draw }, shutdown. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "app.h"
 #include "commands.h"
 #include "fonts.h"
 #include "lesson_run.h"
 #include "render_file.h"
-#include "session.h"
-#include "settings.h"
 #include "window.h"
 #include "winplace.h"
 
@@ -25,14 +19,6 @@ typedef struct {
     Fonts *fonts;
     DrawList *dl;
 } Wiring;
-
-static double now_s(void *ctx)
-{
-    (void)ctx;
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec + ts.tv_nsec * 1e-9;
-}
 
 static void set_fullscreen(void *ctx, bool on)
 {
@@ -91,10 +77,10 @@ static Win *open_window(Fonts *fonts, WinError *err)
     return win_create_at("rnnviz", (WinRect){at.x, at.y, at.w, at.h}, fonts, err);
 }
 
-static void run(Wiring *w)
+static int run(Wiring *w)
 {
     AppEvent e;
-    double last = now_s(NULL);
+    double last = app_monotonic_now(NULL);
     WinSize ws = win_size(w->win);
     app_handle(w->app, &(AppEvent){.kind = APP_EV_RESIZE, .w = ws.drawable_w, .h = ws.drawable_h});
     redraw(w);
@@ -103,7 +89,7 @@ static void run(Wiring *w)
         for (int wait = app_busy(w->app) ? 1 : 250; win_poll(w->win, &e, wait); wait = 0)
             app_handle(w->app, &e);
         /* update */
-        double t = now_s(NULL);
+        double t = app_monotonic_now(NULL);
         app_handle(w->app, &(AppEvent){.kind = APP_EV_TICK, .dt = t - last});
         last = t;
         /* draw, present (vsync paces the busy loop) */
@@ -113,49 +99,48 @@ static void run(Wiring *w)
     char msg[400];
     if (winplace_save(&(AppRect){r.x, r.y, r.w, r.h}, msg, sizeof msg))
         fprintf(stderr, "rnnviz: %s\n", msg);
+    return 0;
 }
 
 int cmd_window(int argc, char **argv)
 {
     Settings st;
-    settings_default(&st);
     const char *lesson = NULL;
     bool has_settings = false;
-    int rc = parse(argc, argv, &st, &lesson, &has_settings);
     char msg[800];
     FontsError ferr = {{0}};
     WinError werr = {{0}};
     Wiring w = {0};
-    Session *s = rc ? NULL : sess_create(&st, msg, sizeof msg);
-    if (rc || !s)
-        return rc ? rc : (fprintf(stderr, "rnnviz: %s\n", msg), 1);
-    /* init */
-    w.fonts = fonts_create(NULL, &ferr);
-    AppHooks hooks = {&w, now_s, set_fullscreen, save, redraw, fonts_measure(w.fonts)};
-    w.app = app_create(&hooks, s, 1280, 720);
+    settings_default(&st);
+    int rc = parse(argc, argv, &st, &lesson, &has_settings);
+    if (rc)
+        return rc;
+    /* init: the app takes the session over */
+    Session *s = sess_create(&st, msg, sizeof msg);
+    if (!s || !(w.fonts = fonts_create(NULL, &ferr))) {
+        fprintf(stderr, "rnnviz: %s\n", s ? ferr.msg : msg);
+        sess_destroy(s);
+        return 1;
+    }
+    AppHooks hooks = {&w, app_monotonic_now, set_fullscreen, save, redraw, fonts_measure(w.fonts)};
+    if (!(w.app = app_create(&hooks, s, 1280, 720)))
+        sess_destroy(s);
     bool first = !lesson && !has_settings;
     if (w.app && app_list_lessons(w.app, lesson_dir(), first) > 0 && first)
         lesson = app_lesson_path(w.app, 0);
     rc = 1;
-    if (!w.fonts || !w.app)
-        fprintf(stderr, "rnnviz: %s\n", w.fonts ? "out of memory" : ferr.msg);
-    else if (lesson && app_open_lesson(w.app, lesson, msg, sizeof msg))
-        fprintf(stderr, "rnnviz: %s\n", msg);
+    if (!w.app || (lesson && app_open_lesson(w.app, lesson, msg, sizeof msg)))
+        fprintf(stderr, "rnnviz: %s\n", w.app ? msg : "out of memory");
     else if (!(w.dl = dl_create(RENDER_MAX_CMDS, RENDER_MAX_TEXT, RENDER_MAX_POINTS)) ||
              !(w.win = open_window(w.fonts, &werr)))
         fprintf(stderr, "rnnviz: %s (without a display, use: rnnviz render --out FILE.png)\n",
                 werr.msg);
-    else {
-        run(&w);
-        rc = 0;
-    }
+    else
+        rc = run(&w);
     /* shutdown */
     win_destroy(w.win);
     dl_destroy(w.dl);
-    if (w.app)
-        app_destroy(w.app);
-    else
-        sess_destroy(s);
+    app_destroy(w.app);
     fonts_destroy(w.fonts);
     return rc;
 }

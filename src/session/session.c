@@ -184,10 +184,10 @@ Session *sess_create(const Settings *settings, char *msg, size_t cap)
         sess_destroy(s);
         return NULL;
     }
-    s->display = (SessDisplay){.panels =
-                                   PANEL_INSPECTOR | PANEL_PLOTS | PANEL_CONTROLS | PANEL_LESSON,
-                               .plot = PLOT_GRAD,
-                               .contrib_param = -1};
+    s->display =
+        (SessDisplay){.panels = PANEL_INSPECTOR | PANEL_PLOTS | PANEL_CONTROLS | PANEL_LESSON,
+                      .plot = PLOT_GRAD,
+                      .contrib_param = -1};
     s->last_grad_norm = NAN;
     refresh_spectral(s);
     return s;

@@ -18,6 +18,5 @@ void confirm_draw(const ViewCtx *c)
             "Q or Y quits · Esc or N stays", bw - 20 * k);
     float b = (bw - 60 * k) / 2;
     vt_button(c, (Rect){x + 20 * k, y + bh - 62 * k, b, 44 * k}, BTN_QUIT_YES, "Quit (Y)", false);
-    vt_button(c, (Rect){x + 40 * k + b, y + bh - 62 * k, b, 44 * k}, BTN_QUIT_NO, "Stay (N)",
-              true);
+    vt_button(c, (Rect){x + 40 * k + b, y + bh - 62 * k, b, 44 * k}, BTN_QUIT_NO, "Stay (N)", true);
 }

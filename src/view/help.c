@@ -23,8 +23,8 @@ void help_draw(const ViewCtx *c)
             bw);
     float ty = y + 64 * k;
     for (int i = 0; i < n; i++, ty += row) {
-        vt_text(c, x + 230 * k, ty, DL_FONT_SANS_BOLD, fs, DL_ALIGN_RIGHT, th->forward, c->vp->keys[i].keys,
-                210 * k);
+        vt_text(c, x + 230 * k, ty, DL_FONT_SANS_BOLD, fs, DL_ALIGN_RIGHT, th->forward,
+                c->vp->keys[i].keys, 210 * k);
         vt_text(c, x + 250 * k, ty, DL_FONT_SANS, fs, DL_ALIGN_LEFT, th->text, c->vp->keys[i].what,
                 bw - 270 * k);
     }

@@ -113,7 +113,7 @@ void view_draw(const Session *s, const ViewParams *vp, DrawList *dl, HitList *hi
         inspector_draw(&c);
         plots_draw(&c);
     }
-    if (lo.lesson.w > 0)
+    if (lo.lesson.w > 0 && vp->lesson) /* the drawer alone opens it too */
         lessonpanel_draw(&c);
     if (lo.controls.h > 0)
         controls_draw(&c);

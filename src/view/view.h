@@ -99,7 +99,7 @@ typedef struct {
     int picker_n;
     bool mouse; /* mouse_x, mouse_y hold the pointer (hover values) */
     float mouse_x, mouse_y;
-    const ViewState *state; /* NULL: view_state_default() */
+    const ViewState *state;  /* NULL: view_state_default() */
     const ViewKeyHelp *keys; /* the help overlay's lines (the app's key table) */
     int n_keys;
 } ViewParams;
