@@ -30,6 +30,9 @@ static const char *const orders[] = {"time", "layer", NULL};
 /* How the drawer shows and nudges it: label, row (1-based), nudge. */
 #define NOTCHES(...) SET_NUDGE_NOTCHES, NARGS(__VA_ARGS__), {__VA_ARGS__}, 0, SET_SCALE_NONE, 0, 0
 #define NARGS(...) ((int)(sizeof((double[]){__VA_ARGS__}) / sizeof(double)))
+/* ×f a notch, and a slider on scale from lo to hi (also a notch's range) */
+#define TIMES(f, scale, lo, hi) SET_NUDGE_FACTOR, 0, {0}, f, scale, lo, hi
+#define PLUS(f) SET_NUDGE_STEP, 0, {0}, f, SET_SCALE_NONE, 0, 0
 #define HIDDEN NULL, 0, SET_NUDGE_NONE, 0, {0}, 0, SET_SCALE_NONE, 0, 0
 #define REBUILDS false
 #define KEEPS true
@@ -72,21 +75,10 @@ static const SettingInfo table[SET_COUNT] = {
                   "uniform", CHOICE(inits), REBUILDS, "init", 9, NOTCHES(0, 1, 2, 3)},
     /* above 0 it rescales W_hh in place (session.c); ×1.1 a notch on a log
      * slider from 0.1 to 3 */
-    [SET_SPECTRAL_RADIUS] = {"spectral_radius",
-                             "a number from 0 to 1000",
-                             "spectral radius of each W_hh block (0: as initialised)",
-                             "0",
-                             NUM(spectral_radius, 0, 1000, false, false),
-                             REBUILDS,
-                             "spectral radius ρ",
-                             8,
-                             SET_NUDGE_FACTOR,
-                             0,
-                             {0},
-                             1.1,
-                             SET_SCALE_LOG,
-                             0.1,
-                             3.0},
+    [SET_SPECTRAL_RADIUS] = {"spectral_radius", "a number from 0 to 1000",
+                             "spectral radius of each W_hh block (0: as initialised)", "0",
+                             NUM(spectral_radius, 0, 1000, false, false), REBUILDS,
+                             "spectral radius ρ", 8, TIMES(1.1, SET_SCALE_LOG, 0.1, 3.0)},
     [SET_FORGET_BIAS] = {"forget_bias", "a number from -100 to 100",
                          "added to the lstm forget gate bias", "0",
                          NUM(forget_bias, -100, 100, false, false), REBUILDS, "forget bias (LSTM)",
@@ -106,21 +98,9 @@ static const SettingInfo table[SET_COUNT] = {
                    "none", CHOICE(carries), KEEPS, HIDDEN},
     [SET_ORDER] = {"order", "time or layer", "traversal order of the unrolled graph", "time",
                    CHOICE(orders), KEEPS, "order", 14, NOTCHES(0, 1)},
-    [SET_SEED] = {"seed",
-                  "an integer from 0 to 18446744073709551615",
-                  "seed of every random number",
-                  "1",
-                  OTHER(SET_TYPE_SEED, seed),
-                  REBUILDS,
-                  "seed",
-                  15,
-                  SET_NUDGE_STEP,
-                  0,
-                  {0},
-                  1,
-                  SET_SCALE_NONE,
-                  0,
-                  0},
+    [SET_SEED] = {"seed", "an integer from 0 to 18446744073709551615",
+                  "seed of every random number", "1", OTHER(SET_TYPE_SEED, seed), REBUILDS, "seed",
+                  15, PLUS(1)},
     [SET_COPY_SYMBOLS] = {"copy_symbols", "an integer from 1 to 1022",
                           "copy task: number of distinct symbols K", "4",
                           INT(copy_symbols, 1, NET_MAX_SIZE - 2), REBUILDS, HIDDEN},
