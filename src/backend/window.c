@@ -242,8 +242,14 @@ static void remember_rect(Win *win)
     if (win_is_fullscreen(win) ||
         (SDL_GetWindowFlags(win->window) & (SDL_WINDOW_MAXIMIZED | SDL_WINDOW_MINIMIZED)))
         return;
+    int top = 0, left = 0;
     SDL_GetWindowPosition(win->window, &win->windowed.x, &win->windowed.y);
     SDL_GetWindowSize(win->window, &win->windowed.w, &win->windowed.h);
+    /* where to create it again: the frame's corner, not the client's */
+    if (SDL_GetWindowBordersSize(win->window, &top, &left, NULL, NULL) == 0) {
+        win->windowed.x -= left;
+        win->windowed.y -= top;
+    }
 }
 
 static int key_of(SDL_Keycode k)
