@@ -179,12 +179,14 @@ typedef struct {
     RasterCanvas *cv;
     ViewParams vp;
     DlColor bg;
+    ViewState v; /* zoom, animation: what the window would hold */
 } Bench;
 
 /* One frame: the draw list, then the paint. */
 static void frame(Bench *b, Tick *draw, Tick *paint)
 {
     Tick t0 = now();
+    b->vp.state = &b->v;
     view_draw(sess_view_model(b->s), &b->vp, b->dl, b->hits);
     Tick t1 = now();
     raster_clear(b->cv, b->bg);
@@ -198,7 +200,7 @@ static void frame(Bench *b, Tick *draw, Tick *paint)
  * (stepping back when the pass is done). */
 static int advance(Bench *b, int i)
 {
-    SessView *v = sess_view(b->s);
+    ViewState *v = &b->v;
     char msg[400];
     if (i % 15 != 14) {
         v->anim = fmin(1.0, v->anim + 1.0 / 14);
@@ -316,7 +318,8 @@ int main(int argc, char **argv)
                &hits,
                cv,
                (ViewParams){.win_w = a.w, .win_h = a.h, .measure = fonts_measure(fonts)},
-               theme_get(false)->bg};
+               theme_get(false)->bg,
+               view_state_default()};
 
     if (run_view(&b, a.frames, &draw, &paint, &total))
         goto out;

@@ -11,11 +11,12 @@ asan="${RNNVIZ_ASAN_DIR:-$root/build-asan}"
 labels=(-LE soak)
 [ "${RNNVIZ_SOAK:-0}" = 1 ] && labels=()
 
-bash "$root/scripts/deps.sh"
+bash "$root/scripts/deps.sh" --test
 
 start=$SECONDS
 RNNVIZ_BUILD_DIR="$build" bash "$root/scripts/build.sh"
 (cd "$build" && ctest --output-on-failure -j "$(nproc)" "${labels[@]}")
+bash "$root/scripts/test-window-xvfb.sh" "$build/rnnviz"
 echo "rnnviz: normal build and tests: $((SECONDS - start)) s"
 
 start=$SECONDS

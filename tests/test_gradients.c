@@ -134,7 +134,7 @@ static void test_eigen_plot_matches_lapack(void **state)
     const char *kv[][2] = {
         {"cell", "gru"}, {"hidden", "6"}, {"init", "normal"}, {"spectral_radius", "0.8"}};
     Session *s = make(kv, 4);
-    sess_view(s)->plot = PLOT_EIGEN;
+    sess_display(s)->plot = PLOT_EIGEN;
     DrawList *dl = dl_create(20000, 1 << 20, 20000);
     static HitList hits;
     ViewParams vp = {.win_w = 1280, .win_h = 720, .measure = dl_measure_approx()};

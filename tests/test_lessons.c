@@ -61,15 +61,14 @@ static Fonts *fonts; /* the shipped fonts, to measure as the window does; NULL: 
 static void draw_with(Session *s, const Lesson *l, int k, Screen sc, DlMeasure m, DrawList *dl,
                       Layout *lo)
 {
-    SessView *v = sess_view(s);
-    float keep = v->ui_scale;
-    v->ui_scale = sc.scale;
-    ViewParams vp = {.win_w = sc.w, .win_h = sc.h, .measure = m, .lesson = l, .lesson_step = k};
+    ViewState v = view_state_default();
+    v.ui_scale = sc.scale;
+    ViewParams vp = {
+        .win_w = sc.w, .win_h = sc.h, .measure = m, .lesson = l, .lesson_step = k, .state = &v};
     dl_clear(dl);
     view_draw(sess_view_model(s), &vp, dl, &hits);
     if (lo)
         view_layout(sess_view_model(s), &vp, lo);
-    v->ui_scale = keep;
     if (dl_overflowed(dl) || dl_clip_error(dl) || dl_clip_depth(dl) != 0)
         fail_msg("%s step %d at %dx%d scale %.1f: draw list overflowed or clips unbalanced",
                  lesson_name(l), k, sc.w, sc.h, sc.scale);
@@ -655,7 +654,7 @@ static void claims_03(const Lesson *l, Session *s, int k)
         print_message("lesson 3: after train 150: accuracy %.0f%%, L = %.4f\n", 100 * acc,
                       net_loss(net));
         assert_true(acc == 1.0);
-        assert_int_equal(sess_view(s)->plot, PLOT_LOSS);
+        assert_int_equal(sess_display(s)->plot, PLOT_LOSS);
         break;
     }
     default:
@@ -999,7 +998,7 @@ static void claims_07(const Lesson *l, Session *s, int k)
         narration_says(l, k, "about 180");
         narration_says(l, k, "about 380");
         narration_says(l, k, "below 0.005");
-        assert_int_equal(sess_view(s)->plot, PLOT_LOSS);
+        assert_int_equal(sess_display(s)->plot, PLOT_LOSS);
         break;
     }
     default:

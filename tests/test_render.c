@@ -35,7 +35,6 @@ static Session *make(const char *spec, const char *actions)
 {
     Session *s = support_session(spec);
     support_run(s, actions);
-    sess_view(s)->anim = 1;
     return s;
 }
 
@@ -200,7 +199,6 @@ static void test_png_deterministic(void **state)
     char msg[400];
     assert_int_equal(action_parse_block("backward 1", &list, 1, 1, msg, sizeof msg), 0);
     assert_int_equal(sess_run_actions(b, &list, msg, sizeof msg), 0);
-    sess_view(b)->anim = 1;
     render(b, 1920, 1080, p3);
     free(x3);
     x3 = slurp(p3, &n3);

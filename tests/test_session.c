@@ -120,7 +120,6 @@ static void expect_same_snap(Snap a, Snap b, const char *what)
 /* Draws with the animation finished: the clock is the window's business. */
 static void draw(Session *s, DrawList *dl)
 {
-    sess_view(s)->anim = 1;
     ViewParams vp = {.win_w = 1280, .win_h = 720, .measure = dl_measure_approx()};
     view_draw(sess_view_model(s), &vp, dl, &hits);
     assert_false(dl_overflowed(dl));

@@ -10,6 +10,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "settings.h"
@@ -420,6 +421,59 @@ static void test_trainer(void **state)
     assert_string_equal(err.msg, "task mod3 needs input size 3, the network has 1");
 }
 
+/* The table's typed access: values go in and come out as numbers, and
+ * out-of-range ones are refused with the table's words. */
+static void test_typed(void **state)
+{
+    (void)state;
+    Settings s;
+    settings_default(&s);
+    char msg[200];
+    assert_int_equal(settings_set_value(&s, SET_ORDER, NET_ORDER_LAYER, msg, sizeof msg), 0);
+    assert_int_equal(s.order, NET_ORDER_LAYER);
+    assert_int_equal(settings_set_value(&s, SET_SPECTRAL_RADIUS, 1.2345678, msg, sizeof msg), 0);
+    assert_true(s.spectral_radius == 1.2345678); /* no text in between */
+    assert_int_equal(settings_set_value(&s, SET_HIDDEN, 0, msg, sizeof msg), SETTINGS_ERR_VALUE);
+    assert_string_equal(msg, "bad value 0 for hidden: expected an integer from 1 to 1024");
+    assert_int_equal(settings_set_value(&s, SET_CELL, 3, msg, sizeof msg), SETTINGS_ERR_VALUE);
+    assert_true(settings_value(&s, SET_HIDDEN) == 8);
+    /* every default reads back as the table writes it */
+    for (int i = 0; i < SET_COUNT; i++) {
+        char v[SETTINGS_PATH_MAX];
+        assert_int_equal(settings_get(&s, settings_info((SettingId)i)->key, v, sizeof v), 0);
+        if (i != SET_ORDER && i != SET_SPECTRAL_RADIUS)
+            assert_string_equal(v, settings_info((SettingId)i)->def);
+    }
+    /* nudges follow the table: notches, ends, the factor and its range */
+    double out;
+    assert_true(settings_nudge(SET_STEPS, 10, +1, &out) && out == 20);
+    assert_true(settings_nudge(SET_STEPS, 12, -1, &out) && out == 10);
+    assert_false(settings_nudge(SET_STEPS, 100, +1, &out));
+    assert_true(settings_nudge(SET_CELL, NET_CELL_LSTM, +1, &out) && out == NET_CELL_RNN);
+    assert_true(settings_nudge(SET_SPECTRAL_RADIUS, 2.9, +1, &out) && out == 3.0);
+    assert_true(settings_nudge(SET_SPECTRAL_RADIUS, 1.0, -1, &out) && out == 1 / 1.1);
+    assert_false(settings_nudge(SET_MOMENTUM, 0.5, +1, &out));
+}
+
+/* docs/settings.md's table is the settings table, as printed. */
+static void test_spec_table(void **state)
+{
+    (void)state;
+    char *want = NULL, got[16384];
+    size_t n = 0;
+    FILE *mem = open_memstream(&want, &n);
+    settings_print_markdown(mem);
+    fclose(mem);
+    FILE *f = fopen(RNNVIZ_LESSONS_DIR "/../docs/settings.md", "r");
+    assert_non_null(f);
+    size_t len = fread(got, 1, sizeof got - 1, f);
+    fclose(f);
+    got[len] = '\0';
+    if (!strstr(got, want))
+        fail_msg("docs/settings.md lacks the table settings_print_markdown writes:\n%s", want);
+    free(want);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -427,6 +481,7 @@ int main(void)
         cmocka_unit_test(test_stored_values), cmocka_unit_test(test_number_errors),
         cmocka_unit_test(test_unknown_keys),  cmocka_unit_test(test_flags),
         cmocka_unit_test(test_net_config),    cmocka_unit_test(test_trainer),
+        cmocka_unit_test(test_typed),         cmocka_unit_test(test_spec_table),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -75,7 +75,7 @@ static void soak_step(Session *s, long i, Fonts *fonts, DrawList *dl, HitList *h
         check(sess_update(s, msg, sizeof msg), "update", msg);
     ViewParams vp = {.win_w = 1280, .win_h = 720, .measure = fonts_measure(fonts)};
     if (i % 10 == 0) {
-        sess_view(s)->plot = (SessPlot)(i / 10 % PLOT_COUNT);
+        sess_display(s)->plot = (SessPlot)(i / 10 % PLOT_COUNT);
         view_draw(sess_view_model(s), &vp, dl, hits);
         assert_false(dl_overflowed(dl));
     }

@@ -181,15 +181,15 @@ static void test_session_storm_view_and_reset(void **state)
     for (int k = 0; k < train_history_len(tr); k++)
         nonfinite += !isfinite(train_history(tr, k)->loss) || train_history(tr, k)->skipped;
     assert_true(nonfinite > 0);
-    sess_view(s)->panels |= PANEL_PLOTS;
-    sess_view(s)->plot = PLOT_LOSS;
+    sess_display(s)->panels |= PANEL_PLOTS;
+    sess_display(s)->plot = PLOT_LOSS;
     int loss_markers = overflow_markers(s, &vp);
     /* and the gradient plot labels the overflow of a pass on screen */
     support_run(s, "forward all; backward all");
     int nf = net_nonfinite(sess_net(s)), overflowed = 0;
     for (int t = 0; t < net_steps(sess_net(s)); t++)
         overflowed += !isfinite(net_grad_h(sess_net(s), 0, t));
-    sess_view(s)->plot = PLOT_GRAD;
+    sess_display(s)->plot = PLOT_GRAD;
     int grad_markers = overflow_markers(s, &vp);
     print_message("markers: %d in the loss plot, %d in the gradient plot for %d overflowed "
                   "steps (flags %d)\n",
@@ -213,7 +213,7 @@ static void test_session_storm_view_and_reset(void **state)
     for (int t = 0; t < net_steps(net); t++)
         assert_true(isfinite(net_grad_h(net, 0, t)));
     assert_int_equal(overflow_markers(s, &vp), 0);
-    sess_view(s)->plot = PLOT_LOSS;
+    sess_display(s)->plot = PLOT_LOSS;
     assert_int_equal(overflow_markers(s, &vp), 0);
     sess_destroy(s);
 }

@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "keymap.h"
 #include "session.h"
 #include "view.h"
 
@@ -26,9 +27,19 @@ static HitList hits, hits2;
 
 /* ---- helpers ---- */
 
+static ViewState vstate; /* the window's view state the tests draw with */
+static ViewKeyHelp keys[96];
+
 static ViewParams params(int w, int h)
 {
-    ViewParams vp = {.win_w = w, .win_h = h, .measure = dl_measure_approx()};
+    if (vstate.ui_scale == 0)
+        vstate = view_state_default();
+    ViewParams vp = {.win_w = w,
+                     .win_h = h,
+                     .measure = dl_measure_approx(),
+                     .state = &vstate,
+                     .keys = keys,
+                     .n_keys = keymap_help(keys, 96)};
     return vp;
 }
 
@@ -546,7 +557,7 @@ static Session *exploding(void)
     Session *s =
         support_session("task=adding;nonlinearity=relu;spectral_radius=1000;steps=60;hidden=8");
     support_run(s, "backward all");
-    sess_view(s)->plot = PLOT_GRAD;
+    sess_display(s)->plot = PLOT_GRAD;
     return s;
 }
 
@@ -629,10 +640,11 @@ static void test_text_and_nodes_grow_with_window(void **state)
      * third of the window) */
     draw(s, 1920, 1080);
     float base1920 = title(dl)->size_px;
-    sess_view(s)->ui_scale = 1.5f;
+    vstate.ui_scale = 1.5f;
     draw(s, 1920, 1080);
     assert_true(title(dl)->size_px > 1.3f * base1920);
     assert_true(title(dl)->size_px <= 1.5f * base1920 + 0.01f);
+    vstate.ui_scale = 1;
     sess_destroy(s);
 }
 
@@ -676,13 +688,14 @@ static void test_largest_view_fits(void **state)
     for (int i = 0; i < 3; i++)
         for (int k = 0; k < 2; k++)
             for (int help = 0; help < 2; help++) {
-                sess_view(s)->ui_scale = scales[k];
+                vstate.ui_scale = scales[k];
                 support_run(s, help ? "show help" : "hide help");
                 draw(s, sz[i][0], sz[i][1]);
                 char what[64];
                 snprintf(what, sizeof what, "UI scale %.1f%s", scales[k], help ? ", help" : "");
                 check_inside_window(dl, sz[i][0], sz[i][1], what);
             }
+    vstate.ui_scale = 1;
     sess_destroy(s);
 }
 
@@ -783,11 +796,7 @@ static void test_hand_filled_model(void **state)
     vm.inspect =
         (VmInspect){.has_op = true, .op = vm.cur, .done = true, .grad_h = 0.5, .dh = {dh, 2, 0.5}};
     vm.rho = NAN, vm.sigma = INFINITY;
-    vm.ui = (VmUi){.zoom = 1,
-                   .ui_scale = 1,
-                   .follow = true,
-                   .anim = 1,
-                   .panels = VM_PANEL_INSPECTOR | VM_PANEL_PLOTS | VM_PANEL_CONTROLS};
+    vm.display = (VmDisplay){.panels = VM_PANEL_INSPECTOR | VM_PANEL_PLOTS | VM_PANEL_CONTROLS};
     ViewParams vp = params(1280, 720);
     view_draw(&vm, &vp, dl, &hits);
     assert_false(dl_overflowed(dl));

@@ -16,6 +16,7 @@ struct Win {
     RasterCanvas *canvas;
     Fonts *fonts;
     bool owns_video;
+    WinRect windowed; /* the last size and position out of full screen */
     double paint_ms;
     char renderer_name[64];
 };
@@ -42,7 +43,30 @@ static SDL_Renderer *make_renderer(SDL_Window *w)
     return NULL;
 }
 
+/* Set when win_display_usable started SDL video for the window to come. */
+static bool video_started;
+
+int win_display_usable(WinRect *out)
+{
+    if (!SDL_WasInit(SDL_INIT_VIDEO)) {
+        if (SDL_InitSubSystem(SDL_INIT_VIDEO) != 0)
+            return -1;
+        video_started = true;
+    }
+    SDL_Rect r;
+    if (SDL_GetDisplayUsableBounds(0, &r) != 0 || r.w <= 0 || r.h <= 0)
+        return -1;
+    *out = (WinRect){r.x, r.y, r.w, r.h};
+    return 0;
+}
+
 Win *win_create(const char *title, int w, int h, Fonts *fonts, WinError *err)
+{
+    WinRect r = {SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED, w, h};
+    return win_create_at(title, r, fonts, err);
+}
+
+Win *win_create_at(const char *title, WinRect at, Fonts *fonts, WinError *err)
 {
     Win *win = calloc(1, sizeof *win);
     if (!win) {
@@ -58,10 +82,13 @@ Win *win_create(const char *title, int w, int h, Fonts *fonts, WinError *err)
             return NULL;
         }
         win->owns_video = true;
+    } else if (video_started) {
+        win->owns_video = true; /* win_display_usable started it for us */
+        video_started = false;
     }
-    win->window =
-        SDL_CreateWindow(title ? title : "rnnviz", SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED,
-                         w, h, SDL_WINDOW_RESIZABLE | SDL_WINDOW_ALLOW_HIGHDPI);
+    win->window = SDL_CreateWindow(title ? title : "rnnviz", at.x, at.y, at.w, at.h,
+                                   SDL_WINDOW_RESIZABLE | SDL_WINDOW_ALLOW_HIGHDPI);
+    win->windowed = at;
     if (!win->window) {
         set_error(err, "cannot open a window");
         goto out_destroy;
@@ -192,10 +219,127 @@ bool win_is_fullscreen(const Win *win)
     return (SDL_GetWindowFlags(win->window) & SDL_WINDOW_FULLSCREEN) != 0;
 }
 
+int win_set_fullscreen(Win *win, bool on)
+{
+    if (on == win_is_fullscreen(win))
+        return 0;
+    return SDL_SetWindowFullscreen(win->window, on ? SDL_WINDOW_FULLSCREEN_DESKTOP : 0) == 0 ? 0
+                                                                                             : -1;
+}
+
 int win_toggle_fullscreen(Win *win)
 {
-    Uint32 flags = win_is_fullscreen(win) ? 0 : SDL_WINDOW_FULLSCREEN_DESKTOP;
-    return SDL_SetWindowFullscreen(win->window, flags) == 0 ? 0 : -1;
+    return win_set_fullscreen(win, !win_is_fullscreen(win));
+}
+
+WinRect win_rect(const Win *win)
+{
+    return win->windowed;
+}
+
+static void remember_rect(Win *win)
+{
+    if (win_is_fullscreen(win) ||
+        (SDL_GetWindowFlags(win->window) & (SDL_WINDOW_MAXIMIZED | SDL_WINDOW_MINIMIZED)))
+        return;
+    int top = 0, left = 0;
+    SDL_GetWindowPosition(win->window, &win->windowed.x, &win->windowed.y);
+    SDL_GetWindowSize(win->window, &win->windowed.w, &win->windowed.h);
+    /* where to create it again: the frame's corner, not the client's */
+    if (SDL_GetWindowBordersSize(win->window, &top, &left, NULL, NULL) == 0) {
+        win->windowed.x -= left;
+        win->windowed.y -= top;
+    }
+}
+
+static int key_of(SDL_Keycode k)
+{
+    static const struct {
+        SDL_Keycode sdl;
+        int key;
+    } map[] = {{SDLK_RIGHT, APP_KEY_RIGHT},
+               {SDLK_LEFT, APP_KEY_LEFT},
+               {SDLK_UP, APP_KEY_UP},
+               {SDLK_DOWN, APP_KEY_DOWN},
+               {SDLK_PAGEUP, APP_KEY_PAGE_UP},
+               {SDLK_PAGEDOWN, APP_KEY_PAGE_DOWN},
+               {SDLK_ESCAPE, APP_KEY_ESCAPE},
+               {SDLK_TAB, APP_KEY_TAB},
+               {SDLK_SPACE, APP_KEY_SPACE},
+               {SDLK_F11, APP_KEY_F11},
+               {SDLK_KP_PLUS, '+'},
+               {SDLK_KP_MINUS, '-'},
+               {SDLK_QUESTION, '/'}};
+    for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
+        if (map[i].sdl == k)
+            return map[i].key;
+    return k > 0 && k < 0x80 ? (int)k : 0;
+}
+
+static bool key_event(const SDL_KeyboardEvent *k, AppEvent *out)
+{
+    *out = (AppEvent){.kind = APP_EV_KEY, .key = key_of(k->keysym.sym)};
+    if (k->keysym.mod & KMOD_SHIFT || k->keysym.sym == SDLK_QUESTION)
+        out->mods |= APP_MOD_SHIFT;
+    if (k->keysym.mod & KMOD_CTRL)
+        out->mods |= APP_MOD_CTRL;
+    return out->key != 0;
+}
+
+static bool window_event(Win *win, const SDL_WindowEvent *w, AppEvent *out)
+{
+    if (w->event == SDL_WINDOWEVENT_MOVED)
+        remember_rect(win);
+    if (w->event != SDL_WINDOWEVENT_SIZE_CHANGED)
+        return false;
+    remember_rect(win);
+    WinSize sz = win_size(win); /* the drawable, re-queried */
+    *out = (AppEvent){.kind = APP_EV_RESIZE, .w = sz.drawable_w, .h = sz.drawable_h};
+    return true;
+}
+
+/* One SDL event as an app event; false for events the app does not take. */
+static bool translate(Win *win, const SDL_Event *e, AppEvent *out)
+{
+    float r = win_size(win).pixel_ratio;
+    r = r > 0 ? r : 1;
+    switch (e->type) {
+    case SDL_QUIT:
+        *out = (AppEvent){.kind = APP_EV_CLOSE};
+        return true;
+    case SDL_KEYDOWN:
+        return key_event(&e->key, out);
+    case SDL_MOUSEMOTION:
+        *out = (AppEvent){.kind = APP_EV_MOTION, .x = e->motion.x * r, .y = e->motion.y * r};
+        return true;
+    case SDL_MOUSEBUTTONDOWN:
+    case SDL_MOUSEBUTTONUP:
+        if (e->button.button != SDL_BUTTON_LEFT && e->type == SDL_MOUSEBUTTONDOWN)
+            return false;
+        *out = (AppEvent){.kind = e->type == SDL_MOUSEBUTTONDOWN ? APP_EV_BUTTON_DOWN
+                                                                 : APP_EV_BUTTON_UP,
+                          .x = e->button.x * r,
+                          .y = e->button.y * r};
+        return true;
+    case SDL_MOUSEWHEEL:
+        *out = (AppEvent){.kind = APP_EV_WHEEL, .wheel = (float)e->wheel.y};
+        return e->wheel.y != 0;
+    case SDL_WINDOWEVENT:
+        return window_event(win, &e->window, out);
+    }
+    return false;
+}
+
+bool win_poll(Win *win, AppEvent *out, int timeout_ms)
+{
+    SDL_Event e;
+    bool got = timeout_ms > 0 ? SDL_WaitEventTimeout(&e, timeout_ms) : SDL_PollEvent(&e);
+    while (got) {
+        if (translate(win, &e, out))
+            return true;
+        got = SDL_PollEvent(&e);
+    }
+    return false;
 }
 
 int win_save_png(Win *win, const DrawList *dl, DlColor bg, const char *path, WinError *err)

@@ -5,8 +5,8 @@
  * into a canvas of drawable size and uploaded, so the window shows exactly
  * the pixels a PNG export of the same list would hold.
  *
- * Event handling stays with the caller; mouse events arrive in window
- * coordinates, multiply them by WinSize.pixel_ratio to get canvas pixels.
+ * win_poll turns SDL events into the app's neutral events (app_event.h),
+ * with positions in drawable pixels; the window knows nothing else.
  *
  * Conventions: constructors return NULL and fill the caller's WinError;
  * actions return int (0 ok, negative error); win_destroy(NULL) is fine.
@@ -17,6 +17,7 @@
 #include <SDL2/SDL.h>
 #include <stdbool.h>
 
+#include "app_event.h"
 #include "drawlist.h"
 #include "fonts.h"
 #include "raster.h"
@@ -39,6 +40,22 @@ typedef struct {
  * has. fonts is borrowed and must outlive the window (NULL: no text).
  */
 Win *win_create(const char *title, int w, int h, Fonts *fonts, WinError *err);
+
+typedef struct {
+    int x, y, w, h;
+} WinRect;
+
+/* The primary display's usable area (without panels and docks); starts
+ * SDL video for the window to come. -1 without a display. */
+int win_display_usable(WinRect *out);
+/* Opens the window at r (window coordinates). */
+Win *win_create_at(const char *title, WinRect r, Fonts *fonts, WinError *err);
+/* The window's last size and position while not full screen. */
+WinRect win_rect(const Win *win);
+/* The next event as an app event, waiting up to timeout_ms for the first;
+ * false when none came. Resizes (also entering and leaving full screen)
+ * re-query the drawable size. */
+bool win_poll(Win *win, AppEvent *out, int timeout_ms);
 void win_destroy(Win *win);
 
 /* For the caller's event loop (window id, title, ...). */
@@ -55,6 +72,7 @@ double win_last_paint_ms(const Win *win);
 
 /* Desktop fullscreen on/off (the F11 key). */
 int win_toggle_fullscreen(Win *win);
+int win_set_fullscreen(Win *win, bool on);
 bool win_is_fullscreen(const Win *win);
 
 /* Export dl at the drawable size: the PNG holds the pixels the window shows. */

@@ -11,6 +11,7 @@
 #include "atomic_file.h"
 #include "commands.h"
 #include "fonts.h"
+#include "keymap.h"
 #include "lesson.h"
 #include "lesson_run.h"
 #include "render_file.h"
@@ -134,15 +135,18 @@ static int write_view(Session *s, const RenderArgs *a, Fonts *fonts, const Lesso
                       const char *path)
 {
     char msg[600];
-    SessView *v = sess_view(s);
-    v->ui_scale = a->scale;
-    v->high_contrast = a->contrast;
-    v->anim = 1;
+    ViewState v = view_state_default();
+    v.ui_scale = a->scale;
+    v.high_contrast = a->contrast;
+    ViewKeyHelp keys[96];
     ViewParams vp = {.win_w = a->w,
                      .win_h = a->h,
                      .measure = fonts_measure(fonts),
                      .lesson = lesson,
-                     .lesson_step = step};
+                     .lesson_step = step,
+                     .state = &v,
+                     .keys = keys,
+                     .n_keys = keymap_help(keys, 96)};
     if (render_session_file(s, &vp, fonts, path, msg, sizeof msg)) {
         fprintf(stderr, "rnnviz render: %s\n", msg);
         return 1;

@@ -21,9 +21,8 @@ int render_session_file(const Session *s, const ViewParams *vp, Fonts *fonts, co
         snprintf(msg, cap, "out of memory for the draw list");
         return -1;
     }
-    const ViewModel *vm = sess_view_model(s);
-    view_draw(vm, vp, dl, &hits);
-    DlColor bg = theme_get(vm->ui.high_contrast)->bg;
+    view_draw(sess_view_model(s), vp, dl, &hits);
+    DlColor bg = theme_get(view_state(vp)->high_contrast)->bg;
     int rc;
     if (render_path_is_svg(path)) {
         SvgError err = {{0}};

@@ -25,7 +25,8 @@ struct Session {
     long iteration;
     bool has_sel;
     int sel_l, sel_t;
-    SessView view;
+    SessDisplay display;
+    SessMotion motion;
     double rho[NET_MAX_LAYERS], sigma[NET_MAX_LAYERS];
     double *eig_re, *eig_im; /* (G * H) of layer 0, or NULL when H is too large */
     int eig_n;
@@ -190,14 +191,10 @@ Session *sess_create(const Settings *settings, char *msg, size_t cap)
         sess_destroy(s);
         return NULL;
     }
-    s->view = (SessView){.zoom = 1,
-                         .follow = true,
-                         .anim = 1,
-                         .speed = 4,
-                         .panels = PANEL_INSPECTOR | PANEL_PLOTS | PANEL_CONTROLS | PANEL_LESSON,
-                         .ui_scale = 1,
-                         .plot = PLOT_GRAD,
-                         .contrib_param = -1};
+    s->display =
+        (SessDisplay){.panels = PANEL_INSPECTOR | PANEL_PLOTS | PANEL_CONTROLS | PANEL_LESSON,
+                      .plot = PLOT_GRAD,
+                      .contrib_param = -1};
     s->last_grad_norm = NAN;
     refresh_spectral(s);
     return s;
@@ -298,9 +295,9 @@ bool sess_selected(const Session *s, int *l, int *t)
     return s->has_sel;
 }
 
-SessView *sess_view(Session *s)
+SessDisplay *sess_display(Session *s)
 {
-    return &s->view;
+    return &s->display;
 }
 
 const ViewModel *sess_view_model(const Session *s)
@@ -309,9 +306,14 @@ const ViewModel *sess_view_model(const Session *s)
     return s->vm;
 }
 
-const SessView *sess_view_const(const Session *s)
+const SessDisplay *sess_display_const(const Session *s)
 {
-    return &s->view;
+    return &s->display;
+}
+
+SessMotion sess_motion(const Session *s)
+{
+    return s->motion;
 }
 
 const char *sess_message(const Session *s)
@@ -339,8 +341,9 @@ double sess_spectral_norm(const Session *s, int l)
 static void moved(Session *s)
 {
     s->has_sel = false;
-    s->view.anim = 0;
-    s->view.follow = true;
+    s->motion.serial++;
+    s->motion.animate = true;
+    s->motion.rescroll = false;
 }
 
 /* The update closes the iteration: clip, optimizer step, a fresh pass on
@@ -418,7 +421,7 @@ int sess_back(Session *s, int n, char *msg, size_t cap)
     }
     int rc = replay_to(s, s->cursor - n < 0 ? 0 : s->cursor - n, msg, cap);
     moved(s);
-    s->view.anim = 1;
+    s->motion.animate = false;
     return rc;
 }
 
@@ -468,7 +471,7 @@ int sess_update(Session *s, char *msg, size_t cap)
     if (rc == NET_OK)
         rc = apply_update(s);
     moved(s);
-    s->view.anim = 1;
+    s->motion.animate = false;
     return rc;
 }
 
@@ -511,9 +514,9 @@ static int rebuild(Session *s, const Settings *st, bool keep_params, char *msg, 
     s->has_sel = false;
     s->iteration = keep_params ? s->iteration : 0;
     s->last_grad_norm = NAN;
-    s->view.scroll_x = 0;
-    s->view.follow = true;
-    s->view.anim = 1;
+    s->motion.serial++;
+    s->motion.animate = false;
+    s->motion.rescroll = true;
     refresh_spectral(s);
     return NET_OK;
 }
@@ -527,45 +530,56 @@ int sess_reset(Session *s, char *msg, size_t cap)
     return rc;
 }
 
-static bool in_list(const char *key, const char *const *list)
+/* Adopts next, which differs from the current settings in setting id:
+ * the spectral radius rescales W_hh in place, a setting that keeps the
+ * weights rebuilds around them, anything else rebuilds the network. */
+static int apply_setting(Session *s, const Settings *next, SettingId id, char *msg, size_t cap)
 {
-    for (; *list; list++)
-        if (!strcmp(key, *list))
-            return true;
-    return false;
-}
-
-int sess_set(Session *s, const char *key, const char *value, char *msg, size_t cap)
-{
-    static const char *const keep_weights[] = {"learning_rate", "lr",    "optimizer", "momentum",
-                                               "clip",          "carry", "order",     NULL};
-    Settings next = s->settings;
-    char canon[64];
-    snprintf(canon, sizeof canon, "%s", key);
-    for (char *c = canon; *c; c++)
-        *c = *c == '-' ? '_' : *c;
-    if (settings_set(&next, key, value, msg, cap))
-        return NET_ERR_ARG;
-    if (!strcmp(canon, "spectral_radius") && next.spectral_radius > 0) {
+    char value[SETTINGS_PATH_MAX];
+    const char *key = settings_info(id)->key;
+    if (id == SET_SPECTRAL_RADIUS && next->spectral_radius > 0) {
         /* rescale the current W_hh in place: the slider's whole point */
         Settings keep = s->settings;
-        s->settings = next;
-        if (init_set_spectral_radius(net_of(s), next.spectral_radius)) {
+        s->settings = *next;
+        if (init_set_spectral_radius(net_of(s), next->spectral_radius)) {
             s->settings = keep;
             return fail(msg, cap, NET_ERR_ARG, "%s",
                         "cannot rescale W_hh: its spectral radius is 0 or not finite");
         }
         refresh_spectral(s);
         snprintf(s->note, sizeof s->note, "spectral radius of W_hh set to %g",
-                 next.spectral_radius);
+                 next->spectral_radius);
         return replay_to(s, s->cursor, msg, cap);
     }
-    bool keep = in_list(canon, keep_weights);
-    int rc = rebuild(s, &next, keep, msg, cap);
-    if (!rc)
+    bool keep = settings_info(id)->keeps_weights;
+    int rc = rebuild(s, next, keep, msg, cap);
+    if (!rc && settings_get(next, key, value, sizeof value) == 0)
         snprintf(s->note, sizeof s->note, keep ? "%s = %s" : "rebuilt the network (%s = %s)", key,
                  value);
     return rc;
+}
+
+int sess_set(Session *s, const char *key, const char *value, char *msg, size_t cap)
+{
+    Settings next = s->settings;
+    if (settings_set(&next, key, value, msg, cap))
+        return NET_ERR_ARG;
+    return apply_setting(s, &next, (SettingId)settings_find(key), msg, cap);
+}
+
+int sess_set_value(Session *s, SettingId id, double v, char *msg, size_t cap)
+{
+    Settings next = s->settings;
+    if (settings_set_value(&next, id, v, msg, cap))
+        return NET_ERR_ARG;
+    return apply_setting(s, &next, id, msg, cap);
+}
+
+int sess_set_seed(Session *s, uint64_t seed, char *msg, size_t cap)
+{
+    Settings next = s->settings;
+    settings_set_seed(&next, seed);
+    return apply_setting(s, &next, SET_SEED, msg, cap);
 }
 
 int sess_select(Session *s, int l, int t, char *msg, size_t cap)
@@ -580,13 +594,15 @@ int sess_select(Session *s, int l, int t, char *msg, size_t cap)
     s->has_sel = true;
     s->sel_l = l;
     s->sel_t = t;
-    s->view.follow = true;
+    s->motion.serial++;
+    s->motion.animate = false;
+    s->motion.rescroll = false;
     return NET_OK;
 }
 
 int sess_order(Session *s, NetOrder order, char *msg, size_t cap)
 {
-    return sess_set(s, "order", order == NET_ORDER_LAYER ? "layer" : "time", msg, cap);
+    return sess_set_value(s, SET_ORDER, order, msg, cap);
 }
 
 /* Text task: a sample of what the network writes, from the start of the
@@ -651,7 +667,7 @@ static long train_impl(Session *s, long iters, bool refresh, Slice *slice, char 
         snprintf(s->note, sizeof s->note, "iteration %ld: loss %.4g, accuracy %.0f%%", s->iteration,
                  last->loss, 100 * last->accuracy);
     s->has_sel = false;
-    s->view.anim = 1;
+    s->motion.animate = false;
     if (refresh) {
         refresh_spectral(s);
         refresh_sample(s);
@@ -843,13 +859,13 @@ int sess_panel(Session *s, const char *panel, bool show, char *msg, size_t cap)
     for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
         if (!strcmp(panel, map[i].name)) {
             if (show && map[i].plot >= 0)
-                s->view.plot = (SessPlot)map[i].plot;
+                s->display.plot = (SessPlot)map[i].plot;
             else if (show)
-                s->view.panels |= map[i].bit;
-            else if (map[i].plot < 0 || (int)s->view.plot == map[i].plot)
-                s->view.panels &= ~map[i].bit;
+                s->display.panels |= map[i].bit;
+            else if (map[i].plot < 0 || (int)s->display.plot == map[i].plot)
+                s->display.panels &= ~map[i].bit;
             if (show)
-                s->view.panels |= map[i].bit;
+                s->display.panels |= map[i].bit;
             return NET_OK;
         }
     return fail(msg, cap, NET_ERR_ARG, "unknown panel '%s'", panel);

@@ -1,7 +1,9 @@
 /*
  * A session: one open experiment. It owns the trainer (network, task,
  * optimizer), the batch on screen, the schedule and the cursor walking it,
- * the selection, the view state and the training history. Every action of
+ * the selection, what a lesson shows (SessDisplay) and the training
+ * history. How the window zooms, scrolls, animates and scales is the app's
+ * (ViewState), not the session's. Every action of
  * the keys, buttons, lessons, CLI and tests is a function here.
  *
  * The cursor walks one iteration: the forward ops (each layer node and the
@@ -36,26 +38,26 @@ typedef enum {
     PANEL_PLOTS = 4,
     PANEL_CONTROLS = 8,
     PANEL_HELP = 16,
-    PANEL_SETTINGS = 32, /* the settings drawer */
 } SessPanel;
 
 typedef enum { PLOT_GRAD, PLOT_LOSS, PLOT_EIGEN, PLOT_HEATMAP, PLOT_COUNT } SessPlot;
 
-/* What the window scrolls, zooms and animates: kept here so the view is a
- * pure function of the session. */
+/* What a lesson shows: the panels and the plot its `show`/`hide` actions
+ * set. Kept here because lesson steps set it; everything else about the
+ * window (zoom, scroll, animation, scale, theme) belongs to the app. */
 typedef struct {
-    float zoom, scroll_x;
-    bool follow;  /* keep the current node in view */
-    double anim;  /* 0..1 progress of the last step's animation */
-    bool playing; /* play: one op per tick */
-    double speed; /* ops per second while playing */
-    int panels;   /* SessPanel bits shown */
-    float ui_scale;
-    bool high_contrast;
+    int panels;        /* SessPanel bits shown */
     SessPlot plot;     /* the plot shown under the inspector */
     int contrib_param; /* parameter tensor of the contribution bars, -1 auto */
-    int drawer_row;    /* the settings drawer's row the arrow keys change */
-} SessView;
+} SessDisplay;
+
+/* How the last actions moved the cursor, for the app's animation and
+ * scrolling: serial counts the moves; animate says the last one was a
+ * single step worth animating; rescroll that the network was rebuilt. */
+typedef struct {
+    unsigned long serial;
+    bool animate, rescroll;
+} SessMotion;
 
 /* RNN, GRU and LSTM side by side on the same task, batch, sizes and seed. */
 typedef struct {
@@ -83,8 +85,9 @@ long sess_iteration(const Session *s); /* updates applied so far */
 /* The node to show: the last op run (or the selection if one is set). */
 bool sess_current_op(const Session *s, NetOp *op);
 bool sess_selected(const Session *s, int *l, int *t);
-SessView *sess_view(Session *s);
-const SessView *sess_view_const(const Session *s);
+SessDisplay *sess_display(Session *s);
+const SessDisplay *sess_display_const(const Session *s);
+SessMotion sess_motion(const Session *s);
 /* What the view shows this frame, refreshed from the session on each call
  * (the model is the session's, sized with its network, and stays valid
  * until the session next changes); never allocates. */
@@ -128,7 +131,11 @@ int sess_train(Session *s, long iters, char *msg, size_t cap);
  * iterations run, or a negative error code. */
 typedef double (*SessClock)(void *ctx);
 long sess_train_for(Session *s, double budget, SessClock clock, void *ctx, char *msg, size_t cap);
+/* A setting from text (lessons, CLI), or typed (the app's drawer): both
+ * keep the weights or rebuild as the settings table says. */
 int sess_set(Session *s, const char *key, const char *value, char *msg, size_t cap);
+int sess_set_value(Session *s, SettingId id, double v, char *msg, size_t cap);
+int sess_set_seed(Session *s, uint64_t seed, char *msg, size_t cap);
 int sess_select(Session *s, int l, int t, char *msg, size_t cap);
 int sess_order(Session *s, NetOrder order, char *msg, size_t cap);
 int sess_panel(Session *s, const char *panel, bool show, char *msg, size_t cap);

@@ -1,5 +1,4 @@
 #include "settings.h"
-#include "paths.h"
 #include "suggest.h"
 
 #include <errno.h>
@@ -10,48 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define DEFAULT_TEXT_FILE RNNVIZ_ASSETS_DIR "/text/nursery-rhymes.txt"
 #define KEY_MAX 64
-
-typedef enum {
-    K_CELL,
-    K_NONLINEARITY,
-    K_HIDDEN,
-    K_LAYERS,
-    K_STEPS,
-    K_BATCH,
-    K_TASK,
-    K_TARGETS,
-    K_INPUT,
-    K_OUTPUT,
-    K_BIAS_HH,
-    K_INIT,
-    K_SPECTRAL_RADIUS,
-    K_FORGET_BIAS,
-    K_LEARNING_RATE,
-    K_OPTIMIZER,
-    K_MOMENTUM,
-    K_CLIP,
-    K_CARRY,
-    K_ORDER,
-    K_SEED,
-    K_COPY_SYMBOLS,
-    K_COPY_LENGTH,
-    K_SINE_PERIOD,
-    K_TEXT_FILE,
-    K_COUNT
-} KeyId;
-
-typedef enum { V_CHOICE, V_INT, V_NUM, V_BOOL, V_SEED, V_PATH } ValueType;
-
-/* How a key's value is read and where it is stored. */
-typedef struct {
-    ValueType type;
-    const char *const *choices; /* V_CHOICE: NULL-terminated, in enum order */
-    size_t offset;              /* V_INT int, V_NUM double, V_BOOL bool, V_SEED
-                                   uint64_t, V_PATH char[SETTINGS_PATH_MAX] */
-    double lo, hi;              /* V_INT, V_NUM: the accepted range */
-    bool lo_open, hi_open;      /* V_NUM: lo < v, v < hi instead of <= */
-} KeyRule;
 
 static const char *const cells[] = {"rnn", "gru", "lstm", NULL};
 static const char *const acts[] = {"tanh", "relu", NULL};
@@ -65,134 +24,132 @@ static const char *const carries[] = {"none", "sequence", "mean", NULL};
 static const char *const orders[] = {"time", "layer", NULL};
 
 #define OFF(field) offsetof(Settings, field)
+/* Table shorthands: type, choices, storage and accepted range. */
+#define CHOICE(list) SET_TYPE_CHOICE, list, 0, 0, 0, false, false
+#define INT(f, lo, hi) SET_TYPE_INT, NULL, OFF(f), lo, hi, false, false
+#define NUM(f, lo, hi, lo_open, hi_open) SET_TYPE_NUM, NULL, OFF(f), lo, hi, lo_open, hi_open
+#define OTHER(type, f) type, NULL, OFF(f), 0, 0, false, false
+/* How the drawer shows and nudges it: label, row (1-based), nudge. */
+#define NOTCHES(...) SET_NUDGE_NOTCHES, NARGS(__VA_ARGS__), {__VA_ARGS__}, 0, SET_SCALE_NONE, 0, 0
+#define NARGS(...) ((int)(sizeof((double[]){__VA_ARGS__}) / sizeof(double)))
+/* ×f a notch, and a slider on scale from lo to hi (also a notch's range) */
+#define TIMES(f, scale, lo, hi) SET_NUDGE_FACTOR, 0, {0}, f, scale, lo, hi
+#define PLUS(f) SET_NUDGE_STEP, 0, {0}, f, SET_SCALE_NONE, 0, 0
+#define HIDDEN NULL, 0, SET_NUDGE_NONE, 0, {0}, 0, SET_SCALE_NONE, 0, 0
+#define REBUILDS false
+#define KEEPS true
 
-static const SettingsKey keys[K_COUNT] = {
-    [K_CELL] = {"cell", "rnn, gru or lstm", "recurrent cell type"},
-    [K_NONLINEARITY] = {"nonlinearity", "tanh or relu", "activation of the rnn cell"},
-    [K_HIDDEN] = {"hidden", "an integer from 1 to 1024", "hidden size H"},
-    [K_LAYERS] = {"layers", "an integer from 1 to 8", "number of stacked layers L"},
-    [K_STEPS] = {"steps", "an integer from 1 to 10000", "sequence length T"},
-    [K_BATCH] = {"batch", "an integer from 1 to 4096", "batch size B"},
-    [K_TASK] = {"task", "mod3, noise, sine, adding, copy, text or mod3_random",
-                "what the network learns"},
-    [K_TARGETS] = {"targets", "default, all or last",
-                   "which steps have a target (default: the task's)"},
-    [K_INPUT] = {"input", "an integer from 0 to 1024", "input size I (0: the task's; noise: 32)"},
-    [K_OUTPUT] = {"output", "an integer from 0 to 1024", "output size O (0: the task's; noise: 4)"},
-    [K_BIAS_HH] = {"bias_hh", "true or false",
-                   "second bias per layer (false: one bias, Keras style; rnn and lstm)"},
-    [K_INIT] = {"init", "uniform, normal, orthogonal, identity or uniform01",
-                "weight initialisation"},
-    [K_SPECTRAL_RADIUS] = {"spectral_radius", "a number from 0 to 1000",
-                           "spectral radius of each W_hh block (0: as initialised)"},
-    [K_FORGET_BIAS] = {"forget_bias", "a number from -100 to 100",
-                       "added to the lstm forget gate bias"},
-    [K_LEARNING_RATE] = {"learning_rate", "a number > 0 and <= 1000",
-                         "optimizer step size (alias lr)"},
-    [K_OPTIMIZER] = {"optimizer", "sgd, momentum, adagrad or adam", "update rule"},
-    [K_MOMENTUM] = {"momentum", "a number >= 0 and < 1", "momentum of the momentum optimizer"},
-    [K_CLIP] = {"clip", "a number >= 0", "clip the global gradient norm to this (0: off)"},
-    [K_CARRY] = {"carry", "none, sequence or mean", "hidden state carried between batches"},
-    [K_ORDER] = {"order", "time or layer", "traversal order of the unrolled graph"},
-    [K_SEED] = {"seed", "an integer from 0 to 18446744073709551615", "seed of every random number"},
-    [K_COPY_SYMBOLS] = {"copy_symbols", "an integer from 1 to 1022",
-                        "copy task: number of distinct symbols K"},
-    [K_COPY_LENGTH] = {"copy_length", "an integer from 1 to 4999",
-                       "copy task: symbols to remember S (steps >= 2S + 1)"},
-    [K_SINE_PERIOD] = {"sine_period", "a number > 0 and <= 1000000", "sine task: steps per period"},
-    [K_TEXT_FILE] = {"text_file", "a file path", "text task: the text to learn"},
-};
-
-static const KeyRule rules[K_COUNT] = {
-    [K_CELL] = {V_CHOICE, cells, 0, 0, 0, false, false},
-    [K_NONLINEARITY] = {V_CHOICE, acts, 0, 0, 0, false, false},
-    [K_HIDDEN] = {V_INT, NULL, OFF(hidden), 1, NET_MAX_SIZE, false, false},
-    [K_LAYERS] = {V_INT, NULL, OFF(layers), 1, NET_MAX_LAYERS, false, false},
-    [K_STEPS] = {V_INT, NULL, OFF(steps), 1, NET_MAX_STEPS, false, false},
-    [K_BATCH] = {V_INT, NULL, OFF(batch), 1, NET_MAX_BATCH, false, false},
-    [K_TASK] = {V_CHOICE, tasks, 0, 0, 0, false, false},
-    [K_TARGETS] = {V_CHOICE, targets, 0, 0, 0, false, false},
-    [K_INPUT] = {V_INT, NULL, OFF(input), 0, NET_MAX_SIZE, false, false},
-    [K_OUTPUT] = {V_INT, NULL, OFF(output), 0, NET_MAX_SIZE, false, false},
-    [K_BIAS_HH] = {V_BOOL, NULL, OFF(bias_hh), 0, 0, false, false},
-    [K_INIT] = {V_CHOICE, inits, 0, 0, 0, false, false},
-    [K_SPECTRAL_RADIUS] = {V_NUM, NULL, OFF(spectral_radius), 0, 1000, false, false},
-    [K_FORGET_BIAS] = {V_NUM, NULL, OFF(forget_bias), -100, 100, false, false},
-    [K_LEARNING_RATE] = {V_NUM, NULL, OFF(learning_rate), 0, 1000, true, false},
-    [K_OPTIMIZER] = {V_CHOICE, optimizers, 0, 0, 0, false, false},
-    [K_MOMENTUM] = {V_NUM, NULL, OFF(momentum), 0, 1, false, true},
-    [K_CLIP] = {V_NUM, NULL, OFF(clip), 0, 1e308, false, false},
-    [K_CARRY] = {V_CHOICE, carries, 0, 0, 0, false, false},
-    [K_ORDER] = {V_CHOICE, orders, 0, 0, 0, false, false},
-    [K_SEED] = {V_SEED, NULL, OFF(seed), 0, 0, false, false},
-    [K_COPY_SYMBOLS] = {V_INT, NULL, OFF(copy_symbols), 1, NET_MAX_SIZE - 2, false, false},
-    [K_COPY_LENGTH] = {V_INT, NULL, OFF(copy_length), 1, (NET_MAX_STEPS - 1) / 2, false, false},
-    [K_SINE_PERIOD] = {V_NUM, NULL, OFF(sine_period), 0, 1e6, true, false},
-    [K_TEXT_FILE] = {V_PATH, NULL, OFF(text_file), 0, 0, false, false},
+/* Every setting, once: key, what it expects, what it does, its default as
+ * the command line writes it, type and range, whether a change keeps the
+ * weights, and its drawer row (choices cycle through their notches, given
+ * as choice indices). */
+static const SettingInfo table[SET_COUNT] = {
+    [SET_CELL] = {"cell", "rnn, gru or lstm", "recurrent cell type", "rnn", CHOICE(cells), REBUILDS,
+                  "cell", 1, NOTCHES(0, 1, 2)},
+    [SET_NONLINEARITY] = {"nonlinearity", "tanh or relu", "activation of the rnn cell", "tanh",
+                          CHOICE(acts), REBUILDS, "nonlinearity", 2, NOTCHES(0, 1)},
+    [SET_HIDDEN] = {"hidden", "an integer from 1 to 1024", "hidden size H", "8",
+                    INT(hidden, 1, NET_MAX_SIZE), REBUILDS, "hidden H", 5,
+                    NOTCHES(2, 4, 8, 10, 16, 32, 64, 128, 256)},
+    [SET_LAYERS] = {"layers", "an integer from 1 to 8", "number of stacked layers L", "1",
+                    INT(layers, 1, NET_MAX_LAYERS), REBUILDS, "layers L", 6, NOTCHES(1, 2, 3, 4)},
+    [SET_STEPS] = {"steps", "an integer from 1 to 10000", "sequence length T", "10",
+                   INT(steps, 1, NET_MAX_STEPS), REBUILDS, "steps T", 4,
+                   NOTCHES(3, 5, 10, 20, 30, 40, 50, 75, 100)},
+    [SET_BATCH] = {"batch", "an integer from 1 to 4096", "batch size B", "1",
+                   INT(batch, 1, NET_MAX_BATCH), REBUILDS, "batch B", 7,
+                   NOTCHES(1, 2, 4, 8, 16, 32)},
+    /* the drawer goes mod3, mod3_random, sine, adding, copy, text, noise */
+    [SET_TASK] = {"task", "mod3, noise, sine, adding, copy, text or mod3_random",
+                  "what the network learns", "mod3", CHOICE(tasks), REBUILDS, "task", 3,
+                  NOTCHES(0, 6, 2, 3, 4, 5, 1)},
+    [SET_TARGETS] = {"targets", "default, all or last",
+                     "which steps have a target (default: the task's)", "default", CHOICE(targets),
+                     REBUILDS, HIDDEN},
+    [SET_INPUT] = {"input", "an integer from 0 to 1024", "input size I (0: the task's; noise: 32)",
+                   "0", INT(input, 0, NET_MAX_SIZE), REBUILDS, HIDDEN},
+    [SET_OUTPUT] = {"output", "an integer from 0 to 1024",
+                    "output size O (0: the task's; noise: 4)", "0", INT(output, 0, NET_MAX_SIZE),
+                    REBUILDS, HIDDEN},
+    [SET_BIAS_HH] = {"bias_hh", "true or false",
+                     "second bias per layer (false: one bias, Keras style; rnn and lstm)", "true",
+                     OTHER(SET_TYPE_BOOL, bias_hh), REBUILDS, HIDDEN},
+    [SET_INIT] = {"init", "uniform, normal, orthogonal, identity or uniform01",
+                  "weight initialisation", "uniform", CHOICE(inits), REBUILDS, "init", 9,
+                  NOTCHES(0, 1, 2, 3, 4)},
+    /* above 0 it rescales W_hh in place (session.c); ×1.1 a notch on a log
+     * slider from 0.1 to 3 */
+    [SET_SPECTRAL_RADIUS] = {"spectral_radius", "a number from 0 to 1000",
+                             "spectral radius of each W_hh block (0: as initialised)", "0",
+                             NUM(spectral_radius, 0, 1000, false, false), REBUILDS,
+                             "spectral radius ρ", 8, TIMES(1.1, SET_SCALE_LOG, 0.1, 3.0)},
+    [SET_FORGET_BIAS] = {"forget_bias", "a number from -100 to 100",
+                         "added to the lstm forget gate bias", "0",
+                         NUM(forget_bias, -100, 100, false, false), REBUILDS, "forget bias (LSTM)",
+                         10, NOTCHES(0, 0.5, 1, 2, 3, 5)},
+    [SET_LEARNING_RATE] = {"learning_rate", "a number > 0 and <= 1000",
+                           "optimizer step size (alias lr)", "0.1",
+                           NUM(learning_rate, 0, 1000, true, false), KEEPS, "learning rate", 11,
+                           NOTCHES(0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10)},
+    [SET_OPTIMIZER] = {"optimizer", "sgd, momentum, adagrad or adam", "update rule", "sgd",
+                       CHOICE(optimizers), KEEPS, "optimizer", 12, NOTCHES(0, 1, 2, 3)},
+    [SET_MOMENTUM] = {"momentum", "a number >= 0 and < 1", "momentum of the momentum optimizer",
+                      "0.9", NUM(momentum, 0, 1, false, true), KEEPS, HIDDEN},
+    [SET_CLIP] = {"clip", "a number >= 0", "clip the global gradient norm to this (0: off)", "0",
+                  NUM(clip, 0, 1e308, false, false), KEEPS, "clip ‖∇‖", 13,
+                  NOTCHES(0, 0.1, 0.5, 1, 5, 10, 100)},
+    [SET_CARRY] = {"carry", "none, sequence or mean", "hidden state carried between batches",
+                   "none", CHOICE(carries), KEEPS, HIDDEN},
+    [SET_ORDER] = {"order", "time or layer", "traversal order of the unrolled graph", "time",
+                   CHOICE(orders), KEEPS, "order", 14, NOTCHES(0, 1)},
+    [SET_SEED] = {"seed", "an integer from 0 to 18446744073709551615",
+                  "seed of every random number", "1", OTHER(SET_TYPE_SEED, seed), REBUILDS, "seed",
+                  15, PLUS(1)},
+    [SET_COPY_SYMBOLS] = {"copy_symbols", "an integer from 1 to 1022",
+                          "copy task: number of distinct symbols K", "4",
+                          INT(copy_symbols, 1, NET_MAX_SIZE - 2), REBUILDS, HIDDEN},
+    [SET_COPY_LENGTH] = {"copy_length", "an integer from 1 to 4999",
+                         "copy task: symbols to remember S (steps >= 2S + 1)", "3",
+                         INT(copy_length, 1, (NET_MAX_STEPS - 1) / 2), REBUILDS, HIDDEN},
+    [SET_SINE_PERIOD] = {"sine_period", "a number > 0 and <= 1000000",
+                         "sine task: steps per period", "16", NUM(sine_period, 0, 1e6, true, false),
+                         REBUILDS, HIDDEN},
+    [SET_TEXT_FILE] = {"text_file", "a file path", "text task: the text to learn",
+                       DEFAULT_TEXT_FILE, OTHER(SET_TYPE_PATH, text_file), REBUILDS, HIDDEN},
 };
 
 /* Other spellings accepted for a key (not suggested). */
 static const struct {
     const char *alias;
-    KeyId id;
-} aliases[] = {{"lr", K_LEARNING_RATE}};
-
-void settings_default(Settings *s)
-{
-    memset(s, 0, sizeof *s);
-    s->cell = NET_CELL_RNN;
-    s->nonlinearity = NET_ACT_TANH;
-    s->hidden = 8;
-    s->layers = 1;
-    s->steps = 10;
-    s->batch = 1;
-    s->task = TASK_MOD3;
-    s->targets = -1;
-    s->input = 0;
-    s->output = 0;
-    s->bias_hh = true;
-    s->init = INIT_UNIFORM;
-    s->spectral_radius = 0.0;
-    s->forget_bias = 0.0;
-    s->learning_rate = 0.1;
-    s->optimizer = OPTIM_SGD;
-    s->momentum = 0.9;
-    s->clip = 0.0;
-    s->carry = TRAIN_CARRY_NONE;
-    s->order = NET_ORDER_TIME;
-    s->seed = 1;
-    s->copy_symbols = TASK_COPY_SYMBOLS;
-    s->copy_length = TASK_COPY_LENGTH;
-    s->sine_period = TASK_SINE_PERIOD;
-    snprintf(s->text_file, sizeof s->text_file, "%s/text/nursery-rhymes.txt", paths_assets_dir());
-}
+    SettingId id;
+} aliases[] = {{"lr", SET_LEARNING_RATE}};
 
 /* Enum-typed fields are written through a switch, not through pointers. */
-static void put_choice(Settings *s, KeyId id, int v)
+static void put_choice(Settings *s, SettingId id, int v)
 {
     switch (id) {
-    case K_CELL:
+    case SET_CELL:
         s->cell = (NetCell)v;
         break;
-    case K_NONLINEARITY:
+    case SET_NONLINEARITY:
         s->nonlinearity = (NetAct)v;
         break;
-    case K_TASK:
+    case SET_TASK:
         s->task = (TaskKind)v;
         break;
-    case K_TARGETS:
+    case SET_TARGETS:
         s->targets = v - 1; /* "default" is -1 */
         break;
-    case K_INIT:
+    case SET_INIT:
         s->init = (InitScheme)v;
         break;
-    case K_OPTIMIZER:
+    case SET_OPTIMIZER:
         s->optimizer = (OptimKind)v;
         break;
-    case K_CARRY:
+    case SET_CARRY:
         s->carry = (TrainCarry)v;
         break;
-    case K_ORDER:
+    case SET_ORDER:
         s->order = (NetOrder)v;
         break;
     default:
@@ -200,24 +157,24 @@ static void put_choice(Settings *s, KeyId id, int v)
     }
 }
 
-static int get_choice(const Settings *s, KeyId id)
+static int get_choice(const Settings *s, SettingId id)
 {
     switch (id) {
-    case K_CELL:
+    case SET_CELL:
         return (int)s->cell;
-    case K_NONLINEARITY:
+    case SET_NONLINEARITY:
         return (int)s->nonlinearity;
-    case K_TASK:
+    case SET_TASK:
         return (int)s->task;
-    case K_TARGETS:
+    case SET_TARGETS:
         return s->targets + 1;
-    case K_INIT:
+    case SET_INIT:
         return (int)s->init;
-    case K_OPTIMIZER:
+    case SET_OPTIMIZER:
         return (int)s->optimizer;
-    case K_CARRY:
+    case SET_CARRY:
         return (int)s->carry;
-    case K_ORDER:
+    case SET_ORDER:
         return (int)s->order;
     default:
         return 0;
@@ -233,14 +190,14 @@ static void normalise_key(const char *key, char out[KEY_MAX])
     out[i] = '\0';
 }
 
-static int find_key(const char *key)
+int settings_find(const char *key)
 {
     if (strlen(key) >= KEY_MAX)
         return -1;
     char k[KEY_MAX];
     normalise_key(key, k);
-    for (int i = 0; i < K_COUNT; i++) {
-        if (!strcmp(k, keys[i].key))
+    for (int i = 0; i < SET_COUNT; i++) {
+        if (!strcmp(k, table[i].key))
             return i;
     }
     for (size_t i = 0; i < sizeof aliases / sizeof aliases[0]; i++) {
@@ -259,15 +216,15 @@ const char *settings_suggest(const char *key)
     size_t len = strlen(k), best_d = (size_t)-1;
     const char *best = NULL, *prefix = NULL;
     int prefixes = 0;
-    for (int i = 0; i < K_COUNT; i++) {
-        int dist = suggest_distance(k, keys[i].key);
+    for (int i = 0; i < SET_COUNT; i++) {
+        int dist = suggest_distance(k, table[i].key);
         size_t d = dist < 0 ? (size_t)-1 : (size_t)dist;
         if (d < best_d) {
             best_d = d;
-            best = keys[i].key;
+            best = table[i].key;
         }
-        if (len >= 3 && !strncmp(k, keys[i].key, len)) {
-            prefix = keys[i].key;
+        if (len >= 3 && !strncmp(k, table[i].key, len)) {
+            prefix = table[i].key;
             prefixes++;
         }
     }
@@ -304,15 +261,20 @@ static bool parse_int(const char *v, double lo, double hi, int *out)
     return true;
 }
 
-static bool parse_num(const char *v, const KeyRule *r, double *out)
+static bool num_in_range(double d, const SettingInfo *r)
 {
-    char *end;
-    double d = strtod(v, &end);
-    if (end == v || *end || !isfinite(d))
+    if (!isfinite(d))
         return false;
     if (r->lo_open ? !(d > r->lo) : !(d >= r->lo))
         return false;
-    if (r->hi_open ? !(d < r->hi) : !(d <= r->hi))
+    return r->hi_open ? d < r->hi : d <= r->hi;
+}
+
+static bool parse_num(const char *v, const SettingInfo *r, double *out)
+{
+    char *end;
+    double d = strtod(v, &end);
+    if (end == v || *end || !num_in_range(d, r))
         return false;
     *out = d;
     return true;
@@ -364,27 +326,27 @@ static void write_msg(char *msg, size_t cap, const char *fmt, ...)
 }
 
 /* Parses v for key id into s; false when v is not acceptable. */
-static bool apply(Settings *s, KeyId id, const char *v)
+static bool apply(Settings *s, SettingId id, const char *v)
 {
-    const KeyRule *r = &rules[id];
+    const SettingInfo *r = &table[id];
     char *field = (char *)s + r->offset;
     switch (r->type) {
-    case V_CHOICE: {
+    case SET_TYPE_CHOICE: {
         int k = parse_choice(v, r->choices);
         if (k < 0)
             return false;
         put_choice(s, id, k);
         return true;
     }
-    case V_INT:
+    case SET_TYPE_INT:
         return parse_int(v, r->lo, r->hi, (int *)(void *)field);
-    case V_NUM:
+    case SET_TYPE_NUM:
         return parse_num(v, r, (double *)(void *)field);
-    case V_BOOL:
+    case SET_TYPE_BOOL:
         return parse_bool(v, (bool *)(void *)field);
-    case V_SEED:
+    case SET_TYPE_SEED:
         return parse_seed(v, (uint64_t *)(void *)field);
-    case V_PATH:
+    case SET_TYPE_PATH:
         if (!*v)
             return false;
         snprintf(field, SETTINGS_PATH_MAX, "%s", v);
@@ -395,7 +357,7 @@ static bool apply(Settings *s, KeyId id, const char *v)
 
 int settings_set(Settings *s, const char *key, const char *value, char *msg, size_t msgcap)
 {
-    int id = find_key(key);
+    int id = settings_find(key);
     if (id < 0) {
         const char *near = settings_suggest(key);
         if (near)
@@ -404,7 +366,7 @@ int settings_set(Settings *s, const char *key, const char *value, char *msg, siz
             write_msg(msg, msgcap, "unknown key '%s'", key);
         return SETTINGS_ERR_KEY;
     }
-    const char *name = keys[id].key, *expected = keys[id].expected;
+    const char *name = table[id].key, *expected = table[id].expected;
     char v[SETTINGS_PATH_MAX];
     if (!trim_value(value ? value : "", v, sizeof v)) {
         write_msg(msg, msgcap, "value too long for %s (at most %d bytes)", name,
@@ -417,7 +379,7 @@ int settings_set(Settings *s, const char *key, const char *value, char *msg, siz
     }
     /* parse into a copy so a refused value changes nothing */
     Settings next = *s;
-    if (!apply(&next, (KeyId)id, v)) {
+    if (!apply(&next, (SettingId)id, v)) {
         char shown[72];
         snprintf(shown, sizeof shown, "%.60s%s", v, strlen(v) > 60 ? "..." : "");
         write_msg(msg, msgcap, "bad value '%s' for %s: expected %s", shown, name, expected);
@@ -467,18 +429,18 @@ int settings_set_flag(Settings *s, int argc, char **argv, int *i, const char **k
     memcpy(name, arg + 2, len);
     name[len] = '\0';
 
-    int id = find_key(name);
+    int id = settings_find(name);
     const char *value = eq ? eq + 1 : NULL;
     int used = 1;
     if (id < 0 && !eq && (!strncmp(name, "no-", 3) || !strncmp(name, "no_", 3)) &&
-        find_key(name + 3) >= 0 && rules[find_key(name + 3)].type == V_BOOL) {
-        id = find_key(name + 3);
+        settings_find(name + 3) >= 0 && table[settings_find(name + 3)].type == SET_TYPE_BOOL) {
+        id = settings_find(name + 3);
         value = "false";
     }
     if (id < 0)
         return unknown_flag(arg, msg, msgcap);
     bool b;
-    if (!value && rules[id].type == V_BOOL) {
+    if (!value && table[id].type == SET_TYPE_BOOL) {
         value = "true";
         if (*i + 1 < argc && parse_bool(argv[*i + 1], &b)) {
             value = argv[*i + 1];
@@ -486,18 +448,18 @@ int settings_set_flag(Settings *s, int argc, char **argv, int *i, const char **k
         }
     } else if (!value) {
         if (*i + 1 >= argc) {
-            write_msg(msg, msgcap, "missing value for %s: expected %s", arg, keys[id].expected);
+            write_msg(msg, msgcap, "missing value for %s: expected %s", arg, table[id].expected);
             return SETTINGS_ERR_VALUE;
         }
         value = argv[*i + 1];
         used = 2;
     }
-    int rc = settings_set(s, keys[id].key, value, msg, msgcap);
+    int rc = settings_set(s, table[id].key, value, msg, msgcap);
     if (rc < 0)
         return rc;
     *i += used;
     if (key)
-        *key = keys[id].key;
+        *key = table[id].key;
     return SETTINGS_OK;
 }
 
@@ -511,29 +473,29 @@ static void format_num(double d, char *buf, size_t cap)
 
 int settings_get(const Settings *s, const char *key, char *out, size_t cap)
 {
-    int id = find_key(key);
+    int id = settings_find(key);
     if (id < 0)
         return SETTINGS_ERR_KEY;
-    const KeyRule *r = &rules[id];
+    const SettingInfo *r = &table[id];
     const char *field = (const char *)s + r->offset;
     char buf[SETTINGS_PATH_MAX];
     switch (r->type) {
-    case V_CHOICE:
-        snprintf(buf, sizeof buf, "%s", r->choices[get_choice(s, (KeyId)id)]);
+    case SET_TYPE_CHOICE:
+        snprintf(buf, sizeof buf, "%s", r->choices[get_choice(s, (SettingId)id)]);
         break;
-    case V_INT:
+    case SET_TYPE_INT:
         snprintf(buf, sizeof buf, "%d", *(const int *)(const void *)field);
         break;
-    case V_NUM:
+    case SET_TYPE_NUM:
         format_num(*(const double *)(const void *)field, buf, sizeof buf);
         break;
-    case V_BOOL:
+    case SET_TYPE_BOOL:
         snprintf(buf, sizeof buf, "%s", *(const bool *)(const void *)field ? "true" : "false");
         break;
-    case V_SEED:
+    case SET_TYPE_SEED:
         snprintf(buf, sizeof buf, "%" PRIu64, *(const uint64_t *)(const void *)field);
         break;
-    case V_PATH:
+    case SET_TYPE_PATH:
         snprintf(buf, sizeof buf, "%s", field);
         break;
     }
@@ -546,8 +508,194 @@ int settings_get(const Settings *s, const char *key, char *out, size_t cap)
 const SettingsKey *settings_keys(int *count)
 {
     if (count)
-        *count = K_COUNT;
-    return keys;
+        *count = SET_COUNT;
+    return table;
+}
+
+const SettingInfo *settings_info(SettingId id)
+{
+    return &table[(unsigned)id < SET_COUNT ? id : 0];
+}
+
+void settings_default(Settings *s)
+{
+    memset(s, 0, sizeof *s);
+    for (int i = 0; i < SET_COUNT; i++) {
+        bool ok = apply(s, (SettingId)i, table[i].def);
+        (void)ok; /* the defaults are checked by test_settings */
+    }
+}
+
+double settings_value(const Settings *s, SettingId id)
+{
+    const SettingInfo *r = settings_info(id);
+    const char *field = (const char *)s + r->offset;
+    switch (r->type) {
+    case SET_TYPE_CHOICE:
+        return get_choice(s, id);
+    case SET_TYPE_INT:
+        return *(const int *)(const void *)field;
+    case SET_TYPE_NUM:
+        return *(const double *)(const void *)field;
+    case SET_TYPE_BOOL:
+        return *(const bool *)(const void *)field;
+    case SET_TYPE_SEED:
+        return (double)*(const uint64_t *)(const void *)field;
+    case SET_TYPE_PATH:
+        break;
+    }
+    return NAN;
+}
+
+/* Stores v for id into s; false when v is out of range or of no type. */
+static bool put_value(Settings *s, SettingId id, double v)
+{
+    const SettingInfo *r = settings_info(id);
+    char *field = (char *)s + r->offset;
+    int n = 0;
+    while (r->type == SET_TYPE_CHOICE && r->choices[n])
+        n++;
+    switch (r->type) {
+    case SET_TYPE_CHOICE:
+        if (!(v >= 0 && v < n && v == floor(v)))
+            return false;
+        put_choice(s, id, (int)v);
+        return true;
+    case SET_TYPE_INT:
+        if (!(v >= r->lo && v <= r->hi && v == floor(v)))
+            return false;
+        *(int *)(void *)field = (int)v;
+        return true;
+    case SET_TYPE_NUM:
+        if (!num_in_range(v, r))
+            return false;
+        *(double *)(void *)field = v;
+        return true;
+    case SET_TYPE_BOOL:
+        if (v != 0 && v != 1)
+            return false;
+        *(bool *)(void *)field = v == 1;
+        return true;
+    case SET_TYPE_SEED:
+        if (!(v >= 0 && v < 18446744073709551616.0 && v == floor(v)))
+            return false;
+        *(uint64_t *)(void *)field = (uint64_t)v;
+        return true;
+    case SET_TYPE_PATH:
+        break;
+    }
+    return false;
+}
+
+int settings_set_value(Settings *s, SettingId id, double v, char *msg, size_t msgcap)
+{
+    const SettingInfo *r = settings_info(id);
+    if ((unsigned)id >= SET_COUNT || !put_value(s, id, v)) {
+        write_msg(msg, msgcap, "bad value %g for %s: expected %s", v, r->key, r->expected);
+        return SETTINGS_ERR_VALUE;
+    }
+    if (msg && msgcap)
+        msg[0] = '\0';
+    return SETTINGS_OK;
+}
+
+int settings_set_seed(Settings *s, uint64_t seed)
+{
+    s->seed = seed;
+    return SETTINGS_OK;
+}
+
+/* The notch at or below cur (numbers) or equal to it (choices); -1 none. */
+static int notch_at(const SettingInfo *r, double cur)
+{
+    int at = -1;
+    for (int i = 0; i < r->n_notches; i++)
+        if (r->type == SET_TYPE_CHOICE ? r->notches[i] == cur : r->notches[i] <= cur + 1e-12)
+            at = i;
+    return at;
+}
+
+static bool nudge_notches(const SettingInfo *r, double cur, int dir, double *out)
+{
+    int n = r->n_notches, at = notch_at(r, cur), k = at + (dir > 0 ? 1 : -1);
+    if (r->type == SET_TYPE_CHOICE)
+        k = ((at < 0 ? 0 : k) % n + n) % n;
+    else if (at >= 0 && dir < 0 && r->notches[at] < cur - 1e-12)
+        k = at; /* a value between notches steps down to the notch below it */
+    if (k < 0 || k >= n)
+        return false; /* at the end of the range: nothing to do */
+    *out = r->notches[k];
+    return true;
+}
+
+bool settings_nudge(SettingId id, double cur, int dir, double *out)
+{
+    const SettingInfo *r = settings_info(id);
+    double v;
+    switch (r->nudge) {
+    case SET_NUDGE_NOTCHES:
+        return nudge_notches(r, cur, dir, out);
+    case SET_NUDGE_FACTOR:
+        if (!isfinite(cur) || cur <= 0)
+            return false;
+        v = dir > 0 ? cur * r->factor : cur / r->factor;
+        *out = fmin(r->slider_hi, fmax(r->slider_lo, v));
+        return true;
+    case SET_NUDGE_STEP:
+        v = dir > 0 ? cur + r->factor : cur - r->factor;
+        *out = v < 0 ? 0 : v;
+        return true;
+    case SET_NUDGE_NONE:
+        break;
+    }
+    return false;
+}
+
+double settings_to_unit(SettingId id, double v)
+{
+    const SettingInfo *r = settings_info(id);
+    double lo = r->slider_lo, hi = r->slider_hi;
+    if (r->scale == SET_SCALE_LOG)
+        return (log(v) - log(lo)) / (log(hi) - log(lo));
+    return (v - lo) / (hi - lo);
+}
+
+double settings_from_unit(SettingId id, double u)
+{
+    const SettingInfo *r = settings_info(id);
+    double lo = r->slider_lo, hi = r->slider_hi;
+    u = u < 0 ? 0 : u > 1 ? 1 : u;
+    if (r->scale == SET_SCALE_LOG)
+        return exp(log(lo) + u * (log(hi) - log(lo)));
+    return lo + u * (hi - lo);
+}
+
+int settings_drawer(SettingId out[SET_COUNT])
+{
+    int n = 0;
+    for (int row = 1; row <= SET_COUNT; row++)
+        for (int i = 0; i < SET_COUNT; i++)
+            if (table[i].label && table[i].drawer_row == row)
+                out[n++] = (SettingId)i;
+    return n;
+}
+
+void settings_print_help(FILE *out)
+{
+    for (int i = 0; i < SET_COUNT; i++)
+        fprintf(out, "  --%-18s %s (%s; default %s)\n", table[i].key, table[i].help,
+                table[i].expected,
+                i == SET_TEXT_FILE ? "the shipped nursery rhymes" : table[i].def);
+}
+
+void settings_print_markdown(FILE *out)
+{
+    fprintf(out, "| key | value | default | what it does | a change |\n"
+                 "|---|---|---|---|---|\n");
+    for (int i = 0; i < SET_COUNT; i++)
+        fprintf(out, "| `%s` | %s | %s | %s | %s |\n", table[i].key, table[i].expected,
+                i == SET_TEXT_FILE ? "the shipped nursery rhymes" : table[i].def, table[i].help,
+                table[i].keeps_weights ? "keeps the weights" : "rebuilds the network");
 }
 
 void settings_task_config(const Settings *s, TaskConfig *out)

@@ -3,20 +3,10 @@
  * blocks and `set KEY = VALUE` actions, and the builders that turn a
  * Settings into engine objects (network config, task, trainer).
  *
- * Keys, their values and defaults (settings_keys() lists them for help):
- *   cell rnn|gru|lstm (rnn)          nonlinearity tanh|relu (tanh; gru and lstm ignore it)
- *   hidden 1..1024 (8)               layers 1..8 (1)
- *   steps 1..10000 (10)              batch 1..4096 (1)
- *   task mod3|noise|sine|adding|copy|text (mod3)
- *   targets default|all|last (default: the task's)
- *   input, output 0..1024 (0: the task's; noise uses 32 and 4)
- *   bias_hh true|false (true)        init uniform|normal|orthogonal|identity
- *   spectral_radius 0..1000 (0 = as initialised)   forget_bias (0, lstm)
- *   learning_rate (alias lr) > 0 (0.1)   optimizer sgd|momentum|adagrad|adam
- *   momentum [0, 1) (0.9)            clip >= 0 (0 = off)
- *   carry none|sequence|mean (none)  order time|layer (time)
- *   seed 0..2^64-1 (1)               copy_symbols (4), copy_length (3)
- *   sine_period > 0 (16)             text_file (the shipped nursery rhymes)
+ * Every key is described once, in the table of settings.c: its name, what
+ * it takes, its default, its range, whether changing it keeps the weights,
+ * and how the settings drawer shows and nudges it. settings_info() reads
+ * that table; --help texts, the drawer and the lesson spec come from it.
  * Keys may be written with '-' for '_' (CLI flags). NaN and infinities are
  * refused everywhere.
  *
@@ -32,6 +22,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "init.h"
 #include "net.h"
@@ -70,12 +61,81 @@ typedef struct {
     char text_file[SETTINGS_PATH_MAX];
 } Settings;
 
-/* One key for help texts: its name, the values it takes and what it does. */
+typedef enum {
+    SET_CELL,
+    SET_NONLINEARITY,
+    SET_HIDDEN,
+    SET_LAYERS,
+    SET_STEPS,
+    SET_BATCH,
+    SET_TASK,
+    SET_TARGETS,
+    SET_INPUT,
+    SET_OUTPUT,
+    SET_BIAS_HH,
+    SET_INIT,
+    SET_SPECTRAL_RADIUS,
+    SET_FORGET_BIAS,
+    SET_LEARNING_RATE,
+    SET_OPTIMIZER,
+    SET_MOMENTUM,
+    SET_CLIP,
+    SET_CARRY,
+    SET_ORDER,
+    SET_SEED,
+    SET_COPY_SYMBOLS,
+    SET_COPY_LENGTH,
+    SET_SINE_PERIOD,
+    SET_TEXT_FILE,
+    SET_COUNT
+} SettingId;
+
+typedef enum {
+    SET_TYPE_CHOICE, /* one of choices[]; the value is its index */
+    SET_TYPE_INT,
+    SET_TYPE_NUM,
+    SET_TYPE_BOOL,
+    SET_TYPE_SEED,
+    SET_TYPE_PATH
+} SettingType;
+
+/* What a drawer notch does: move to the next of notches[] (choices cycle,
+ * numbers stop at the ends), multiply by factor, or add factor. */
+typedef enum { SET_NUDGE_NONE, SET_NUDGE_NOTCHES, SET_NUDGE_FACTOR, SET_NUDGE_STEP } SettingNudge;
+/* How a slider maps [0, 1] onto [slider_lo, slider_hi]. */
+typedef enum { SET_SCALE_NONE, SET_SCALE_LINEAR, SET_SCALE_LOG } SettingScale;
+
+#define SET_MAX_NOTCHES 12
+
+/* One setting, described once. */
 typedef struct {
     const char *key;
     const char *expected; /* e.g. "rnn, gru or lstm", "an integer from 1 to 1024" */
     const char *help;
-} SettingsKey;
+    const char *def; /* the default, as the command line writes it */
+    SettingType type;
+    const char *const *choices; /* SET_TYPE_CHOICE: NULL-terminated, in enum order */
+    size_t offset;              /* where the value lives in Settings (not choices) */
+    double lo, hi;              /* SET_TYPE_INT, SET_TYPE_NUM: the accepted range */
+    bool lo_open, hi_open;      /* SET_TYPE_NUM: lo < v, v < hi instead of <= */
+    bool keeps_weights;         /* a change keeps the trained weights (else rebuilds) */
+    const char *label;          /* the drawer's label; NULL: not in the drawer */
+    int drawer_row;             /* 1-based position in the drawer */
+    SettingNudge nudge;
+    int n_notches;
+    double notches[SET_MAX_NOTCHES]; /* values, or choice indices */
+    double factor;                   /* SET_NUDGE_FACTOR, SET_NUDGE_STEP */
+    SettingScale scale;              /* the slider, if any */
+    double slider_lo, slider_hi;     /* also the range a nudge stays in */
+} SettingInfo;
+
+/* The name the help texts have used. */
+typedef SettingInfo SettingsKey;
+
+/* The description of setting id (EXPECTs a valid id). */
+const SettingInfo *settings_info(SettingId id);
+/* The setting a key names (aliases and '-' allowed), or -1. */
+int settings_find(const char *key);
 
 void settings_default(Settings *s);
 
@@ -99,8 +159,29 @@ int settings_set_flag(Settings *s, int argc, char **argv, int *i, const char **k
  * an unknown key, SETTINGS_ERR_VALUE when cap is too small. */
 int settings_get(const Settings *s, const char *key, char *out, size_t cap);
 
-/* Every key, in a stable order; *count gets the number. */
+/* Every key, in SettingId order; *count gets the number. */
 const SettingsKey *settings_keys(int *count);
+
+/* Typed access, no text in between. The value of a choice is its index
+ * (the enum value), of a bool 0 or 1; seeds and paths have their own. */
+double settings_value(const Settings *s, SettingId id);
+int settings_set_value(Settings *s, SettingId id, double v, char *msg, size_t msgcap);
+int settings_set_seed(Settings *s, uint64_t seed);
+
+/* The value one drawer notch from cur in direction dir (+1 up, -1 down);
+ * false when the setting does not nudge or is at the end of its range. */
+bool settings_nudge(SettingId id, double cur, int dir, double *out);
+/* Slider position in [0, 1] of a value, and back, on the setting's scale. */
+double settings_to_unit(SettingId id, double v);
+double settings_from_unit(SettingId id, double u);
+
+/* The drawer's settings in row order; returns the count. */
+int settings_drawer(SettingId out[SET_COUNT]);
+
+/* Writes "  --key  help (expected; default d)" lines, for --help. */
+void settings_print_help(FILE *out);
+/* The settings section of the lesson spec, a Markdown table. */
+void settings_print_markdown(FILE *out);
 
 /* The key closest to an unknown one (edit distance, or a unique prefix),
  * or NULL when none is close. */

@@ -4,7 +4,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "controls.h"
 #include "la.h"
 #include "vm_fill.h"
 
@@ -15,9 +14,7 @@ _Static_assert((int)VM_OP_BACKWARD == (int)NET_OP_BACKWARD &&
                    (int)VM_OP_HEAD_BACKWARD == (int)NET_OP_HEAD_BACKWARD,
                "VmOpKind follows NetOpKind");
 _Static_assert((int)VM_PHASE_UPDATE == (int)PHASE_UPDATE, "VmPhase follows SessPhase");
-_Static_assert((int)VM_PANEL_SETTINGS == (int)PANEL_SETTINGS &&
-                   (int)VM_PANEL_HELP == (int)PANEL_HELP &&
-                   (int)VM_PANEL_LESSON == (int)PANEL_LESSON &&
+_Static_assert((int)VM_PANEL_HELP == (int)PANEL_HELP && (int)VM_PANEL_LESSON == (int)PANEL_LESSON &&
                    (int)VM_PANEL_CONTROLS == (int)PANEL_CONTROLS &&
                    (int)VM_PANEL_INSPECTOR == (int)PANEL_INSPECTOR &&
                    (int)VM_PANEL_PLOTS == (int)PANEL_PLOTS,
@@ -25,7 +22,7 @@ _Static_assert((int)VM_PANEL_SETTINGS == (int)PANEL_SETTINGS &&
 _Static_assert((int)VM_PLOT_COUNT == (int)PLOT_COUNT && (int)VM_PLOT_HEATMAP == (int)PLOT_HEATMAP,
                "VmPlot follows SessPlot");
 _Static_assert(VM_MAX_LAYERS >= NET_MAX_LAYERS, "room for every layer");
-_Static_assert(VM_MAX_CONTROLS >= CTL_COUNT, "room for every control");
+_Static_assert(VM_MAX_CONTROLS >= SET_COUNT, "room for every setting");
 _Static_assert(VM_SAMPLE_LEN >= SESS_SAMPLE_LEN, "room for the sample");
 
 /* Records the model keeps: the session's trainers keep at most this many. */
@@ -344,7 +341,7 @@ static void fill_inspect(ViewModel *vm, const Session *s)
 static void fill_contrib(ViewModel *vm, const Session *s)
 {
     const Net *net = sess_net(s);
-    int kp = sess_view_const(s)->contrib_param;
+    int kp = sess_display_const(s)->contrib_param;
     if (kp < 0) {
         const NetParam *p = net_param_find(net, "weight_hh_l0");
         kp = p ? (int)(p - net_param(net, 0)) : 1;
@@ -387,38 +384,41 @@ static void fill_spectra(ViewModel *vm, const Session *s)
                           {c->loss[0], c->loss[1], c->loss[2]}};
 }
 
-static void fill_ui(ViewModel *vm, const Session *s)
+static void fill_display(ViewModel *vm, const Session *s)
 {
-    const SessView *v = sess_view_const(s);
-    vm->ui = (VmUi){.zoom = v->zoom,
-                    .scroll_x = v->scroll_x,
-                    .ui_scale = v->ui_scale,
-                    .follow = v->follow,
-                    .playing = v->playing,
-                    .high_contrast = v->high_contrast,
-                    .anim = v->anim,
-                    .speed = v->speed,
-                    .panels = v->panels,
-                    .plot = (VmPlot)v->plot,
-                    .drawer_row = v->drawer_row};
+    const SessDisplay *d = sess_display_const(s);
+    vm->display = (VmDisplay){.panels = d->panels, .plot = (VmPlot)d->plot};
 }
 
-/* The drawer's rows, only while it is open (formatting them is not free). */
+/* The value for display ("0.8", "off", "lstm"). */
+static void drawer_value(const Session *s, SettingId id, char *out, size_t cap)
+{
+    if (id == SET_SPECTRAL_RADIUS) {
+        snprintf(out, cap, "%.3g", sess_spectral_radius(s, 0));
+        return;
+    }
+    if (settings_get(sess_settings(s), settings_info(id)->key, out, cap))
+        snprintf(out, cap, "?");
+    if (id == SET_CLIP && !strcmp(out, "0"))
+        snprintf(out, cap, "off");
+}
+
+/* The drawer's rows: a dozen short strings, cheap enough for every frame. */
 static void fill_drawer(ViewModel *vm, const Session *s)
 {
     VmDrawer *d = &vm->drawer;
-    d->n = 0;
-    if (!(vm->ui.panels & VM_PANEL_SETTINGS))
-        return;
-    d->n = CTL_COUNT;
-    d->rho_row = CTL_SPECTRAL_RADIUS;
-    for (int i = 0; i < CTL_COUNT; i++) {
-        d->label[i] = ctl_label((Control)i);
-        ctl_value(s, (Control)i, d->value[i], sizeof d->value[i]);
+    SettingId ids[SET_COUNT];
+    d->n = settings_drawer(ids);
+    for (int i = 0; i < d->n; i++) {
+        const SettingInfo *info = settings_info(ids[i]);
+        d->id[i] = (int)ids[i];
+        d->label[i] = info->label;
+        d->slider[i] = info->scale != SET_SCALE_NONE;
+        drawer_value(s, ids[i], d->value[i], sizeof d->value[i]);
     }
-    d->rho = ctl_rho(s);
-    d->rho_unit = ctl_rho_to_unit(d->rho);
-    d->rho_unit_one = ctl_rho_to_unit(1.0);
+    d->rho = sess_spectral_radius(s, 0);
+    d->rho_unit = settings_to_unit(SET_SPECTRAL_RADIUS, d->rho);
+    d->rho_unit_one = settings_to_unit(SET_SPECTRAL_RADIUS, 1.0);
 }
 
 void vm_fill(ViewModel *vm, const Session *s)
@@ -435,6 +435,6 @@ void vm_fill(ViewModel *vm, const Session *s)
     fill_contrib(vm, s);
     fill_history(vm, s);
     fill_spectra(vm, s);
-    fill_ui(vm, s);
+    fill_display(vm, s);
     fill_drawer(vm, s);
 }

@@ -27,7 +27,6 @@ enum {
     VM_PANEL_PLOTS = 4,
     VM_PANEL_CONTROLS = 8,
     VM_PANEL_HELP = 16,
-    VM_PANEL_SETTINGS = 32,
 };
 typedef enum { VM_PLOT_GRAD, VM_PLOT_LOSS, VM_PLOT_EIGEN, VM_PLOT_HEATMAP, VM_PLOT_COUNT } VmPlot;
 
@@ -36,7 +35,7 @@ typedef enum { VM_PLOT_GRAD, VM_PLOT_LOSS, VM_PLOT_EIGEN, VM_PLOT_HEATMAP, VM_PL
 #define VM_NAME_LEN 64
 #define VM_MESSAGE_LEN 256
 #define VM_SAMPLE_LEN 120
-#define VM_MAX_CONTROLS 24
+#define VM_MAX_CONTROLS 32
 
 /* One node of the graph: an op kind at layer l (-1 for the head), step t. */
 typedef struct {
@@ -110,22 +109,20 @@ typedef struct {
     double last_loss, last_accuracy, last_grad_norm;
 } VmHistory;
 
-/* The window's own state (zoom, scroll, panels...): copied in one place so
- * the view reads it from the model too. */
+/* What the session shows (a lesson's show/hide): the window's own state
+ * (zoom, scroll, animation, scale) comes through ViewParams instead. */
 typedef struct {
-    float zoom, scroll_x, ui_scale;
-    bool follow, playing, high_contrast;
-    double anim, speed;
     int panels; /* VM_PANEL_* bits */
     VmPlot plot;
-    int drawer_row;
-} VmUi;
+} VmDisplay;
 
-/* The settings drawer's rows. */
+/* The settings drawer's rows, in the settings table's drawer order. */
 typedef struct {
-    int n, rho_row; /* rho_row: the row followed by the spectral radius slider */
+    int n;
+    int id[VM_MAX_CONTROLS]; /* SettingId of each row (the buttons' hit arg) */
     const char *label[VM_MAX_CONTROLS];
     char value[VM_MAX_CONTROLS][VM_NAME_LEN];
+    bool slider[VM_MAX_CONTROLS];  /* the row is followed by the spectral radius slider */
     double rho;                    /* the current spectral radius */
     double rho_unit, rho_unit_one; /* slider positions of rho and of 1 */
 } VmDrawer;
@@ -162,7 +159,7 @@ typedef struct {
     const double *eig_re, *eig_im; /* (blocks * n) */
     VmCompare cmp;
     VmHistory hist;
-    VmUi ui;
+    VmDisplay display;
     VmDrawer drawer;
 } ViewModel;
 

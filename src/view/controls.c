@@ -7,7 +7,8 @@ void controls_draw(const ViewCtx *c)
 {
     const Rect r = c->lo->controls;
     const Theme *th = c->th;
-    const VmUi *v = &c->vm->ui;
+    const ViewState *v = view_state(c->vp);
+    int panels = c->vm->display.panels;
     float k = c->k;
     dl_rect(c->dl, r.x, r.y, r.w, r.h, 0, th->panel);
     dl_line(c->dl, r.x, r.y, r.x + r.w, r.y, 1.5f * k, th->panel_edge);
@@ -32,8 +33,8 @@ void controls_draw(const ViewCtx *c)
         {BTN_RNN, "RNN", cell == VM_CELL_RNN, 0.8f},
         {BTN_GRU, "GRU", cell == VM_CELL_GRU, 0.8f},
         {BTN_LSTM, "LSTM", cell == VM_CELL_LSTM, 0.85f},
-        {BTN_SETTINGS, "Settings", (v->panels & VM_PANEL_SETTINGS) != 0, 1.0f},
-        {BTN_HELP, "? Keys", (v->panels & VM_PANEL_HELP) != 0, 0.8f},
+        {BTN_SETTINGS, "Settings", v->drawer_open, 1.0f},
+        {BTN_HELP, "? Keys", (panels & VM_PANEL_HELP) != 0, 0.8f},
     };
     int n = (int)(sizeof b / sizeof b[0]);
     float total = 0, gap = 8 * k, pad = 12 * k;

@@ -286,7 +286,7 @@ static void edges_at(const ViewCtx *c, int t, double gmax)
 static void animate(const ViewCtx *c)
 {
     VmOp op = c->vm->cur;
-    double a = c->vm->ui.anim;
+    double a = view_state(c->vp)->anim;
     if (a >= 1.0 || !c->vm->has_cur)
         return;
     const Layout *lo = c->lo;

@@ -25,7 +25,9 @@ void picker_draw(const ViewCtx *c)
             snprintf(label, sizeof label, "%s", t);
         else
             snprintf(label, sizeof label, "%d.  %s", i + 1, t);
-        vt_button(c, (Rect){x + 20 * k, y + 80 * k + i * row, bw - 40 * k, row - 8 * k},
-                  BTN_PICK_FIRST + i, label, false);
+        vt_button(c, (Rect){x + 20 * k, y + 80 * k + i * row, bw - 40 * k, row - 8 * k}, BTN_PICK,
+                  label, false);
+        if (c->hits && c->hits->n > 0)
+            c->hits->hits[c->hits->n - 1].arg = i; /* the entry this button opens */
     }
 }

@@ -559,7 +559,7 @@ void plots_draw(const ViewCtx *c)
 {
     const Rect R = c->lo->plots;
     const Theme *th = c->th;
-    const VmUi *v = &c->vm->ui;
+    const VmDisplay *v = &c->vm->display;
     float k = c->k;
     dl_rect(c->dl, R.x, R.y, R.w, R.h, 0, th->panel);
     dl_line(c->dl, R.x, R.y, R.x + R.w, R.y, 1.5f * k, th->panel_edge);

@@ -5,23 +5,34 @@
 
 #include "view_parts.h"
 
+ViewState view_state_default(void)
+{
+    return (ViewState){.zoom = 1, .follow = true, .anim = 1, .speed = 4, .ui_scale = 1};
+}
+
+const ViewState *view_state(const ViewParams *vp)
+{
+    static const ViewState def = {.zoom = 1, .follow = true, .anim = 1, .speed = 4, .ui_scale = 1};
+    return vp->state ? vp->state : &def;
+}
+
 void view_layout(const ViewModel *vm, const ViewParams *vp, Layout *lo)
 {
-    const VmUi *ui = &vm->ui;
+    const VmDisplay *d = &vm->display;
+    const ViewState *v = view_state(vp);
     LayoutInput in = {
         .win_w = vp->win_w,
         .win_h = vp->win_h,
-        .ui_scale = ui->ui_scale,
+        .ui_scale = v->ui_scale,
         .steps = vm->T,
         .layers = vm->L,
-        .zoom = ui->zoom,
-        .scroll_x = ui->scroll_x,
+        .zoom = v->zoom,
+        .scroll_x = v->scroll_x,
         .focus_t = vm->has_cur ? vm->cur.t : 0,
-        .follow = ui->follow,
-        .show_lesson =
-            (vp->lesson && (ui->panels & VM_PANEL_LESSON)) || (ui->panels & VM_PANEL_SETTINGS),
-        .show_side = (ui->panels & (VM_PANEL_INSPECTOR | VM_PANEL_PLOTS)) != 0,
-        .show_controls = (ui->panels & VM_PANEL_CONTROLS) != 0,
+        .follow = v->follow,
+        .show_lesson = (vp->lesson && (d->panels & VM_PANEL_LESSON)) || v->drawer_open,
+        .show_side = (d->panels & (VM_PANEL_INSPECTOR | VM_PANEL_PLOTS)) != 0,
+        .show_controls = (d->panels & VM_PANEL_CONTROLS) != 0,
         .band = vm->sample[0] != '\0',
     };
     layout_compute(lo, &in);
@@ -85,7 +96,7 @@ void view_draw(const ViewModel *vm, const ViewParams *vp, DrawList *dl, HitList 
 {
     Layout lo;
     view_layout(vm, vp, &lo);
-    const VmUi *v = &vm->ui;
+    const ViewState *v = view_state(vp);
     char tip[VIEW_TIP_CAP] = "";
     ViewCtx c = {vm, vp, &lo, theme_get(v->high_contrast), dl, hits, lo.s, tip};
     dl_clear(dl);
@@ -97,19 +108,21 @@ void view_draw(const ViewModel *vm, const ViewParams *vp, DrawList *dl, HitList 
         inspector_draw(&c);
         plots_draw(&c);
     }
-    if (lo.lesson.w > 0)
+    if (lo.lesson.w > 0 && vp->lesson) /* the drawer alone opens it too */
         lessonpanel_draw(&c);
     if (lo.controls.h > 0)
         controls_draw(&c);
     draw_top(&c);
     if (tip[0])
         draw_tip(&c);
-    if (v->panels & VM_PANEL_SETTINGS)
+    if (v->drawer_open)
         drawer_draw(&c);
     if (vp->picker)
         picker_draw(&c);
-    if (v->panels & VM_PANEL_HELP)
+    if (vm->display.panels & VM_PANEL_HELP)
         help_draw(&c);
+    if (v->confirm_quit)
+        confirm_draw(&c);
 }
 
 const Hit *view_hit(const HitList *hits, float x, float y)

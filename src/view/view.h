@@ -12,6 +12,10 @@
 #include "theme.h"
 #include "viewmodel.h"
 
+/* Every button. Plain ids: what a button does is in the app's key table,
+ * and a button that stands for one of several things (a picker entry, a
+ * settings row) carries the index in Hit.arg. The control bar's buttons
+ * come first, BTN_BACK .. BTN_HELP. */
 typedef enum {
     BTN_BACK,
     BTN_STEP,
@@ -33,13 +37,15 @@ typedef enum {
     BTN_PLOT_EIGEN,
     BTN_PLOT_HEATMAP,
     BTN_COMPARE,
-    BTN_LESSONS,  /* opens the lesson picker */
-    BTN_SETTINGS, /* opens the settings drawer */
-    BTN_COUNT,
-    BTN_PICK_FIRST = 100, /* picker entry i is BTN_PICK_FIRST + i */
-    BTN_CTL_DEC = 200,    /* control i one notch down: BTN_CTL_DEC + i */
-    BTN_CTL_INC = 300,    /* control i one notch up */
-    BTN_RHO_SLIDER = 400  /* the spectral radius slider (x within the hit) */
+    BTN_LESSONS,    /* opens the lesson picker */
+    BTN_SETTINGS,   /* opens the settings drawer */
+    BTN_PICK,       /* picker entry arg */
+    BTN_CTL_DEC,    /* settings row arg one notch down */
+    BTN_CTL_INC,    /* settings row arg one notch up */
+    BTN_RHO_SLIDER, /* the spectral radius slider (x within the hit) */
+    BTN_QUIT_YES,   /* the quit confirmation */
+    BTN_QUIT_NO,
+    BTN_COUNT
 } ViewButton;
 
 typedef enum { HIT_BUTTON, HIT_NODE } HitKind;
@@ -50,6 +56,7 @@ typedef struct {
     RowKind row; /* nodes */
     int l, t;
     Rect r;
+    int arg; /* BTN_PICK: the entry; BTN_CTL_*: the settings row */
 } Hit;
 
 #define VIEW_MAX_HITS 2048
@@ -58,6 +65,26 @@ typedef struct {
     Hit hits[VIEW_MAX_HITS];
     int n;
 } HitList;
+
+/* One line of the help overlay: the keys and what they do. */
+typedef struct {
+    const char *keys, *what;
+} ViewKeyHelp;
+
+/* What the window's user has set up and the session does not know: the
+ * app owns it; renders without one use view_state_default(). */
+typedef struct {
+    float zoom, scroll_x;
+    bool follow;        /* keep the current node in view */
+    double anim;        /* 0..1 progress of the last step's animation */
+    bool playing;       /* play: one op per tick */
+    double speed;       /* ops per second while playing */
+    float ui_scale;     /* Ctrl+= / Ctrl+- */
+    bool high_contrast; /* C */
+    bool drawer_open;   /* the settings drawer */
+    int drawer_row;     /* the drawer's row the arrow keys change */
+    bool confirm_quit;  /* the "quit?" overlay */
+} ViewState;
 
 /* What the lesson panel shows; NULL lesson: no panel. */
 struct Lesson;
@@ -73,7 +100,15 @@ typedef struct {
     int picker_n;
     bool mouse; /* mouse_x, mouse_y hold the pointer (hover values) */
     float mouse_x, mouse_y;
+    const ViewState *state;  /* NULL: view_state_default() */
+    const ViewKeyHelp *keys; /* the help overlay's lines (the app's key table) */
+    int n_keys;
 } ViewParams;
+
+/* zoom 1, following, animation done, speed 4, scale 1, light theme. */
+ViewState view_state_default(void);
+/* vp->state, or the default when it is NULL. */
+const ViewState *view_state(const ViewParams *vp);
 
 void view_layout(const ViewModel *vm, const ViewParams *vp, Layout *lo);
 /* Never allocates. */

@@ -53,5 +53,6 @@ void help_draw(const ViewCtx *c);
 void lessonpanel_draw(const ViewCtx *c);
 void picker_draw(const ViewCtx *c);
 void drawer_draw(const ViewCtx *c);
+void confirm_draw(const ViewCtx *c);
 
 #endif

@@ -127,6 +127,7 @@ void vt_button_sized(const ViewCtx *c, Rect r, int id, const char *label, bool o
         Hit *h = &c->hits->hits[c->hits->n++];
         h->kind = HIT_BUTTON;
         h->id = id;
+        h->arg = 0;
         h->r = r;
         h->l = h->t = -1;
         h->row = ROW_LAYER;
