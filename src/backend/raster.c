@@ -956,6 +956,31 @@ static void thin_row(const ShapeJob *j, uint32_t *row, uint8_t *mrow, int a0, in
 }
 #endif
 
+#ifdef __SSE2__
+/* A capsule (a line) alone, on row y: true when this fast path painted the
+ * row or found it empty, false when the general path must paint it. */
+static bool capsule_row_paint(const Painter *p, ShapeJob *j, int y, float yc, uint32_t *row)
+{
+    RasterCanvas *cv = p->cv;
+    float l, r;
+    int a0, a1;
+    if (!capsule_row_bound(j->outer, yc, j->outer->r + 0.51f, &l, &r))
+        return true;
+    to_cols(l, r, p->x0, p->x1 - 1, &a0, &a1);
+    if (a0 > a1)
+        return true;
+    if (a1 - a0 >= THIN_ROW)
+        return false;
+    uint8_t *mrow = j->to_mask ? cv->mask + (size_t)y * cv->w : NULL;
+    if (mrow) {
+        cv->span0[y] = a0 < cv->span0[y] ? a0 : cv->span0[y];
+        cv->span1[y] = a1 > cv->span1[y] ? a1 : cv->span1[y];
+    }
+    thin_row(j, row, mrow, a0, a1, yc);
+    return true;
+}
+#endif
+
 /* Paint row y: replayed when it can be, else from its runs (recorded if it is straight). */
 static void shape_row_paint(const Painter *p, ShapeJob *j, int y)
 {
@@ -963,24 +988,8 @@ static void shape_row_paint(const Painter *p, ShapeJob *j, int y)
     float yc = (float)y + 0.5f;
     uint32_t *row = cv->pixels + (size_t)y * cv->w;
 #ifdef __SSE2__
-    float l, r;
-    int a0, a1;
-    if (!j->hole && j->outer->kind == SH_CAPSULE) {
-        if (!capsule_row_bound(j->outer, yc, j->outer->r + 0.51f, &l, &r))
-            return;
-        to_cols(l, r, p->x0, p->x1 - 1, &a0, &a1);
-        if (a0 > a1)
-            return;
-        if (a1 - a0 < THIN_ROW) {
-            uint8_t *mrow = j->to_mask ? cv->mask + (size_t)y * cv->w : NULL;
-            if (mrow) {
-                cv->span0[y] = a0 < cv->span0[y] ? a0 : cv->span0[y];
-                cv->span1[y] = a1 > cv->span1[y] ? a1 : cv->span1[y];
-            }
-            thin_row(j, row, mrow, a0, a1, yc);
-            return;
-        }
-    }
+    if (!j->hole && j->outer->kind == SH_CAPSULE && capsule_row_paint(p, j, y, yc, row))
+        return;
 #endif
     bool straight = y >= j->straight0 && y <= j->straight1;
     if (straight && j->rp->n_runs >= 0) {

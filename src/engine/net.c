@@ -357,6 +357,42 @@ static double *slot_h(const Net *n, double *base, int l, int t)
     return base + net_slot_h(n, l, t);
 }
 
+/* Every target class of the batch (B, Tt) is in [0, O). */
+static int check_classes(const NetBatch *bt, int Tt, int O, NetError *err)
+{
+    for (int b = 0; b < bt->B; b++)
+        for (int t = 0; t < Tt; t++) {
+            int k = bt->classes[(size_t)b * Tt + t];
+            if (k < 0 || k >= O) {
+                if (err)
+                    snprintf(err->msg, sizeof err->msg,
+                             "target class %d at [%d][%d] is outside [0, %d)", k, b, t, O);
+                return NET_ERR_ARG;
+            }
+        }
+    return NET_OK;
+}
+
+/* h0 (and c0 for lstm) of every layer: the batch's, or zeros. */
+static void bind_initial_state(Net *net, const NetBatch *bt, int B, int H)
+{
+    for (int l = 0; l < net->cfg.num_layers; l++) {
+        size_t n = (size_t)B * H;
+        double *h0 = slot_h(net, net->h, l, -1);
+        if (bt->h0)
+            memcpy(h0, bt->h0 + (size_t)l * n, sizeof(double) * n);
+        else
+            memset(h0, 0, sizeof(double) * n);
+        if (net->c) {
+            double *c0 = slot_h(net, net->c, l, -1);
+            if (bt->c0)
+                memcpy(c0, bt->c0 + (size_t)l * n, sizeof(double) * n);
+            else
+                memset(c0, 0, sizeof(double) * n);
+        }
+    }
+}
+
 int net_bind(Net *net, const NetBatch *bt, NetError *err)
 {
     const NetConfig *c = &net->cfg;
@@ -377,16 +413,8 @@ int net_bind(Net *net, const NetBatch *bt, NetError *err)
         return NET_ERR_ARG;
     }
     int Tt = c->targets == NET_TARGETS_ALL ? T : 1;
-    for (int b = 0; b < B && c->loss == NET_LOSS_SOFTMAX_CE; b++)
-        for (int t = 0; t < Tt; t++) {
-            int k = bt->classes[(size_t)b * Tt + t];
-            if (k < 0 || k >= O) {
-                if (err)
-                    snprintf(err->msg, sizeof err->msg,
-                             "target class %d at [%d][%d] is outside [0, %d)", k, b, t, O);
-                return NET_ERR_ARG;
-            }
-        }
+    if (c->loss == NET_LOSS_SOFTMAX_CE && check_classes(bt, Tt, O, err) != NET_OK)
+        return NET_ERR_ARG;
     net->B = B;
     net->T = T;
     /* x: (B, T, I) batch first -> (T, B, I) so each step is one matrix */
@@ -403,21 +431,7 @@ int net_bind(Net *net, const NetBatch *bt, NetError *err)
             else
                 memcpy(net->t_vec + dst * O, bt->y + src * O, sizeof(double) * O);
         }
-    for (int l = 0; l < c->num_layers; l++) {
-        size_t n = (size_t)B * H;
-        double *h0 = slot_h(net, net->h, l, -1);
-        if (bt->h0)
-            memcpy(h0, bt->h0 + (size_t)l * n, sizeof(double) * n);
-        else
-            memset(h0, 0, sizeof(double) * n);
-        if (net->c) {
-            double *c0 = slot_h(net, net->c, l, -1);
-            if (bt->c0)
-                memcpy(c0, bt->c0 + (size_t)l * n, sizeof(double) * n);
-            else
-                memset(c0, 0, sizeof(double) * n);
-        }
-    }
+    bind_initial_state(net, bt, B, H);
     net_reset_pass(net);
     return NET_OK;
 }
