@@ -40,4 +40,7 @@ double la_gram_pair_norm(const double *ga, const double *gb, int B);
  * times faster than glibc's, within 2 ulp, and the same on every machine. */
 double la_tanh(double x);
 
+/* sigma(x) = 1 / (1 + e^-x), the gates' squashing function. */
+double la_sigmoid(double x);
+
 #endif
