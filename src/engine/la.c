@@ -133,8 +133,3 @@ double la_colsum_norm(const double *a, int B, int M, double *scratch)
     la_colsum_add(scratch, a, B, M);
     return la_norm(scratch, (size_t)M);
 }
-
-double la_sigmoid(double x)
-{
-    return 1.0 / (1.0 + exp(-x));
-}
