@@ -16,8 +16,8 @@ cd "$root"
 LAYERS=(base engine session lesson view app backend cli)
 
 # Edges the order above allows but the design does not: "FROM TO" means
-# no file of layer FROM includes a header of layer TO. One line each, e.g.
-#   view engine   (the view reads only the session's per-frame view model)
+# no file of layer FROM includes a header of layer TO. One quoted line each, e.g.
+#   "view engine"   # the view reads only the session's per-frame view model
 FORBID=(
 )
 
