@@ -3,15 +3,6 @@
 # Included once at the end of the top-level CMakeLists.txt.
 include(GNUInstallDirs)
 
-# The data lookup (src/base/paths.c) sits in the engine library until a
-# base library exists; it learns the build's directories and the prefix.
-target_sources(rnnviz_engine PRIVATE ${CMAKE_SOURCE_DIR}/src/base/paths.c)
-target_include_directories(rnnviz_engine PUBLIC ${CMAKE_SOURCE_DIR}/src/base)
-set_property(SOURCE ${CMAKE_SOURCE_DIR}/src/base/paths.c APPEND PROPERTY COMPILE_DEFINITIONS
-    RNNVIZ_SOURCE_DIR="${CMAKE_SOURCE_DIR}"
-    RNNVIZ_BUILD_DIR="${CMAKE_BINARY_DIR}"
-    RNNVIZ_DATA_DIR="${CMAKE_INSTALL_FULL_DATADIR}/rnnviz")
-
 # rnnviz --version names the commit when built from git (taken at configure time).
 find_package(Git QUIET)
 set(RNNVIZ_GIT_DESCRIBE "")
@@ -32,7 +23,7 @@ set_property(SOURCE ${CMAKE_SOURCE_DIR}/src/cli/version.c APPEND PROPERTY COMPIL
 
 # The icon, drawn by rnnviz's own draw list and PNG/SVG backends.
 add_executable(rnnviz_icon ${CMAKE_SOURCE_DIR}/assets/icons/rnnviz_icon.c)
-target_link_libraries(rnnviz_icon PRIVATE rnnviz_app)
+target_link_libraries(rnnviz_icon PRIVATE rnnviz_backend)
 rnnviz_target_options(rnnviz_icon)
 set(icon_dir ${CMAKE_BINARY_DIR}/icons)
 set(icon_files ${icon_dir}/rnnviz.svg)

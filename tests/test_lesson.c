@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "expect.h"
 #include "lesson.h"
 
 #define FIX(name) RNNVIZ_FIXTURES_DIR "/" name
@@ -53,52 +54,35 @@ static void expect_setup(const Lesson *l, int i, const char *key, const char *va
     assert_int_equal(c, col);
 }
 
-/* The n-th child of node (0-based), checked to exist. */
-static cmark_node *child(cmark_node *node, int n)
+/* The kinds of a narration's blocks, in order, checked against want. */
+static void expect_kinds(const Narration *nar, const NarBlockKind *want, int n)
 {
-    cmark_node *c = cmark_node_first_child(node);
-    for (int i = 0; i < n && c; i++)
-        c = cmark_node_next(c);
-    assert_non_null(c);
-    return c;
+    assert_non_null(nar);
+    assert_int_equal(nar->block_count, n);
+    for (int i = 0; i < n; i++)
+        if (nar->blocks[i].kind != want[i])
+            fail_msg("block %d: kind %d, want %d", i, nar->blocks[i].kind, want[i]);
 }
 
-static int child_count(cmark_node *node)
+/* Span i of block b: its kind, style and text. */
+static void expect_span(const Narration *nar, int b, int i, NarSpanKind kind, int style,
+                        const char *text)
 {
-    int n = 0;
-    for (cmark_node *c = cmark_node_first_child(node); c; c = cmark_node_next(c))
-        n++;
-    return n;
+    const NarBlock *blk = narration_block(nar, b);
+    assert_true(i < blk->span_count);
+    const NarSpan *s = &nar->spans[blk->first_span + i];
+    assert_int_equal(s->kind, kind);
+    assert_int_equal(s->style, style);
+    assert_int_equal(s->len, strlen(text));
+    assert_memory_equal(nar->text + s->off, text, s->len);
 }
 
-/* Whether a node of this type with this literal is anywhere under root. */
-static int has_literal(cmark_node *root, cmark_node_type type, const char *literal)
+/* Block b's own text (a code block's lines, an item's mark). */
+static void expect_block_text(const Narration *nar, int b, const char *text)
 {
-    int found = 0;
-    cmark_iter *it = cmark_iter_new(root);
-    cmark_event_type ev;
-    while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
-        cmark_node *n = cmark_iter_get_node(it);
-        if (ev == CMARK_EVENT_ENTER && cmark_node_get_type(n) == type) {
-            const char *lit = cmark_node_get_literal(n);
-            if (lit && strcmp(lit, literal) == 0)
-                found = 1;
-        }
-    }
-    cmark_iter_free(it);
-    return found;
-}
-
-static int count_type(cmark_node *root, cmark_node_type type)
-{
-    int n = 0;
-    cmark_iter *it = cmark_iter_new(root);
-    cmark_event_type ev;
-    while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE)
-        if (ev == CMARK_EVENT_ENTER && cmark_node_get_type(cmark_iter_get_node(it)) == type)
-            n++;
-    cmark_iter_free(it);
-    return n;
+    const NarBlock *blk = narration_block(nar, b);
+    assert_int_equal(blk->len, strlen(text));
+    assert_memory_equal(nar->text + blk->off, text, blk->len);
 }
 
 /* Everything lesson_full.md holds; see the fixture for the line numbers. */
@@ -107,13 +91,13 @@ static void check_full(const Lesson *l)
     assert_string_equal(lesson_title(l), "Vanishing gradients in tanh RNNs");
     assert_int_equal(lesson_title_line(l), 2);
 
-    cmark_node *intro = lesson_intro(l);
-    assert_int_equal(cmark_node_get_type(intro), CMARK_NODE_DOCUMENT);
-    assert_int_equal(child_count(intro), 1);
-    assert_int_equal(cmark_node_get_type(child(intro, 0)), CMARK_NODE_PARAGRAPH);
-    assert_int_equal(cmark_node_get_start_line(child(intro, 0)), 4);
-    assert_true(has_literal(intro, CMARK_NODE_TEXT, "bold"));
-    assert_int_equal(count_type(intro, CMARK_NODE_STRONG), 1);
+    const Narration *intro = lesson_intro(l);
+    expect_kinds(intro, (NarBlockKind[]){NAR_PARAGRAPH}, 1);
+    assert_int_equal(intro->blocks[0].line, 4);
+    assert_int_equal(intro->blocks[0].span_count, 3);
+    expect_span(intro, 0, 0, NAR_SPAN_TEXT, 0, "An introduction with ");
+    expect_span(intro, 0, 1, NAR_SPAN_TEXT, NAR_STRONG, "bold");
+    expect_span(intro, 0, 2, NAR_SPAN_TEXT, 0, " text.");
 
     assert_int_equal(lesson_setup_count(l), 4);
     expect_setup(l, 0, "cell", "rnn", 7, 1);
@@ -133,29 +117,24 @@ static void check_full(const Lesson *l)
     assert_int_equal(lesson_step_line(l, 2), 40);
 
     /* the heading keeps its inline markup for rendering */
-    cmark_node *h = lesson_step_heading(l, 1);
-    assert_int_equal(cmark_node_get_type(h), CMARK_NODE_HEADING);
-    assert_int_equal(cmark_node_get_heading_level(h), 2);
-    assert_true(has_literal(h, CMARK_NODE_CODE, "back"));
+    const Narration *h = lesson_step_heading(l, 1);
+    expect_kinds(h, (NarBlockKind[]){NAR_HEADING}, 1);
+    assert_int_equal(h->blocks[0].line, 26);
+    expect_span(h, 0, 0, NAR_SPAN_TEXT, 0, "2. Stepping ");
+    expect_span(h, 0, 1, NAR_SPAN_CODE, NAR_CODE, "back");
 
     /* step 1: a paragraph with strong, emph and code, then a bullet list */
-    cmark_node *n0 = lesson_step_narration(l, 0);
-    assert_int_equal(cmark_node_get_type(n0), CMARK_NODE_DOCUMENT);
-    assert_int_equal(child_count(n0), 2);
-    cmark_node *para = child(n0, 0);
-    assert_int_equal(cmark_node_get_type(para), CMARK_NODE_PARAGRAPH);
-    assert_int_equal(cmark_node_get_start_line(para), 16);
-    assert_int_equal(cmark_node_get_type(child(para, 1)), CMARK_NODE_STRONG);
-    assert_true(has_literal(child(para, 1), CMARK_NODE_TEXT, "emphasis"));
-    assert_int_equal(cmark_node_get_type(child(para, 3)), CMARK_NODE_EMPH);
-    assert_true(has_literal(child(para, 3), CMARK_NODE_TEXT, "italics"));
-    assert_int_equal(cmark_node_get_type(child(para, 5)), CMARK_NODE_CODE);
-    assert_string_equal(cmark_node_get_literal(child(para, 5)), "code");
-    cmark_node *list = child(n0, 1);
-    assert_int_equal(cmark_node_get_type(list), CMARK_NODE_LIST);
-    assert_int_equal(cmark_node_get_list_type(list), CMARK_BULLET_LIST);
-    assert_int_equal(child_count(list), 2);
-    assert_true(has_literal(list, CMARK_NODE_TEXT, "second item"));
+    const Narration *n0 = lesson_step_narration(l, 0);
+    expect_kinds(n0,
+                 (NarBlockKind[]){NAR_PARAGRAPH, NAR_ITEM_BEGIN, NAR_PARAGRAPH, NAR_ITEM_END,
+                                  NAR_ITEM_BEGIN, NAR_PARAGRAPH, NAR_ITEM_END, NAR_LIST_END},
+                 8);
+    assert_int_equal(n0->blocks[0].line, 16);
+    expect_span(n0, 0, 1, NAR_SPAN_TEXT, NAR_STRONG, "emphasis");
+    expect_span(n0, 0, 3, NAR_SPAN_TEXT, NAR_EMPH, "italics");
+    expect_span(n0, 0, 5, NAR_SPAN_CODE, NAR_CODE, "code");
+    expect_block_text(n0, 1, "•");
+    expect_span(n0, 5, 0, NAR_SPAN_TEXT, 0, "second item");
 
     const ActionList *a0 = lesson_step_actions(l, 0);
     assert_int_equal(a0->count, 3);
@@ -165,22 +144,24 @@ static void check_full(const Lesson *l)
 
     /* step 2: another language's block stays narration; the indented
      * rnnviz fence maps each line to its own column */
-    cmark_node *n1 = lesson_step_narration(l, 1);
-    assert_int_equal(child_count(n1), 2);
-    assert_int_equal(cmark_node_get_type(child(n1, 0)), CMARK_NODE_CODE_BLOCK);
-    assert_string_equal(cmark_node_get_fence_info(child(n1, 0)), "python");
-    assert_int_equal(cmark_node_get_start_line(child(n1, 0)), 28);
-    assert_int_equal(cmark_node_get_list_type(child(n1, 1)), CMARK_ORDERED_LIST);
-    assert_int_equal(child_count(child(n1, 1)), 2);
+    const Narration *n1 = lesson_step_narration(l, 1);
+    expect_kinds(n1,
+                 (NarBlockKind[]){NAR_CODE_BLOCK, NAR_ITEM_BEGIN, NAR_PARAGRAPH, NAR_ITEM_END,
+                                  NAR_ITEM_BEGIN, NAR_PARAGRAPH, NAR_ITEM_END, NAR_LIST_END},
+                 8);
+    expect_block_text(n1, 0, "print(\"not an action block\")\n");
+    assert_int_equal(n1->blocks[0].line, 28);
+    expect_block_text(n1, 1, "1.");
+    expect_block_text(n1, 4, "2.");
     const ActionList *a1 = lesson_step_actions(l, 1);
     assert_int_equal(a1->count, 2);
     expect_action(a1, 0, "step 3", 36, 2); /* less indented than the fence */
     expect_action(a1, 1, "back 1", 37, 5);
 
     /* step 3: two blocks, in order; "RNNviz" counts (any case) */
-    cmark_node *n2 = lesson_step_narration(l, 2);
-    assert_int_equal(child_count(n2), 1);
-    assert_true(has_literal(n2, CMARK_NODE_TEXT, "Nothing but actions, in two blocks."));
+    const Narration *n2 = lesson_step_narration(l, 2);
+    expect_kinds(n2, (NarBlockKind[]){NAR_PARAGRAPH}, 1);
+    expect_span(n2, 0, 0, NAR_SPAN_TEXT, 0, "Nothing but actions, in two blocks.");
     const ActionList *a2 = lesson_step_actions(l, 2);
     assert_int_equal(a2->count, 5);
     expect_action(a2, 0, "set learning_rate = 0.05", 45, 1);
@@ -190,11 +171,12 @@ static void check_full(const Lesson *l)
     expect_action(a2, 3, "hide inspector", 50, 13);
     expect_action(a2, 4, "order layer", 51, 1);
 
-    /* no rnnviz block is left in any narration */
-    assert_int_equal(count_type(intro, CMARK_NODE_CODE_BLOCK), 0);
-    assert_int_equal(count_type(n0, CMARK_NODE_CODE_BLOCK), 0);
-    assert_int_equal(count_type(n1, CMARK_NODE_CODE_BLOCK), 1); /* the python one */
-    assert_int_equal(count_type(n2, CMARK_NODE_CODE_BLOCK), 0);
+    /* no rnnviz block is left in any narration (the kinds above say so);
+     * the plain text joins them */
+    char plain[256];
+    narration_plain_text(n0, plain, sizeof plain);
+    assert_string_equal(plain, "Narration with emphasis, italics and code:\nfirst item\n"
+                               "second item\n");
 }
 
 static void test_full_fixture(void **state)
@@ -207,17 +189,20 @@ static void test_full_fixture(void **state)
     assert_string_equal(lesson_name(l), FIX("lesson_full.md"));
     check_full(l);
 
-    /* out of range */
-    assert_null(lesson_step_title(l, 3));
-    assert_null(lesson_step_title(l, -1));
-    assert_int_equal(lesson_step_line(l, 3), -1);
-    assert_null(lesson_step_heading(l, 3));
-    assert_null(lesson_step_narration(l, -1));
-    assert_null(lesson_step_actions(l, 3));
+    /* out of range: a programmer error, EXPECT fires */
+    ExpectHook old = expect_set_hook(mock_assert);
+    expect_assert_failure(lesson_step_title(l, 3));
+    expect_assert_failure(lesson_step_title(l, -1));
+    expect_assert_failure(lesson_step_line(l, 3));
+    expect_assert_failure(lesson_step_heading(l, 3));
+    expect_assert_failure(lesson_step_narration(l, -1));
+    expect_assert_failure(lesson_step_actions(l, 3));
     const char *k = "untouched";
     int line = 77;
-    assert_int_equal(lesson_setup_entry(l, 4, &k, NULL, &line, NULL), -1);
-    assert_int_equal(lesson_setup_entry(l, -1, &k, NULL, &line, NULL), -1);
+    expect_assert_failure(lesson_setup_entry(l, 4, &k, NULL, &line, NULL));
+    expect_assert_failure(lesson_setup_entry(l, -1, &k, NULL, &line, NULL));
+    expect_assert_failure(narration_block(lesson_intro(l), 1));
+    expect_set_hook(old);
     assert_string_equal(k, "untouched");
     assert_int_equal(line, 77);
     lesson_destroy(l);
@@ -465,13 +450,13 @@ static void test_forgiving_layout(void **state)
     assert_int_equal(lesson_title_line(l), 2);
     assert_int_equal(lesson_setup_count(l), 0);
     assert_int_equal(lesson_setup(l)->count, 0);
-    assert_int_equal(child_count(lesson_intro(l)), 0);
+    assert_int_equal(lesson_intro(l)->block_count, 0);
     assert_int_equal(lesson_step_count(l), 2);
     assert_int_equal(lesson_step_actions(l, 0)->count, 0);
-    cmark_node *n0 = lesson_step_narration(l, 0);
-    assert_int_equal(child_count(n0), 2);
-    assert_int_equal(cmark_node_get_heading_level(child(n0, 0)), 3);
-    assert_string_equal(cmark_node_get_fence_info(child(n0, 1)), "rnnvizard");
+    const Narration *n0 = lesson_step_narration(l, 0);
+    expect_kinds(n0, (NarBlockKind[]){NAR_HEADING, NAR_CODE_BLOCK}, 2);
+    expect_span(n0, 0, 0, NAR_SPAN_TEXT, 0, "A sub-heading");
+    expect_block_text(n0, 1, "not an action\n");
     expect_action(lesson_step_actions(l, 1), 0, "forward 2", 11, 1);
     lesson_destroy(l);
 

@@ -13,6 +13,7 @@
 
 #include <cmocka.h>
 
+#include "expect.h"
 #include "net.h"
 #include "rng.h"
 
@@ -354,6 +355,31 @@ static void test_nonfinite_flagged(void **state)
     net_destroy(net);
 }
 
+/* An index outside the network's capacity is a programmer error: EXPECT
+ * fires (routed to cmocka here) instead of reading outside the buffers. */
+static void test_out_of_range_index_fires_expect(void **state)
+{
+    (void)state;
+    Fixture fx;
+    Net *net = make_net(NET_CELL_LSTM, NET_ACT_TANH, NET_LOSS_MSE, NET_TARGETS_ALL, 2, true, false,
+                        &fx, 7);
+    ExpectHook old = expect_set_hook(mock_assert);
+    assert_non_null(net_h(net, 1, -1)); /* the initial state has a slot */
+    assert_non_null(net_dgates(net, 1, T - 1));
+    expect_assert_failure(net_h(net, 2, 0));
+    expect_assert_failure(net_h(net, 0, T));
+    expect_assert_failure(net_h(net, -1, 0));
+    expect_assert_failure(net_gates(net, 0, -1));
+    expect_assert_failure(net_c(net, 0, -2));
+    expect_assert_failure(net_dh(net, 0, T));
+    expect_assert_failure(net_grad_h(net, 0, T));
+    expect_assert_failure(net_x(net, T));
+    expect_assert_failure(net_y(net, -1));
+    expect_assert_failure(net_w_ih(net, 2));
+    expect_set_hook(old);
+    net_destroy(net);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -366,6 +392,7 @@ int main(void)
         cmocka_unit_test(test_out_of_order_is_reported),
         cmocka_unit_test(test_limits_refused_before_allocation),
         cmocka_unit_test(test_nonfinite_flagged),
+        cmocka_unit_test(test_out_of_range_index_fires_expect),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -362,6 +362,64 @@ static void test_cli_renders(void **state)
     sess_destroy(s);
 }
 
+/* Runs the binary with args in the scratch directory; its exit status. */
+static int run_bin(const char *args)
+{
+    char cmd[1024];
+    snprintf(cmd, sizeof cmd, "cd '%s' && '%s' %s >/dev/null 2>&1", dir, getenv("RNNVIZ_BIN"),
+             args);
+    int st = system(cmd);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+/* Issue 13: emphasis nested 300,000 deep (600 KB) passed check-lesson and
+ * then overflowed the stack of every renderer. check-lesson and the PNG and
+ * SVG renderers agree on it now, at every step, and the words are drawn. */
+static void test_deep_narration_renders(void **state)
+{
+    (void)state;
+    if (!getenv("RNNVIZ_BIN"))
+        skip();
+    enum { DEEP = 300000 };
+    char path[128];
+    path_in(path, sizeof path, "deep.md");
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fprintf(f, "# Deep\n\nIntro.\n\n## Emphasis\n\n");
+    for (int i = 0; i < DEEP; i++)
+        fputc('*', f);
+    fprintf(f, "deepword");
+    for (int i = 0; i < DEEP; i++)
+        fputc('*', f);
+    fprintf(f, "\n\n## Quotes\n\n");
+    for (int i = 0; i < 100; i++)
+        fprintf(f, "> ");
+    fprintf(f, "quoted *words*\n");
+    assert_int_equal(fclose(f), 0);
+
+    assert_int_equal(run_bin("check-lesson deep.md"), 0);
+    assert_int_equal(run_bin("render --lesson deep.md --all --size 640x360 --out deep-png/"), 0);
+    assert_int_equal(run_bin("render --lesson deep.md --all --svg --out deep-svg/"), 0);
+    for (int k = 0; k <= 2; k++) {
+        char png[128], svg[128], name[64];
+        snprintf(name, sizeof name, "deep-png/step-%02d.png", k);
+        path_in(png, sizeof png, name);
+        Image im = load_png(png);
+        assert_int_equal(im.w, 640);
+        free(im.px);
+        snprintf(name, sizeof name, "deep-svg/step-%02d.svg", k);
+        path_in(svg, sizeof svg, name);
+        size_t n;
+        char *text = (char *)slurp(svg, &n);
+        assert_non_null(text);
+        if (k == 1 && !strstr(text, "deepword"))
+            fail_msg("step 1's SVG does not show the deeply emphasised word");
+        if (k == 2 && !strstr(text, "quoted"))
+            fail_msg("step 2's SVG does not show the deeply quoted words");
+        free(text);
+    }
+}
+
 static int setup(void **state)
 {
     (void)state;
@@ -396,6 +454,7 @@ int main(void)
         cmocka_unit_test(test_svg_is_xml),
         cmocka_unit_test(test_cli_errors),
         cmocka_unit_test(test_cli_renders),
+        cmocka_unit_test(test_deep_narration_renders),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

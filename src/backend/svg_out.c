@@ -184,6 +184,85 @@ static void emit_text(Buf *b, const DlCmd *c, Fonts *fonts)
     put(b, "</text>\n");
 }
 
+static void emit_rect_outline(Buf *b, const DlCmd *c)
+{
+    float t = c->width;
+    if (!(c->w > 0.0f) || !(c->h > 0.0f) || !(t > 0.0f))
+        return;
+    if (2.0f * t >= fminf(c->w, c->h)) { /* the stroke fills it */
+        put_rect(b, c->x, c->y, c->w, c->h, c->radius);
+        put_paint(b, "fill", c->color);
+    } else { /* SVG strokes straddle the path: inset by half the width */
+        put_rect(b, c->x + 0.5f * t, c->y + 0.5f * t, c->w - t, c->h - t,
+                 fmaxf(c->radius - 0.5f * t, 0.0f));
+        put_stroke(b, c->color, t);
+    }
+    put(b, "/>\n");
+}
+
+static void emit_line(Buf *b, const DlCmd *c)
+{
+    if (!(c->width > 0.0f))
+        return;
+    put(b, "<line");
+    put_attr(b, "x1", c->x);
+    put_attr(b, "y1", c->y);
+    put_attr(b, "x2", c->x1);
+    put_attr(b, "y2", c->y1);
+    put_stroke(b, c->color, c->width);
+    put(b, " stroke-linecap=\"round\"/>\n");
+}
+
+/* A filled circle, or (outline) a ring of the command's width. */
+static void emit_circle(Buf *b, const DlCmd *c, bool outline)
+{
+    float t = fminf(c->width, c->radius);
+    if (!(c->radius > 0.0f) || (outline && !(t > 0.0f)))
+        return;
+    put(b, "<circle");
+    put_attr(b, "cx", c->x);
+    put_attr(b, "cy", c->y);
+    if (outline) {
+        put_attr(b, "r", c->radius - 0.5f * t);
+        put_stroke(b, c->color, t);
+    } else {
+        put_attr(b, "r", c->radius);
+        put_paint(b, "fill", c->color);
+    }
+    put(b, "/>\n");
+}
+
+static void emit_polyline(Buf *b, const DlCmd *c)
+{
+    if (!(c->width > 0.0f))
+        return;
+    put(b, "<polyline points=\"");
+    for (int i = 0; i < c->n_points; i++) {
+        if (i)
+            put(b, " ");
+        put_num(b, c->points[2 * i]);
+        put(b, ",");
+        put_num(b, c->points[2 * i + 1]);
+    }
+    put(b, "\"");
+    put_stroke(b, c->color, c->width);
+    put(b, " stroke-linecap=\"round\" stroke-linejoin=\"round\"/>\n");
+}
+
+/* The effective clip is already intersected with the enclosing ones. */
+static void emit_clip_push(Buf *b, const DlCmd *c, int *clip_id, int *depth)
+{
+    put(b, "<defs><clipPath id=\"clip");
+    put_int(b, *clip_id);
+    put(b, "\">");
+    put_rect(b, c->clip_x0, c->clip_y0, c->clip_x1 - c->clip_x0, c->clip_y1 - c->clip_y0, 0);
+    put(b, "/></clipPath></defs>\n<g clip-path=\"url(#clip");
+    put_int(b, *clip_id);
+    put(b, ")\">\n");
+    (*clip_id)++;
+    (*depth)++;
+}
+
 static void emit(Buf *b, const DlCmd *c, Fonts *fonts, int *clip_id, int *depth)
 {
     switch (c->kind) {
@@ -194,84 +273,25 @@ static void emit(Buf *b, const DlCmd *c, Fonts *fonts, int *clip_id, int *depth)
         put_paint(b, "fill", c->color);
         put(b, "/>\n");
         return;
-    case DL_CMD_RECT_OUTLINE: {
-        float t = c->width;
-        if (!(c->w > 0.0f) || !(c->h > 0.0f) || !(t > 0.0f))
-            return;
-        if (2.0f * t >= fminf(c->w, c->h)) { /* the stroke fills it */
-            put_rect(b, c->x, c->y, c->w, c->h, c->radius);
-            put_paint(b, "fill", c->color);
-        } else { /* SVG strokes straddle the path: inset by half the width */
-            put_rect(b, c->x + 0.5f * t, c->y + 0.5f * t, c->w - t, c->h - t,
-                     fmaxf(c->radius - 0.5f * t, 0.0f));
-            put_stroke(b, c->color, t);
-        }
-        put(b, "/>\n");
+    case DL_CMD_RECT_OUTLINE:
+        emit_rect_outline(b, c);
         return;
-    }
     case DL_CMD_LINE:
-        if (!(c->width > 0.0f))
-            return;
-        put(b, "<line");
-        put_attr(b, "x1", c->x);
-        put_attr(b, "y1", c->y);
-        put_attr(b, "x2", c->x1);
-        put_attr(b, "y2", c->y1);
-        put_stroke(b, c->color, c->width);
-        put(b, " stroke-linecap=\"round\"/>\n");
+        emit_line(b, c);
         return;
     case DL_CMD_CIRCLE:
-        if (!(c->radius > 0.0f))
-            return;
-        put(b, "<circle");
-        put_attr(b, "cx", c->x);
-        put_attr(b, "cy", c->y);
-        put_attr(b, "r", c->radius);
-        put_paint(b, "fill", c->color);
-        put(b, "/>\n");
+    case DL_CMD_CIRCLE_OUTLINE:
+        emit_circle(b, c, c->kind == DL_CMD_CIRCLE_OUTLINE);
         return;
-    case DL_CMD_CIRCLE_OUTLINE: {
-        float t = fminf(c->width, c->radius);
-        if (!(c->radius > 0.0f) || !(t > 0.0f))
-            return;
-        put(b, "<circle");
-        put_attr(b, "cx", c->x);
-        put_attr(b, "cy", c->y);
-        put_attr(b, "r", c->radius - 0.5f * t);
-        put_stroke(b, c->color, t);
-        put(b, "/>\n");
-        return;
-    }
     case DL_CMD_POLYLINE:
-        if (!(c->width > 0.0f))
-            return;
-        put(b, "<polyline points=\"");
-        for (int i = 0; i < c->n_points; i++) {
-            if (i)
-                put(b, " ");
-            put_num(b, c->points[2 * i]);
-            put(b, ",");
-            put_num(b, c->points[2 * i + 1]);
-        }
-        put(b, "\"");
-        put_stroke(b, c->color, c->width);
-        put(b, " stroke-linecap=\"round\" stroke-linejoin=\"round\"/>\n");
+        emit_polyline(b, c);
         return;
     case DL_CMD_TEXT:
         if (c->text[0])
             emit_text(b, c, fonts);
         return;
     case DL_CMD_CLIP_PUSH:
-        /* The effective clip is already intersected with the enclosing ones. */
-        put(b, "<defs><clipPath id=\"clip");
-        put_int(b, *clip_id);
-        put(b, "\">");
-        put_rect(b, c->clip_x0, c->clip_y0, c->clip_x1 - c->clip_x0, c->clip_y1 - c->clip_y0, 0);
-        put(b, "/></clipPath></defs>\n<g clip-path=\"url(#clip");
-        put_int(b, *clip_id);
-        put(b, ")\">\n");
-        (*clip_id)++;
-        (*depth)++;
+        emit_clip_push(b, c, clip_id, depth);
         return;
     case DL_CMD_CLIP_POP:
         if (*depth > 0) {

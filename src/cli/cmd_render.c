@@ -57,6 +57,57 @@ static int parse_size(const char *v, int *w, int *h)
     return 0;
 }
 
+/* A numeric option's value: 0 when taken, 2 (after a message) when bad,
+ * 1 when f is not one of them. */
+static int number_option(RenderArgs *a, const char *f, const char *v)
+{
+    char *end;
+    if (!strcmp(f, "--step")) {
+        long k = strtol(v, &end, 10);
+        if (*end || k < 0 || k > 1000) {
+            fprintf(stderr, "rnnviz render: bad --step '%s': expected 0 to the step count\n", v);
+            return 2;
+        }
+        a->step = (int)k;
+    } else if (!strcmp(f, "--size")) {
+        if (parse_size(v, &a->w, &a->h)) {
+            fprintf(stderr, "rnnviz render: bad --size '%s': expected WxH, 64 to 8192\n", v);
+            return 2;
+        }
+    } else if (!strcmp(f, "--scale")) {
+        a->scale = strtof(v, &end);
+        if (*end || !(a->scale >= 0.5f && a->scale <= 3.0f)) {
+            fprintf(stderr, "rnnviz render: bad --scale '%s': expected 0.5 to 3\n", v);
+            return 2;
+        }
+    } else if (!strcmp(f, "--train")) {
+        a->train = strtol(v, &end, 10);
+        if (*end || a->train < 0 || a->train > 10000000) {
+            fprintf(stderr, "rnnviz render: bad --train '%s': expected 0 to 10000000\n", v);
+            return 2;
+        }
+    } else {
+        return 1;
+    }
+    return 0;
+}
+
+/* An option of render's own with a value: as number_option. */
+static int value_option(RenderArgs *a, const char *f, const char *v)
+{
+    if (!strcmp(f, "--out") || !strcmp(f, "-o"))
+        a->out = v;
+    else if (!strcmp(f, "--do"))
+        a->actions = v;
+    else if (!strcmp(f, "--csv"))
+        a->csv = v;
+    else if (!strcmp(f, "--lesson"))
+        a->lesson = v;
+    else
+        return number_option(a, f, v);
+    return 0;
+}
+
 static int parse_args(int argc, char **argv, RenderArgs *a, Settings *st)
 {
     char msg[400];
@@ -81,44 +132,11 @@ static int parse_args(int argc, char **argv, RenderArgs *a, Settings *st)
             fprintf(stderr, "rnnviz render: %s needs a value\n", f);
             return 2;
         }
-        if (!strcmp(f, "--out") || !strcmp(f, "-o")) {
-            a->out = v;
-        } else if (!strcmp(f, "--do")) {
-            a->actions = v;
-        } else if (!strcmp(f, "--csv")) {
-            a->csv = v;
-        } else if (!strcmp(f, "--lesson")) {
-            a->lesson = v;
-        } else if (!strcmp(f, "--step")) {
-            char *end;
-            long k = strtol(v, &end, 10);
-            if (*end || k < 0 || k > 1000) {
-                fprintf(stderr, "rnnviz render: bad --step '%s': expected 0 to the step count\n",
-                        v);
-                return 2;
-            }
-            a->step = (int)k;
-        } else if (!strcmp(f, "--size")) {
-            if (parse_size(v, &a->w, &a->h)) {
-                fprintf(stderr, "rnnviz render: bad --size '%s': expected WxH, 64 to 8192\n", v);
-                return 2;
-            }
-        } else if (!strcmp(f, "--scale")) {
-            char *end;
-            a->scale = strtof(v, &end);
-            if (*end || !(a->scale >= 0.5f && a->scale <= 3.0f)) {
-                fprintf(stderr, "rnnviz render: bad --scale '%s': expected 0.5 to 3\n", v);
-                return 2;
-            }
-        } else if (!strcmp(f, "--train")) {
-            char *end;
-            a->train = strtol(v, &end, 10);
-            if (*end || a->train < 0 || a->train > 10000000) {
-                fprintf(stderr, "rnnviz render: bad --train '%s': expected 0 to 10000000\n", v);
-                return 2;
-            }
-        } else {
-            int rc = settings_set_flag(st, argc, argv, &i, NULL, msg, sizeof msg);
+        int rc = value_option(a, f, v);
+        if (rc == 2)
+            return 2;
+        if (rc == 1) {
+            rc = settings_set_flag(st, argc, argv, &i, NULL, msg, sizeof msg);
             if (rc) {
                 fprintf(stderr, "rnnviz render: %s\n", msg);
                 return 2;
@@ -201,6 +219,34 @@ static int render_lesson(const RenderArgs *a, Fonts *fonts)
     return rc;
 }
 
+/* --lesson: every step (--all) or one, with fonts of its own. */
+static int render_lesson_file(const RenderArgs *a)
+{
+    FontsError ferr = {{0}};
+    Fonts *fonts = fonts_create(NULL, &ferr);
+    if (!fonts) {
+        fprintf(stderr, "rnnviz render: %s\n", ferr.msg);
+        return 1;
+    }
+    int rc = render_lesson(a, fonts);
+    fonts_destroy(fonts);
+    return rc;
+}
+
+/* --csv: the gradient norms per step; 0 or 1 after a message. */
+static int write_csv(const Session *s, const char *path)
+{
+    char msg[600];
+    char *csv = sess_grad_csv(s);
+    int rc = 0;
+    if (!csv || afile_write(path, csv, strlen(csv), msg, sizeof msg)) {
+        fprintf(stderr, "rnnviz render: %s\n", csv ? msg : "out of memory writing the CSV");
+        rc = 1;
+    }
+    free(csv);
+    return rc;
+}
+
 int cmd_render(int argc, char **argv)
 {
     RenderArgs a = {"rnnviz.png", NULL, NULL, NULL, 1920, 1080, 1.0f, false, false, false, 0, 0};
@@ -213,17 +259,8 @@ int cmd_render(int argc, char **argv)
         fprintf(stderr, "rnnviz render: --all needs --lesson FILE\n");
         return 2;
     }
-    if (a.lesson) {
-        FontsError ferr = {{0}};
-        Fonts *fonts = fonts_create(NULL, &ferr);
-        if (!fonts) {
-            fprintf(stderr, "rnnviz render: %s\n", ferr.msg);
-            return 1;
-        }
-        rc = render_lesson(&a, fonts);
-        fonts_destroy(fonts);
-        return rc;
-    }
+    if (a.lesson)
+        return render_lesson_file(&a);
     char msg[600];
     static ActionList list;
     if (a.actions && action_parse_block(a.actions, &list, 1, 1, msg, sizeof msg)) {
@@ -251,14 +288,8 @@ int cmd_render(int argc, char **argv)
         goto out_fonts;
     }
     rc = write_view(s, &a, fonts, NULL, 0, a.out);
-    if (!rc && a.csv) {
-        char *csv = sess_grad_csv(s);
-        if (!csv || afile_write(a.csv, csv, strlen(csv), msg, sizeof msg)) {
-            fprintf(stderr, "rnnviz render: %s\n", csv ? msg : "out of memory writing the CSV");
-            rc = 1;
-        }
-        free(csv);
-    }
+    if (!rc && a.csv)
+        rc = write_csv(s, a.csv);
 out_fonts:
     fonts_destroy(fonts);
 out_session:

@@ -121,6 +121,23 @@ static bool allowed_with_model(const char *key)
     return !strcmp(key, "steps") || !strcmp(key, "batch");
 }
 
+/* The network to describe: the model file's, named by its file name, or
+ * the settings'. Returns 0, or the exit status with err filled. */
+static int summary_config(const Settings *s, const char *model_path, NetConfig *cfg,
+                          const char **name, NetError *err)
+{
+    if (!model_path)
+        return settings_net_config(s, NULL, cfg, err) < 0 ? 2 : 0;
+    ModelFile *mf = modelfile_load(model_path, err);
+    if (!mf)
+        return 1;
+    *cfg = *modelfile_config(mf);
+    modelfile_destroy(mf);
+    const char *slash = strrchr(model_path, '/');
+    *name = slash ? slash + 1 : model_path;
+    return 0;
+}
+
 int cmd_summary(int argc, char **argv)
 {
     Settings s;
@@ -162,19 +179,10 @@ int cmd_summary(int argc, char **argv)
     NetError err = {{0}};
     NetConfig cfg;
     const char *name = "rnnviz";
-    if (model_path) {
-        ModelFile *mf = modelfile_load(model_path, &err);
-        if (!mf) {
-            fprintf(stderr, "rnnviz summary: %s\n", err.msg);
-            return 1;
-        }
-        cfg = *modelfile_config(mf);
-        modelfile_destroy(mf);
-        const char *slash = strrchr(model_path, '/');
-        name = slash ? slash + 1 : model_path;
-    } else if (settings_net_config(&s, NULL, &cfg, &err) < 0) {
+    int rc = summary_config(&s, model_path, &cfg, &name, &err);
+    if (rc) {
         fprintf(stderr, "rnnviz summary: %s\n", err.msg);
-        return 2;
+        return rc;
     }
     /* Parameters do not depend on the capacity: keep the caches tiny. */
     cfg.max_batch = 1;

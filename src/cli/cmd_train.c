@@ -267,6 +267,34 @@ static bool dir_writable(const char *path)
     return access(dir, W_OK) == 0;
 }
 
+static Progress progress_start(const Trainer *tr, const TrainArgs *a, const Settings *s)
+{
+    const NetConfig *nc = net_config(train_net_const(tr));
+    Progress p = {
+        .tty = isatty(STDERR_FILENO),
+        .quiet = a->quiet,
+        .total = a->iters,
+        .every = a->iters >= 10 ? a->iters / 10 : 1,
+        .start = now(),
+        .L = nc->num_layers,
+        .T = s->steps,
+    };
+    return p;
+}
+
+/* Renames the finished log over its path; 0, or -1 after a message. */
+static int commit_csv(Progress *p, const char *tmp, const char *path)
+{
+    FILE *f = p->csv;
+    p->csv = NULL;
+    int e = afile_commit(f, tmp, path, NULL);
+    if (e) {
+        fprintf(stderr, "rnnviz train: %s: cannot write: %s\n", path, strerror(e));
+        return -1;
+    }
+    return 0;
+}
+
 int cmd_train(int argc, char **argv)
 {
     Settings s;
@@ -287,16 +315,7 @@ int cmd_train(int argc, char **argv)
         fprintf(stderr, "rnnviz train: %s\n", err.msg);
         return 2;
     }
-    const NetConfig *nc = net_config(train_net_const(tr));
-    Progress p = {
-        .tty = isatty(STDERR_FILENO),
-        .quiet = a.quiet,
-        .total = a.iters,
-        .every = a.iters >= 10 ? a.iters / 10 : 1,
-        .start = now(),
-        .L = nc->num_layers,
-        .T = s.steps,
-    };
+    Progress p = progress_start(tr, &a, &s);
     int status = 1;
     /* the log goes to a temporary renamed over its path at the end, so a
      * failed or interrupted run leaves any previous log whole */
@@ -319,15 +338,8 @@ int cmd_train(int argc, char **argv)
         fprintf(stderr, "rnnviz train: %s: cannot write: %s\n", a.csv_path, strerror(p.csv_errno));
         goto out;
     }
-    if (p.csv) {
-        FILE *f = p.csv;
-        p.csv = NULL;
-        int e = afile_commit(f, csv_tmp, a.csv_path, NULL);
-        if (e) {
-            fprintf(stderr, "rnnviz train: %s: cannot write: %s\n", a.csv_path, strerror(e));
-            goto out;
-        }
-    }
+    if (p.csv && commit_csv(&p, csv_tmp, a.csv_path))
+        goto out;
     status = report(tr, &a, &s);
 out:
     if (p.csv) {

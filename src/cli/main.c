@@ -16,8 +16,10 @@ static const Command commands[] = {
     {"grads", cmd_grads, "loss, outputs and every gradient of a model on data, as JSON"},
     {"summary", cmd_summary, "Keras-style table of layers, shapes and parameter counts"},
     {"train", cmd_train, "train a network on a synthetic task from the terminal"},
+#if RNNVIZ_GUI
     {"render", cmd_render, "render a view to PNG or SVG without a display"},
     {"window", cmd_window, "open the window (the default; rnnviz FILE.md opens a lesson)"},
+#endif
     {"lessons", cmd_lessons, "list the shipped lessons"},
     {"check-lesson", cmd_check_lesson, "check a lesson file: parse it and run every step"},
 };
@@ -32,11 +34,25 @@ static void print_usage(FILE *out)
     fprintf(out, "\nrnnviz COMMAND --help shows a command's options.\n");
 }
 
+/* The window, or, in a build without it, a message saying so. */
+static int open_window(int argc, char **argv)
+{
+#if RNNVIZ_GUI
+    return cmd_window(argc, argv);
+#else
+    (void)argc;
+    (void)argv;
+    fprintf(stderr, "rnnviz: this build has no window (built with RNNVIZ_GUI=OFF); "
+                    "try rnnviz --help\n");
+    return 2;
+#endif
+}
+
 int main(int argc, char **argv)
 {
     la_single_thread();
     if (argc < 2)
-        return cmd_window(argc, argv);
+        return open_window(argc, argv);
     if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
         print_usage(stdout);
         return 0;
@@ -55,7 +71,7 @@ int main(int argc, char **argv)
     }
     size_t n = strlen(argv[1]);
     if (argv[1][0] == '-' || (n > 3 && !strcmp(argv[1] + n - 3, ".md")))
-        return cmd_window(argc, argv);
+        return open_window(argc, argv);
     fprintf(stderr, "rnnviz: unknown command '%s' (try rnnviz --help)\n", argv[1]);
     return 2;
 }

@@ -1,10 +1,11 @@
 #include "version.h"
 
-#include <SDL2/SDL.h>
-#include <SDL2/SDL_ttf.h>
-#include <cblas.h> /* openblas_get_config */
-#include <cjson/cJSON.h>
-#include <cmark.h>
+#include "data_io.h" /* the JSON library */
+#include "la.h"      /* the BLAS library */
+#include "lesson.h"  /* the Markdown library */
+#if RNNVIZ_GUI
+#include "backend_version.h"
+#endif
 
 #ifndef RNNVIZ_GIT_DESCRIBE
 #define RNNVIZ_GIT_DESCRIBE ""
@@ -12,17 +13,16 @@
 
 void version_print(FILE *out)
 {
-    SDL_version built, linked;
-    SDL_VERSION(&built);
-    SDL_GetVersion(&linked);
-    const SDL_version *ttf = TTF_Linked_Version();
     fprintf(out, "rnnviz %s", RNNVIZ_VERSION);
     if (*RNNVIZ_GIT_DESCRIBE)
         fprintf(out, " (git %s)", RNNVIZ_GIT_DESCRIBE);
-    fprintf(out, "\nSDL %d.%d.%d (built against %d.%d.%d)\n", linked.major, linked.minor,
-            linked.patch, built.major, built.minor, built.patch);
-    fprintf(out, "SDL_ttf %d.%d.%d\n", ttf->major, ttf->minor, ttf->patch);
-    fprintf(out, "OpenBLAS %s\n", openblas_get_config());
-    fprintf(out, "cJSON %s\n", cJSON_Version());
-    fprintf(out, "cmark %s\n", cmark_version_string());
+    fprintf(out, "\n");
+#if RNNVIZ_GUI
+    backend_version_print(out);
+#else
+    fprintf(out, "SDL: not built in (RNNVIZ_GUI=OFF)\n");
+#endif
+    fprintf(out, "OpenBLAS %s\n", la_blas_config());
+    fprintf(out, "cJSON %s\n", data_io_json_version());
+    fprintf(out, "cmark %s\n", lesson_markdown_version());
 }

@@ -4,11 +4,6 @@
 
 #include "la.h"
 
-static double sigmoid(double v)
-{
-    return 1.0 / (1.0 + exp(-v));
-}
-
 void gru_forward_step(double *h, double *gates, double *hn, double *hh, const double *x,
                       const double *h_prev, const NetLayer *p, int B, int H)
 {
@@ -24,8 +19,8 @@ void gru_forward_step(double *h, double *gates, double *hn, double *hh, const do
         const double *hp = h_prev + (size_t)b * H;
         for (int j = 0; j < H; j++) {
             /* r_t = s(W_ir x + b_ir + W_hr h + b_hr), z_t likewise */
-            double r = sigmoid(g[j] + u[j]);
-            double z = sigmoid(g[H + j] + u[H + j]);
+            double r = la_sigmoid(g[j] + u[j]);
+            double z = la_sigmoid(g[H + j] + u[H + j]);
             /* n_t = tanh(W_in x + b_in + r_t * (W_hn h + b_hn)) */
             double n = la_tanh(g[2 * H + j] + r * u[2 * H + j]);
             g[j] = r;

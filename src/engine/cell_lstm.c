@@ -4,11 +4,6 @@
 
 #include "la.h"
 
-static double sigmoid(double v)
-{
-    return 1.0 / (1.0 + exp(-v));
-}
-
 void lstm_forward_step(double *h, double *c, double *gates, const double *x, const double *h_prev,
                        const double *c_prev, const NetLayer *p, int B, int H)
 {
@@ -25,10 +20,10 @@ void lstm_forward_step(double *h, double *c, double *gates, const double *x, con
         double *g = gates + (size_t)b * GH;
         for (int j = 0; j < H; j++) {
             size_t k = (size_t)b * H + j;
-            double i = sigmoid(g[j]);
-            double f = sigmoid(g[H + j]);
+            double i = la_sigmoid(g[j]);
+            double f = la_sigmoid(g[H + j]);
             double gg = la_tanh(g[2 * H + j]);
-            double o = sigmoid(g[3 * H + j]);
+            double o = la_sigmoid(g[3 * H + j]);
             g[j] = i;
             g[H + j] = f;
             g[2 * H + j] = gg;
@@ -55,9 +50,14 @@ void lstm_backward_step(double *dpre, double *dc, double *dc_prev, double *dx, d
             double tc = la_tanh(c[k]);
             /* dc_t = dc from t+1 + dh_t * o_t * (1 - tanh^2 c_t) */
             dc[k] = dc_next[k] + dh[k] * o * (1.0 - tc * tc);
+            /* Pre-activation gradients, with sigma' = s (1 - s), tanh' = 1 - tanh^2:
+             * di_t = dc_t * g_t * i_t * (1 - i_t) */
             d[j] = dc[k] * gg * i * (1.0 - i);
+            /* df_t = dc_t * c_{t-1} * f_t * (1 - f_t) */
             d[H + j] = dc[k] * c_prev[k] * f * (1.0 - f);
+            /* dg_t = dc_t * i_t * (1 - g_t^2) */
             d[2 * H + j] = dc[k] * i * (1.0 - gg * gg);
+            /* do_t = dh_t * tanh(c_t) * o_t * (1 - o_t) */
             d[3 * H + j] = dh[k] * tc * o * (1.0 - o);
             /* dc_{t-1} = dc_t * f_t */
             dc_prev[k] = dc[k] * f;

@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <cjson/cJSON.h> /* cJSON_Version */
+
 #include "model_io.h"
 
 struct DataFile {
@@ -175,4 +177,9 @@ DataFile *datafile_load(const char *path, const NetConfig *cfg, NetError *err)
     DataFile *d = datafile_parse(text, len, path, cfg, err);
     free(text);
     return d;
+}
+
+const char *data_io_json_version(void)
+{
+    return cJSON_Version();
 }

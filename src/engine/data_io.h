@@ -33,4 +33,7 @@ void datafile_destroy(DataFile *d);
 /* The batch, ready for net_bind; its pointers live as long as d. */
 const NetBatch *datafile_batch(const DataFile *d);
 
+/* The JSON library's version (for --version). */
+const char *data_io_json_version(void);
+
 #endif

@@ -133,3 +133,8 @@ double la_colsum_norm(const double *a, int B, int M, double *scratch)
     la_colsum_add(scratch, a, B, M);
     return la_norm(scratch, (size_t)M);
 }
+
+const char *la_blas_config(void)
+{
+    return openblas_get_config();
+}

@@ -5,6 +5,7 @@
 #ifndef RNNVIZ_LA_H
 #define RNNVIZ_LA_H
 
+#include <math.h> /* exp, for la_sigmoid */
 #include <stddef.h>
 
 /* One BLAS thread for the whole process: rnnviz's products are small, and
@@ -39,5 +40,15 @@ double la_gram_pair_norm(const double *ga, const double *gb, int B);
 /* tanh after Cephes (rational fit below 0.625, exp above): about three
  * times faster than glibc's, within 2 ulp, and the same on every machine. */
 double la_tanh(double x);
+
+/* sigma(x) = 1 / (1 + e^-x), the gates' squashing function (inline: the
+ * cells call it once per gate and unit). */
+static inline double la_sigmoid(double x)
+{
+    return 1.0 / (1.0 + exp(-x));
+}
+
+/* The BLAS library's own description of its build (for --version). */
+const char *la_blas_config(void);
 
 #endif

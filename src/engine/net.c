@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cells.h"
+#include "expect.h" /* index checks of the accessors */
 #include "head.h"
 #include "la.h"
 #include "net_internal.h"
@@ -292,23 +293,45 @@ const double *net_grads_const(const Net *net)
     return net->grads;
 }
 
+/* Programmer errors: a layer or step index outside the network's capacity.
+ * Steps run from t_lo (-1 where the initial state has a slot) to max_steps. */
+static void expect_layer(const Net *net, int l)
+{
+    EXPECT(l >= 0 && l < net->cfg.num_layers);
+}
+
+static void expect_node(const Net *net, int l, int t, int t_lo)
+{
+    EXPECT(l >= 0 && l < net->cfg.num_layers);
+    EXPECT(t >= t_lo && t < net->cfg.max_steps);
+}
+
+static void expect_step(const Net *net, int t)
+{
+    EXPECT(t >= 0 && t < net->cfg.max_steps);
+}
+
 double *net_w_ih(Net *net, int l)
 {
+    expect_layer(net, l);
     return net->layers[l].w_ih;
 }
 
 double *net_w_hh(Net *net, int l)
 {
+    expect_layer(net, l);
     return net->layers[l].w_hh;
 }
 
 double *net_b_ih(Net *net, int l)
 {
+    expect_layer(net, l);
     return net->layers[l].b_ih;
 }
 
 double *net_b_hh(Net *net, int l)
 {
+    expect_layer(net, l);
     return net->layers[l].b_hh;
 }
 
@@ -334,6 +357,42 @@ static double *slot_h(const Net *n, double *base, int l, int t)
     return base + net_slot_h(n, l, t);
 }
 
+/* Every target class of the batch (B, Tt) is in [0, O). */
+static int check_classes(const NetBatch *bt, int Tt, int O, NetError *err)
+{
+    for (int b = 0; b < bt->B; b++)
+        for (int t = 0; t < Tt; t++) {
+            int k = bt->classes[(size_t)b * Tt + t];
+            if (k < 0 || k >= O) {
+                if (err)
+                    snprintf(err->msg, sizeof err->msg,
+                             "target class %d at [%d][%d] is outside [0, %d)", k, b, t, O);
+                return NET_ERR_ARG;
+            }
+        }
+    return NET_OK;
+}
+
+/* h0 (and c0 for lstm) of every layer: the batch's, or zeros. */
+static void bind_initial_state(Net *net, const NetBatch *bt, int B, int H)
+{
+    for (int l = 0; l < net->cfg.num_layers; l++) {
+        size_t n = (size_t)B * H;
+        double *h0 = slot_h(net, net->h, l, -1);
+        if (bt->h0)
+            memcpy(h0, bt->h0 + (size_t)l * n, sizeof(double) * n);
+        else
+            memset(h0, 0, sizeof(double) * n);
+        if (net->c) {
+            double *c0 = slot_h(net, net->c, l, -1);
+            if (bt->c0)
+                memcpy(c0, bt->c0 + (size_t)l * n, sizeof(double) * n);
+            else
+                memset(c0, 0, sizeof(double) * n);
+        }
+    }
+}
+
 int net_bind(Net *net, const NetBatch *bt, NetError *err)
 {
     const NetConfig *c = &net->cfg;
@@ -354,16 +413,8 @@ int net_bind(Net *net, const NetBatch *bt, NetError *err)
         return NET_ERR_ARG;
     }
     int Tt = c->targets == NET_TARGETS_ALL ? T : 1;
-    for (int b = 0; b < B && c->loss == NET_LOSS_SOFTMAX_CE; b++)
-        for (int t = 0; t < Tt; t++) {
-            int k = bt->classes[(size_t)b * Tt + t];
-            if (k < 0 || k >= O) {
-                if (err)
-                    snprintf(err->msg, sizeof err->msg,
-                             "target class %d at [%d][%d] is outside [0, %d)", k, b, t, O);
-                return NET_ERR_ARG;
-            }
-        }
+    if (c->loss == NET_LOSS_SOFTMAX_CE && check_classes(bt, Tt, O, err) != NET_OK)
+        return NET_ERR_ARG;
     net->B = B;
     net->T = T;
     /* x: (B, T, I) batch first -> (T, B, I) so each step is one matrix */
@@ -380,21 +431,7 @@ int net_bind(Net *net, const NetBatch *bt, NetError *err)
             else
                 memcpy(net->t_vec + dst * O, bt->y + src * O, sizeof(double) * O);
         }
-    for (int l = 0; l < c->num_layers; l++) {
-        size_t n = (size_t)B * H;
-        double *h0 = slot_h(net, net->h, l, -1);
-        if (bt->h0)
-            memcpy(h0, bt->h0 + (size_t)l * n, sizeof(double) * n);
-        else
-            memset(h0, 0, sizeof(double) * n);
-        if (net->c) {
-            double *c0 = slot_h(net, net->c, l, -1);
-            if (bt->c0)
-                memcpy(c0, bt->c0 + (size_t)l * n, sizeof(double) * n);
-            else
-                memset(c0, 0, sizeof(double) * n);
-        }
-    }
+    bind_initial_state(net, bt, B, H);
     net_reset_pass(net);
     return NET_OK;
 }
@@ -878,21 +915,25 @@ int net_nonfinite(const Net *net)
 
 const double *net_x(const Net *net, int t)
 {
+    expect_step(net, t);
     return net->x + (size_t)t * net->cfg.max_batch * net->cfg.input_size;
 }
 
 const double *net_h(const Net *net, int l, int t)
 {
+    expect_node(net, l, t, -1);
     return slot_h(net, net->h, l, t);
 }
 
 const double *net_c(const Net *net, int l, int t)
 {
+    expect_node(net, l, t, -1);
     return net->c ? slot_h(net, net->c, l, t) : NULL;
 }
 
 const double *net_gates(const Net *net, int l, int t)
 {
+    expect_node(net, l, t, 0);
     if (!net->gates)
         return slot_h(net, net->h, l, t);
     return net->gates + net_slot_step(net, l, t, net->GH);
@@ -900,6 +941,7 @@ const double *net_gates(const Net *net, int l, int t)
 
 const double *net_gru_hn(const Net *net, int l, int t)
 {
+    expect_node(net, l, t, 0);
     return net->gru_hn ? net->gru_hn + net_slot_step(net, l, t, net->cfg.hidden_size) : NULL;
 }
 
@@ -910,11 +952,13 @@ static size_t out_row(const Net *net, int t)
 
 const double *net_y(const Net *net, int t)
 {
+    expect_step(net, t);
     return net->y + out_row(net, t);
 }
 
 const double *net_prob(const Net *net, int t)
 {
+    expect_step(net, t);
     return net->cfg.loss == NET_LOSS_SOFTMAX_CE ? net->prob + out_row(net, t) : NULL;
 }
 
@@ -934,41 +978,49 @@ const double *net_target_vec(const Net *net, int t)
 
 const double *net_dy(const Net *net, int t)
 {
+    expect_step(net, t);
     return net->dy + out_row(net, t);
 }
 
 const double *net_dh(const Net *net, int l, int t)
 {
+    expect_node(net, l, t, -1);
     return slot_h(net, net->dh, l, t);
 }
 
 const double *net_dh_out(const Net *net, int l, int t)
 {
+    expect_node(net, l, t, 0);
     return net->dh_out + net_slot_step(net, l, t, net->cfg.hidden_size);
 }
 
 const double *net_dh_next(const Net *net, int l, int t)
 {
+    expect_node(net, l, t, -1);
     return slot_h(net, net->dh_next, l, t);
 }
 
 const double *net_dc(const Net *net, int l, int t)
 {
+    expect_node(net, l, t, -1);
     return net->dc ? slot_h(net, net->dc, l, t) : NULL;
 }
 
 const double *net_dgates(const Net *net, int l, int t)
 {
+    expect_node(net, l, t, 0);
     return net->dgates + net_slot_step(net, l, t, net->GH);
 }
 
 double net_grad_h(const Net *net, int l, int t)
 {
+    expect_node(net, l, t, 0);
     return net->grad_h[(size_t)l * net->cfg.max_steps + t];
 }
 
 double net_grad_c(const Net *net, int l, int t)
 {
+    expect_node(net, l, t, 0);
     return net->c ? net->grad_c[(size_t)l * net->cfg.max_steps + t] : NAN;
 }
 

@@ -41,7 +41,24 @@ static int fail(NetError *err, int code, const char *fmt, ...)
     return code;
 }
 
-/* Reads the whole file; the vocabulary is its distinct bytes, sorted. */
+/* Takes buf (len bytes) as the task's text; the vocabulary is its
+ * distinct bytes, sorted. */
+static void set_text(Task *task, unsigned char *buf, size_t len)
+{
+    bool seen[256] = {false};
+    for (size_t i = 0; i < len; i++)
+        seen[buf[i]] = true;
+    task->vocab_n = 0;
+    for (int c = 0; c < 256; c++) {
+        task->class_of[c] = seen[c] ? task->vocab_n : -1;
+        if (seen[c])
+            task->vocab[task->vocab_n++] = (unsigned char)c;
+    }
+    task->text = buf;
+    task->text_len = len;
+}
+
+/* Reads the whole file as the task's text. */
 static int load_text(Task *task, const char *path, NetError *err)
 {
     if (!path || !*path)
@@ -89,17 +106,7 @@ static int load_text(Task *task, const char *path, NetError *err)
         goto out_free;
     }
     fclose(f);
-    bool seen[256] = {false};
-    for (size_t i = 0; i < len; i++)
-        seen[buf[i]] = true;
-    task->vocab_n = 0;
-    for (int c = 0; c < 256; c++) {
-        task->class_of[c] = seen[c] ? task->vocab_n : -1;
-        if (seen[c])
-            task->vocab[task->vocab_n++] = (unsigned char)c;
-    }
-    task->text = buf;
-    task->text_len = len;
+    set_text(task, buf, len);
     return NET_OK;
 
 out_free:

@@ -1,5 +1,6 @@
 #include "lesson.h"
 
+#include <cmark.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -8,11 +9,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "expect.h"
+#include "narration_build.h"
+
 typedef struct {
     char *title;
     int line;
-    cmark_node *heading;   /* inside lesson->doc */
-    cmark_node *narration; /* a document of its own */
+    cmark_node *heading;                    /* inside lesson->doc, while parsing */
+    cmark_node *narration;                  /* a document of its own, while parsing */
+    Narration *heading_nar, *narration_nar; /* converted at the end of the parse */
     ActionList actions;
 } LessonStep;
 
@@ -22,6 +27,7 @@ struct Lesson {
     int title_line;
     cmark_node *doc;   /* what is left of the parse: title, step headings, rnnviz blocks */
     cmark_node *intro; /* a document of its own */
+    Narration *intro_nar;
     ActionList setup;
     int step_count, step_cap;
     LessonStep *steps;
@@ -298,7 +304,10 @@ static void free_steps(Lesson *l)
 {
     for (int k = 0; k < l->step_count; k++) {
         free(l->steps[k].title);
-        cmark_node_free(l->steps[k].narration);
+        if (l->steps[k].narration)
+            cmark_node_free(l->steps[k].narration);
+        narration_destroy(l->steps[k].heading_nar);
+        narration_destroy(l->steps[k].narration_nar);
     }
     free(l->steps);
 }
@@ -312,6 +321,7 @@ void lesson_destroy(Lesson *lesson)
         cmark_node_free(lesson->intro);
     if (lesson->doc)
         cmark_node_free(lesson->doc);
+    narration_destroy(lesson->intro_nar);
     free(lesson->title);
     free(lesson->name);
     free(lesson);
@@ -522,6 +532,27 @@ static bool build(const Parse *p, Lesson *l)
     return true;
 }
 
+/* Turns the Markdown trees into narration for the view and frees them:
+ * after the parse, no cmark node is left in the lesson. */
+static bool convert(Lesson *l)
+{
+    l->intro_nar = narration_from_cmark(l->intro);
+    bool ok = l->intro_nar != NULL;
+    for (int k = 0; k < l->step_count; k++) {
+        LessonStep *st = &l->steps[k];
+        st->heading_nar = narration_from_cmark(st->heading);
+        st->narration_nar = narration_from_cmark(st->narration);
+        ok = ok && st->heading_nar && st->narration_nar;
+        cmark_node_free(st->narration);
+        st->narration = NULL;
+        st->heading = NULL;
+    }
+    cmark_node_free(l->intro);
+    cmark_node_free(l->doc);
+    l->intro = l->doc = NULL;
+    return ok;
+}
+
 Lesson *lesson_parse(const char *text, size_t len, const char *name, char *msg, size_t cap)
 {
     Parse p = {text, len, NULL, 0, name ? name : "<lesson>", msg, cap};
@@ -558,6 +589,10 @@ Lesson *lesson_parse(const char *text, size_t len, const char *name, char *msg, 
     }
     if (!build(&p, l))
         goto out_fail;
+    if (!convert(l)) {
+        fail(&p, 0, 0, "out of memory");
+        goto out_fail;
+    }
     free(p.line_start);
     return l;
 out_fail:
@@ -604,7 +639,8 @@ Lesson *lesson_load(const char *path, char *msg, size_t cap)
 
 static const LessonStep *step_at(const Lesson *l, int k)
 {
-    return l && k >= 0 && k < l->step_count ? &l->steps[k] : NULL;
+    EXPECT(l && k >= 0 && k < l->step_count);
+    return &l->steps[k];
 }
 
 const char *lesson_name(const Lesson *lesson)
@@ -622,9 +658,9 @@ int lesson_title_line(const Lesson *lesson)
     return lesson ? lesson->title_line : -1;
 }
 
-cmark_node *lesson_intro(const Lesson *lesson)
+const Narration *lesson_intro(const Lesson *lesson)
 {
-    return lesson ? lesson->intro : NULL;
+    return lesson ? lesson->intro_nar : NULL;
 }
 
 const ActionList *lesson_setup(const Lesson *lesson)
@@ -640,8 +676,7 @@ int lesson_setup_count(const Lesson *lesson)
 int lesson_setup_entry(const Lesson *lesson, int i, const char **key, const char **value, int *line,
                        int *col)
 {
-    if (!lesson || i < 0 || i >= lesson->setup.count)
-        return -1;
+    EXPECT(lesson && i >= 0 && i < lesson->setup.count);
     const Action *a = &lesson->setup.items[i];
     if (key)
         *key = a->key;
@@ -661,30 +696,30 @@ int lesson_step_count(const Lesson *lesson)
 
 const char *lesson_step_title(const Lesson *lesson, int k)
 {
-    const LessonStep *s = step_at(lesson, k);
-    return s ? s->title : NULL;
+    return step_at(lesson, k)->title;
 }
 
 int lesson_step_line(const Lesson *lesson, int k)
 {
-    const LessonStep *s = step_at(lesson, k);
-    return s ? s->line : -1;
+    return step_at(lesson, k)->line;
 }
 
-cmark_node *lesson_step_heading(const Lesson *lesson, int k)
+const Narration *lesson_step_heading(const Lesson *lesson, int k)
 {
-    const LessonStep *s = step_at(lesson, k);
-    return s ? s->heading : NULL;
+    return step_at(lesson, k)->heading_nar;
 }
 
-cmark_node *lesson_step_narration(const Lesson *lesson, int k)
+const Narration *lesson_step_narration(const Lesson *lesson, int k)
 {
-    const LessonStep *s = step_at(lesson, k);
-    return s ? s->narration : NULL;
+    return step_at(lesson, k)->narration_nar;
 }
 
 const ActionList *lesson_step_actions(const Lesson *lesson, int k)
 {
-    const LessonStep *s = step_at(lesson, k);
-    return s ? &s->actions : NULL;
+    return &step_at(lesson, k)->actions;
+}
+
+const char *lesson_markdown_version(void)
+{
+    return cmark_version_string();
 }

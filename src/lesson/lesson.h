@@ -26,20 +26,22 @@
  * missing title, a lesson without steps, more than LESSON_MAX_STEPS steps
  * and more than ACTION_LIST_CAP actions in a step are refused too.
  *
+ * The Markdown of the introduction, of each step's narration and heading
+ * is converted while parsing into a Narration (narration.h), which belongs
+ * to the lesson; no Markdown tree is kept.
+ *
  * Conventions: lesson_load / lesson_parse return NULL on failure with msg
- * filled; lesson_destroy(NULL) is fine. Steps are numbered from 0. The
- * cmark nodes returned belong to the lesson: read them (cmark_iter, the
- * cmark_node_get_* calls, cmark_render_*), never modify or free them.
- * Accessors given an index out of range return NULL, -1 or 0 as stated.
+ * filled; lesson_destroy(NULL) is fine. Steps are numbered from 0. An index
+ * out of range is a programmer error (EXPECT); a NULL lesson gives NULL,
+ * -1 or 0 as stated.
  */
 #ifndef RNNVIZ_LESSON_H
 #define RNNVIZ_LESSON_H
 
 #include <stddef.h>
 
-#include <cmark.h>
-
 #include "actions.h"
+#include "narration.h"
 
 #define LESSON_MAX_BYTES (1 << 20) /* 1 MiB */
 #define LESSON_MAX_STEPS 100
@@ -63,30 +65,32 @@ const char *lesson_name(const Lesson *lesson);
 const char *lesson_title(const Lesson *lesson);
 int lesson_title_line(const Lesson *lesson);
 
-/* A CMARK_NODE_DOCUMENT holding the introduction's blocks (may have no
- * children); the setup block is not among them. */
-cmark_node *lesson_intro(const Lesson *lesson);
+/* The introduction's blocks (maybe none); the setup block is not among
+ * them. */
+const Narration *lesson_intro(const Lesson *lesson);
 
 /* The setup block as ACT_SET actions, in file order (line:col of each key,
  * value_col of each value); an empty list when there is no setup block. */
 const ActionList *lesson_setup(const Lesson *lesson);
 int lesson_setup_count(const Lesson *lesson);
 /* Entry i's key, value, line and column (of the key); any out pointer may
- * be NULL. Returns 0, or -1 when i is out of range (outputs untouched). */
+ * be NULL. Returns 0. */
 int lesson_setup_entry(const Lesson *lesson, int i, const char **key, const char **value, int *line,
                        int *col);
 
 int lesson_step_count(const Lesson *lesson);
-/* Step k's title as plain text, its heading's line, and the heading node
- * itself (for rendering inline markup); NULL / -1 / NULL out of range. */
+/* Step k's title as plain text, its heading's line, and the heading with
+ * its inline markup (one NAR_HEADING block). */
 const char *lesson_step_title(const Lesson *lesson, int k);
 int lesson_step_line(const Lesson *lesson, int k);
-cmark_node *lesson_step_heading(const Lesson *lesson, int k);
-/* A CMARK_NODE_DOCUMENT holding the blocks between step k's heading and
- * the next, rnnviz blocks excluded; NULL out of range. */
-cmark_node *lesson_step_narration(const Lesson *lesson, int k);
-/* Step k's actions, all of its rnnviz blocks in order (possibly none);
- * NULL out of range. */
+const Narration *lesson_step_heading(const Lesson *lesson, int k);
+/* The blocks between step k's heading and the next, rnnviz blocks
+ * excluded. */
+const Narration *lesson_step_narration(const Lesson *lesson, int k);
+/* Step k's actions, all of its rnnviz blocks in order (possibly none). */
 const ActionList *lesson_step_actions(const Lesson *lesson, int k);
+
+/* The Markdown library's version (for --version). */
+const char *lesson_markdown_version(void);
 
 #endif

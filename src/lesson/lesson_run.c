@@ -26,12 +26,12 @@ int lesson_settings(const Lesson *lesson, Settings *out, char *msg, size_t cap)
 
 int lesson_advance(const Lesson *lesson, Session *s, int k, char *msg, size_t cap)
 {
-    const ActionList *acts = lesson_step_actions(lesson, k - 1);
-    if (!acts) {
+    if (k < 1 || k > lesson_step_count(lesson)) {
         snprintf(msg, cap, "%s: no step %d (the lesson has %d)", lesson_name(lesson), k,
                  lesson_step_count(lesson));
         return -1;
     }
+    const ActionList *acts = lesson_step_actions(lesson, k - 1);
     char inner[480];
     if (sess_run_actions(s, acts, inner, sizeof inner)) {
         snprintf(msg, cap, "%s:%s", lesson_name(lesson), inner);

@@ -1,12 +1,11 @@
 /*
- * The lesson panel: the current step's narration rendered from its
- * Markdown tree (paragraphs, bold, italic, inline code, lists, headings,
- * code blocks), wrapped to the panel width and shrunk until it fits, with
- * "step k of n" and previous / next buttons.
+ * The lesson panel: the current step's narration (narration.h: paragraphs,
+ * bold, italic, inline code, lists, headings, code blocks, quotes), wrapped to the panel width and
+ * shrunk until it fits, with "step k of n" and previous / next buttons.
  */
-#include <cmark.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "lesson.h"
@@ -76,156 +75,198 @@ static void word(Flow *f, const char *w, size_t n, Style st)
     f->space_pending = false;
 }
 
-/* Splits text into words; spaces between words, and at either end, are
- * remembered so runs of different styles join correctly. */
-static void text(Flow *f, const char *s, Style st)
+/* Splits n bytes of text into words; spaces between words, and at either
+ * end, are remembered so runs of different styles join correctly. */
+static void text(Flow *f, const char *s, size_t n, Style st)
 {
-    while (*s) {
+    const char *end = s + n;
+    while (s < end) {
         if (*s == ' ' || *s == '\t' || *s == '\n') {
             f->space_pending = true;
             s++;
             continue;
         }
-        size_t n = strcspn(s, " \t\n");
-        word(f, s, n, st);
-        s += n;
+        size_t w = 0;
+        while (s + w < end && s[w] != ' ' && s[w] != '\t' && s[w] != '\n')
+            w++;
+        word(f, s, w, st);
+        s += w;
     }
 }
 
-static void inlines(Flow *f, cmark_node *parent, Style st)
+/* A paragraph's or heading's spans; base is the block's own style. */
+static void spans(Flow *f, const Narration *nar, const NarBlock *b, Style base)
 {
-    for (cmark_node *n = cmark_node_first_child(parent); n; n = cmark_node_next(n)) {
-        Style inner = st;
-        switch (cmark_node_get_type(n)) {
-        case CMARK_NODE_TEXT:
-            text(f, cmark_node_get_literal(n), st);
+    for (int i = 0; i < b->span_count; i++) {
+        const NarSpan *sp = &nar->spans[b->first_span + i];
+        Style st = base;
+        st.bold |= (sp->style & NAR_STRONG) != 0;
+        st.italic |= (sp->style & NAR_EMPH) != 0;
+        st.code |= (sp->style & NAR_CODE) != 0;
+        st.link |= (sp->style & NAR_LINK) != 0;
+        switch ((NarSpanKind)sp->kind) {
+        case NAR_SPAN_TEXT:
+            text(f, nar->text + sp->off, sp->len, st);
             break;
-        case CMARK_NODE_CODE:
-            inner.code = true;
-            word(f, cmark_node_get_literal(n), strlen(cmark_node_get_literal(n)), inner);
+        case NAR_SPAN_CODE:
+            word(f, nar->text + sp->off, sp->len, st);
             break;
-        case CMARK_NODE_SOFTBREAK:
+        case NAR_SPAN_SOFTBREAK:
             f->space_pending = true;
             break;
-        case CMARK_NODE_LINEBREAK:
+        case NAR_SPAN_LINEBREAK:
             newline(f);
-            break;
-        case CMARK_NODE_EMPH:
-            inner.italic = true;
-            inlines(f, n, inner);
-            break;
-        case CMARK_NODE_STRONG:
-            inner.bold = true;
-            inlines(f, n, inner);
-            break;
-        case CMARK_NODE_LINK:
-            inner.link = true;
-            inlines(f, n, inner);
-            break;
-        default:
-            inlines(f, n, st);
             break;
         }
     }
 }
 
-static void blocks(Flow *f, cmark_node *parent, int depth);
-
-static void block(Flow *f, cmark_node *n, int depth)
+static void code_block(Flow *f, const char *lit, size_t n)
 {
-    Style plain = {0};
+    float k = f->c->k, size = f->size * 0.9f;
+    const char *end = lit + n;
+    while (lit < end) {
+        size_t len = 0;
+        while (lit + len < end && lit[len] != '\n')
+            len++;
+        char buf[256];
+        snprintf(buf, sizeof buf, "%.*s", (int)(len < 255 ? len : 255), lit);
+        if (f->emit) {
+            dl_rect(f->c->dl, f->x0, f->y, f->right - f->x0, f->line_h, 0, f->c->th->grid);
+            dl_text(f->c->dl, f->x0 + 6 * k, f->y, DL_FONT_MONO, size, DL_ALIGN_LEFT,
+                    f->c->th->text, buf);
+        }
+        f->y += f->line_h;
+        lit += len + (lit + len < end);
+    }
+    f->y += f->line_h * 0.45f;
+}
+
+/* Where an open list item or quote started: restored at its end. */
+typedef struct {
+    float x0, top;
+} Open;
+
+static void item_begin(Flow *f, const char *mark, size_t n, Open *o)
+{
     float k = f->c->k;
-    switch (cmark_node_get_type(n)) {
-    case CMARK_NODE_PARAGRAPH:
-        inlines(f, n, plain);
+    char buf[16];
+    snprintf(buf, sizeof buf, "%.*s", (int)(n < 15 ? n : 15), mark);
+    if (f->emit)
+        dl_text(f->c->dl, f->x0 + 4 * k,
+                f->y + (f->line_h - vt_height(f->c, DL_FONT_SANS, f->size)) / 2, DL_FONT_SANS_BOLD,
+                f->size, DL_ALIGN_LEFT, f->c->th->forward, buf);
+    float indent = 26 * k * (f->size / (16 * k));
+    o->x0 = f->x0;
+    f->x0 += indent;
+    f->x = f->x0;
+    f->line_empty = true;
+}
+
+static void quote_end(Flow *f, const Open *o)
+{
+    float k = f->c->k;
+    if (f->emit)
+        dl_rect(f->c->dl, o->x0 + 3 * k, o->top, 4 * k, f->y - o->top - f->line_h * 0.45f, 0,
+                f->c->th->accent);
+    f->x0 = o->x0;
+    f->x = o->x0;
+}
+
+/* One block; open is the stack of list items and quotes (the narration
+ * nests them at most NARRATION_MAX_DEPTH deep). */
+static void block(Flow *f, const Narration *nar, const NarBlock *b, Open *open, int *depth)
+{
+    Style plain = {0}, bold = {.bold = true};
+    switch (b->kind) {
+    case NAR_PARAGRAPH:
+        spans(f, nar, b, plain);
         newline(f);
         f->y += f->line_h * 0.45f;
         break;
-    case CMARK_NODE_HEADING: {
-        Style bold = {.bold = true};
-        inlines(f, n, bold);
+    case NAR_HEADING:
+        spans(f, nar, b, bold);
         newline(f);
         f->y += f->line_h * 0.2f;
         break;
-    }
-    case CMARK_NODE_LIST: {
-        bool ordered = cmark_node_get_list_type(n) == CMARK_ORDERED_LIST;
-        int num = cmark_node_get_list_start(n);
-        for (cmark_node *item = cmark_node_first_child(n); item; item = cmark_node_next(item)) {
-            char mark[16];
-            snprintf(mark, sizeof mark, ordered ? "%d." : "•", num++);
-            if (f->emit)
-                dl_text(f->c->dl, f->x0 + 4 * k,
-                        f->y + (f->line_h - vt_height(f->c, DL_FONT_SANS, f->size)) / 2,
-                        DL_FONT_SANS_BOLD, f->size, DL_ALIGN_LEFT, f->c->th->forward, mark);
-            float keep = f->x0, indent = 26 * k * (f->size / (16 * k));
-            f->x0 += indent;
+    case NAR_CODE_BLOCK:
+        code_block(f, nar->text + b->off, b->len);
+        break;
+    case NAR_RULE:
+        if (f->emit)
+            dl_line(f->c->dl, f->x0, f->y + f->line_h / 2, f->right, f->y + f->line_h / 2,
+                    1 * f->c->k, f->c->th->panel_edge);
+        f->y += f->line_h;
+        break;
+    case NAR_ITEM_BEGIN:
+    case NAR_QUOTE_BEGIN:
+        if (*depth > NARRATION_MAX_DEPTH)
+            break; /* cannot happen: the narration is depth-limited */
+        open[*depth].top = f->y;
+        if (b->kind == NAR_ITEM_BEGIN) {
+            item_begin(f, nar->text + b->off, b->len, &open[*depth]);
+        } else {
+            open[*depth].x0 = f->x0;
+            f->x0 += 16 * f->c->k;
             f->x = f->x0;
-            f->line_empty = true;
-            blocks(f, item, depth + 1);
-            f->y -= f->line_h * 0.3f; /* tighter than paragraphs */
-            f->x0 = keep;
-            f->x = keep;
         }
+        ++*depth;
+        break;
+    case NAR_ITEM_END:
+    case NAR_QUOTE_END:
+        if (*depth == 0)
+            break;
+        --*depth;
+        if (b->kind == NAR_QUOTE_END) {
+            quote_end(f, &open[*depth]);
+            break;
+        }
+        f->y -= f->line_h * 0.3f; /* tighter than paragraphs */
+        f->x0 = open[*depth].x0;
+        f->x = open[*depth].x0;
+        break;
+    case NAR_LIST_END:
         f->y += f->line_h * 0.3f;
         break;
     }
-    case CMARK_NODE_CODE_BLOCK: {
-        const char *lit = cmark_node_get_literal(n);
-        float size = f->size * 0.9f;
-        while (*lit) {
-            size_t len = strcspn(lit, "\n");
-            char buf[256];
-            snprintf(buf, sizeof buf, "%.*s", (int)(len < 255 ? len : 255), lit);
-            if (f->emit) {
-                dl_rect(f->c->dl, f->x0, f->y, f->right - f->x0, f->line_h, 0, f->c->th->grid);
-                dl_text(f->c->dl, f->x0 + 6 * k, f->y, DL_FONT_MONO, size, DL_ALIGN_LEFT,
-                        f->c->th->text, buf);
-            }
-            f->y += f->line_h;
-            lit += len + (lit[len] == '\n');
-        }
-        f->y += f->line_h * 0.45f;
-        break;
-    }
-    case CMARK_NODE_BLOCK_QUOTE: {
-        float keep = f->x0, top = f->y;
-        f->x0 += 16 * k;
-        f->x = f->x0;
-        blocks(f, n, depth + 1);
-        if (f->emit)
-            dl_rect(f->c->dl, keep + 3 * k, top, 4 * k, f->y - top - f->line_h * 0.45f, 0,
-                    f->c->th->accent);
-        f->x0 = keep;
-        f->x = keep;
-        break;
-    }
-    case CMARK_NODE_THEMATIC_BREAK:
-        if (f->emit)
-            dl_line(f->c->dl, f->x0, f->y + f->line_h / 2, f->right, f->y + f->line_h / 2, 1 * k,
-                    f->c->th->panel_edge);
-        f->y += f->line_h;
-        break;
-    default:
-        blocks(f, n, depth + 1);
-        break;
-    }
 }
 
-static void blocks(Flow *f, cmark_node *parent, int depth)
-{
-    if (depth > 32)
-        return; /* deeply nested quotes: stop rather than overflow */
-    for (cmark_node *n = cmark_node_first_child(parent); n; n = cmark_node_next(n))
-        block(f, n, depth);
-}
-
-static float flow_doc(const ViewCtx *c, cmark_node *doc, Rect r, float size, bool emit)
+static float flow_doc(const ViewCtx *c, const Narration *nar, Rect r, float size, bool emit)
 {
     Flow f = {c, emit, r.x, r.x + r.w, r.x, r.y, size, size * 1.42f, true, false};
-    if (doc)
-        blocks(&f, doc, 0);
+    Open open[NARRATION_MAX_DEPTH + 1];
+    int depth = 0;
+    for (int i = 0; nar && i < nar->block_count; i++)
+        block(&f, nar, &nar->blocks[i], open, &depth);
     return f.y - r.y;
+}
+
+/* The error text as narration, converted when it changes, not every frame.
+ * (One entry: the window shows one error at a time.) */
+static const Narration *error_narration(const char *msg)
+{
+    static char *cached_msg;
+    static Narration *cached;
+    if (cached_msg && !strcmp(cached_msg, msg))
+        return cached;
+    narration_destroy(cached);
+    free(cached_msg);
+    cached = narration_parse(msg, strlen(msg));
+    cached_msg = cached ? strdup(msg) : NULL;
+    return cached;
+}
+
+/* The lesson's error, wrapped, on a tinted box at (x, y), w wide; returns
+ * the y below it. */
+static float error_box(const ViewCtx *c, float x, float y, float w)
+{
+    float k = c->k;
+    const Narration *doc = error_narration(c->vp->lesson_error);
+    Rect text = {x + 8 * k, y + 6 * k, w - 16 * k, 0};
+    float hgt = flow_doc(c, doc, text, 14 * k, false);
+    dl_rect(c->dl, x, y, w, hgt + 8 * k, 6 * k, color_alpha(c->th->bad, 40));
+    flow_doc(c, doc, text, 14 * k, true);
+    return y + (hgt + 18 * k); /* as y += hgt + 18 * k: the same rounding */
 }
 
 void lessonpanel_draw(const ViewCtx *c)
@@ -253,19 +294,10 @@ void lessonpanel_draw(const ViewCtx *c)
         dl_circle(c->dl, r.x + r.w - pad - (n - i) * dx, y + 10 * k, 4 * k,
                   i <= step ? th->forward : th->grid);
     y += 30 * k;
-    if (c->vp->lesson_error) {
-        Rect box = {r.x + pad, y, w, 10};
-        float hgt = 0;
-        /* the error, wrapped, on a tinted box */
-        cmark_node *doc = cmark_parse_document(c->vp->lesson_error, strlen(c->vp->lesson_error),
-                                               CMARK_OPT_DEFAULT);
-        hgt = flow_doc(c, doc, (Rect){box.x + 8 * k, y + 6 * k, w - 16 * k, 0}, 14 * k, false);
-        dl_rect(c->dl, box.x, y, w, hgt + 8 * k, 6 * k, color_alpha(th->bad, 40));
-        flow_doc(c, doc, (Rect){box.x + 8 * k, y + 6 * k, w - 16 * k, 0}, 14 * k, true);
-        cmark_node_free(doc);
-        y += hgt + 18 * k;
-    }
-    const char *title = step > 0 ? lesson_step_title(lesson, step - 1) : NULL;
+    if (c->vp->lesson_error)
+        y = error_box(c, r.x + pad, y, w);
+    bool in_step = step > 0 && step <= n;
+    const char *title = in_step ? lesson_step_title(lesson, step - 1) : NULL;
     if (title && vt_width(c, DL_FONT_SANS_BOLD, 19 * k, title) <= w) {
         vt_text(c, r.x + pad, y, DL_FONT_SANS_BOLD, 19 * k, DL_ALIGN_LEFT, th->forward, title, w);
         y += 34 * k;
@@ -274,10 +306,12 @@ void lessonpanel_draw(const ViewCtx *c)
         float ts = 19 * k;
         Flow f = {c, true, r.x + pad, r.x + pad + w, r.x + pad, y, ts, ts * 1.3f, true, false};
         Style bold = {.bold = true, .link = true};
-        text(&f, title, bold);
+        text(&f, title, strlen(title), bold);
         y = f.y + f.line_h + 8 * k;
     }
-    cmark_node *doc = step > 0 ? lesson_step_narration(lesson, step - 1) : lesson_intro(lesson);
+    const Narration *doc = in_step    ? lesson_step_narration(lesson, step - 1)
+                           : step > 0 ? NULL
+                                      : lesson_intro(lesson);
     float buttons_h = 52 * k;
     Rect body = {r.x + pad, y, w, r.y + r.h - buttons_h - y - 8 * k};
     /* the largest size (17 down to 10 at scale 1) at which it all fits */
