@@ -5,7 +5,8 @@ set -euo pipefail
 
 RNNVIZ_PACKAGES=(build-essential cmake pkg-config libsdl2-dev libsdl2-ttf-dev
     libsdl2-image-dev libcmocka-dev libopenblas-dev liblapacke-dev
-    libcjson-dev libcmark-dev dpkg-dev file debootstrap desktop-file-utils lintian "$@")
+    libcjson-dev libcmark-dev dpkg-dev file debootstrap desktop-file-utils lintian
+    libavcodec-dev libavformat-dev libavfilter-dev libswscale-dev libavutil-dev ffmpeg "$@")
 
 missing=()
 for pkg in "${RNNVIZ_PACKAGES[@]}"; do
