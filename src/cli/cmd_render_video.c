@@ -210,7 +210,8 @@ static int record_actions(const VideoArgs *a, const Settings *st, Fonts *fonts, 
     if (!rc && (rc = video_render_actions(s, a->actions ? &list : NULL, &a->job, fonts, vs, inner,
                                           sizeof inner)))
         snprintf(msg, cap, "%s%s",
-                 rc == VIDEO_RENDER_INTERRUPTED || !a->actions ? "" : "--do: ", inner);
+                 rc == VIDEO_RENDER_INTERRUPTED || rc == VIDEO_RENDER_WRITE_FAILED ? "" : "--do: ",
+                 inner);
     sess_destroy(s);
     return rc;
 }

@@ -113,7 +113,7 @@ static int rec_push(Rec *r, char *msg, size_t cap)
     if (video_out_add_frame(r->vo, r->cv->pixels, r->cv->w, &err)) {
         snprintf(msg, cap, "%s", err.msg);
         r->rec_failed = true;
-        return -1;
+        return VIDEO_RENDER_WRITE_FAILED;
     }
     progress_draw(r, false);
     return 0;
@@ -279,14 +279,14 @@ static int rec_open(Rec *r, const VideoJob *job, Fonts *fonts, char *msg, size_t
     r->dl = dl_create(RENDER_MAX_CMDS, RENDER_MAX_TEXT, RENDER_MAX_POINTS);
     if (!r->cv || !r->dl) {
         snprintf(msg, cap, "out of memory for a %dx%d frame", job->w, job->h);
-        return -1;
+        return VIDEO_RENDER_WRITE_FAILED;
     }
     VideoSpec spec = {job->w, job->h, job->fps, job->preset, job->threads};
     VideoError err = {{0}};
     r->vo = video_out_open(job->path, &spec, &err);
     if (!r->vo) {
         snprintf(msg, cap, "%s", err.msg);
-        return -1;
+        return VIDEO_RENDER_WRITE_FAILED;
     }
     signals_catch(r);
     r->t0 = r->shown_at = now_s();
@@ -302,7 +302,7 @@ static int rec_close(Rec *r, int rc, VideoStats *stats, char *msg, size_t cap)
         VideoError err = {{0}};
         if (video_out_commit(r->vo, &err)) {
             snprintf(msg, cap, "%s", err.msg);
-            rc = -1;
+            rc = VIDEO_RENDER_WRITE_FAILED;
         }
     } else if (r->vo) {
         if (r->tty)

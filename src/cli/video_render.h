@@ -16,7 +16,8 @@
  * SIGINT and SIGTERM during a recording abort it: the file at the path is
  * left as it was, and the call returns VIDEO_RENDER_INTERRUPTED.
  *
- * Conventions: 0 ok, negative on failure with msg for a person.
+ * Conventions: 0 ok, negative on failure with msg for a person: an action's
+ * own error code, VIDEO_RENDER_INTERRUPTED or VIDEO_RENDER_WRITE_FAILED.
  */
 #ifndef RNNVIZ_VIDEO_RENDER_H
 #define RNNVIZ_VIDEO_RENDER_H
@@ -30,6 +31,7 @@
 #include "session.h"
 
 #define VIDEO_RENDER_INTERRUPTED (-4)
+#define VIDEO_RENDER_WRITE_FAILED (-5) /* the file (or memory), not an action */
 
 typedef struct {
     const char *path;   /* .mp4 or .gif */
