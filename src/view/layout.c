@@ -2,6 +2,10 @@
 
 #include <math.h>
 
+#include "theme.h" /* the pixel metrics */
+
+static const ThemeMetrics *const tm = &theme_metrics;
+
 static float clampf(float v, float lo, float hi)
 {
     return v < lo ? lo : v > hi ? hi : v;
@@ -23,13 +27,13 @@ static float window_factor(int w, int h)
 static void place_regions(Layout *lo, const LayoutInput *in)
 {
     float s = lo->s, W = (float)in->win_w, H = (float)in->win_h;
-    float top_h = 46 * s, ctl_h = in->show_controls ? 56 * s : 0;
+    float top_h = tm->top_h * s, ctl_h = in->show_controls ? tm->controls_h * s : 0;
     lo->top = rect(0, 0, W, top_h);
     lo->controls = rect(0, H - ctl_h, W, ctl_h);
     float body_y = top_h, body_h = H - top_h - ctl_h;
     /* side panels grow with the UI scale, but the network keeps a third */
-    float lesson_w = in->show_lesson ? fminf(fmaxf(W * 0.25f, 300 * s), W * 0.32f) : 0;
-    float side_w = in->show_side ? fminf(fmaxf(W * 0.33f, 360 * s), W * 0.36f) : 0;
+    float lesson_w = in->show_lesson ? fminf(fmaxf(W * 0.25f, tm->lesson_min_w * s), W * 0.32f) : 0;
+    float side_w = in->show_side ? fminf(fmaxf(W * 0.33f, tm->side_min_w * s), W * 0.36f) : 0;
     lo->lesson = rect(0, body_y, lesson_w, body_h);
     lo->side = rect(W - side_w, body_y, side_w, body_h);
     float insp_h = in->show_side ? body_h * 0.50f : 0;
@@ -45,14 +49,16 @@ static void place_grid(Layout *lo, const LayoutInput *in)
     lo->steps = T;
     lo->layers = L;
     lo->rows = L + 3;
-    float label_w = 80 * s, head_h = 30 * s, pad = 10 * s, band_h = in->band ? 70 * s : 0;
+    float label_w = tm->net_label_w * s, head_h = tm->net_head_h * s, pad = tm->net_pad * s,
+          band_h = in->band ? tm->band_h * s : 0;
     lo->grid = rect(lo->net.x + label_w, lo->net.y + head_h, lo->net.w - label_w - pad,
                     lo->net.h - head_h - pad - band_h);
-    lo->band = rect(lo->net.x + pad, lo->grid.y + lo->grid.h + 4 * s, lo->net.w - 2 * pad,
-                    band_h > 0 ? band_h - 8 * s : 0);
+    lo->band = rect(lo->net.x + pad, lo->grid.y + lo->grid.h + tm->band_gap * s,
+                    lo->net.w - 2 * pad, band_h > 0 ? band_h - tm->band_inset * s : 0);
     /* Columns fit the width between a readable minimum and a tidy maximum. */
     float fit = lo->grid.w / T;
-    lo->col_w = clampf(fit, 58 * s, 170 * s) * clampf(in->zoom > 0 ? in->zoom : 1, 0.25f, 4);
+    lo->col_w = clampf(fit, tm->col_min_w * s, tm->col_max_w * s) *
+                clampf(in->zoom > 0 ? in->zoom : 1, 0.25f, 4);
     lo->col_w = fminf(lo->col_w, fmaxf(lo->grid.w, 1)); /* a zoomed node still fits whole */
     /* Layer rows get more height than the input/output/loss rows. */
     float weight_small = 0.8f, total = 3 * weight_small + L * 1.3f;
@@ -62,9 +68,9 @@ static void place_grid(Layout *lo, const LayoutInput *in)
         lo->row_y[r] = y + unit * wgt / 2;
         y += unit * wgt;
     }
-    lo->node_w = fminf(lo->col_w * 0.74f, 150 * s);
-    lo->node_h = fminf(unit * 1.3f * 0.58f, 64 * s);
-    lo->small_h = fminf(unit * weight_small * 0.70f, 44 * s);
+    lo->node_w = fminf(lo->col_w * 0.74f, tm->node_max_w * s);
+    lo->node_h = fminf(unit * 1.3f * 0.58f, tm->node_max_h * s);
+    lo->small_h = fminf(unit * weight_small * 0.70f, tm->small_max_h * s);
     float content = T * lo->col_w, max_scroll = fmaxf(0, content - lo->grid.w);
     float sc = in->scroll_x;
     if (in->follow)

@@ -12,6 +12,8 @@
 #include "lesson.h"
 #include "view_parts.h"
 
+static const ThemeMetrics *const tm = &theme_metrics;
+
 /* Text flow: words placed left to right, wrapped at the right edge. */
 typedef struct {
     const ViewCtx *c;
@@ -66,7 +68,7 @@ static void word(Flow *f, const char *w, size_t n, Style st)
         const Theme *th = f->c->th;
         if (st.code)
             dl_rect(f->c->dl, f->x - 2, f->y + f->line_h * 0.08f, ww + 4, f->line_h * 0.84f,
-                    3 * f->c->k, th->grid);
+                    tm->radius_code * f->c->k, th->grid);
         float dy = (f->line_h - vt_height(f->c, font, size)) / 2;
         dl_text(f->c->dl, f->x, f->y + dy, font, size, DL_ALIGN_LEFT,
                 st.link ? th->forward : th->text, buf);
@@ -155,10 +157,10 @@ static void block(Flow *f, cmark_node *n, int depth)
             char mark[16];
             snprintf(mark, sizeof mark, ordered ? "%d." : "•", num++);
             if (f->emit)
-                dl_text(f->c->dl, f->x0 + 4 * k,
+                dl_text(f->c->dl, f->x0 + tm->list_mark_x * k,
                         f->y + (f->line_h - vt_height(f->c, DL_FONT_SANS, f->size)) / 2,
                         DL_FONT_SANS_BOLD, f->size, DL_ALIGN_LEFT, f->c->th->forward, mark);
-            float keep = f->x0, indent = 26 * k * (f->size / (16 * k));
+            float keep = f->x0, indent = tm->list_indent * k * (f->size / (tm->list_indent_fs * k));
             f->x0 += indent;
             f->x = f->x0;
             f->line_empty = true;
@@ -179,7 +181,7 @@ static void block(Flow *f, cmark_node *n, int depth)
             snprintf(buf, sizeof buf, "%.*s", (int)(len < 255 ? len : 255), lit);
             if (f->emit) {
                 dl_rect(f->c->dl, f->x0, f->y, f->right - f->x0, f->line_h, 0, f->c->th->grid);
-                dl_text(f->c->dl, f->x0 + 6 * k, f->y, DL_FONT_MONO, size, DL_ALIGN_LEFT,
+                dl_text(f->c->dl, f->x0 + tm->code_pad * k, f->y, DL_FONT_MONO, size, DL_ALIGN_LEFT,
                         f->c->th->text, buf);
             }
             f->y += f->line_h;
@@ -190,20 +192,20 @@ static void block(Flow *f, cmark_node *n, int depth)
     }
     case CMARK_NODE_BLOCK_QUOTE: {
         float keep = f->x0, top = f->y;
-        f->x0 += 16 * k;
+        f->x0 += tm->quote_indent * k;
         f->x = f->x0;
         blocks(f, n, depth + 1);
         if (f->emit)
-            dl_rect(f->c->dl, keep + 3 * k, top, 4 * k, f->y - top - f->line_h * 0.45f, 0,
-                    f->c->th->accent);
+            dl_rect(f->c->dl, keep + tm->quote_bar_x * k, top, tm->quote_bar_w * k,
+                    f->y - top - f->line_h * 0.45f, 0, f->c->th->accent);
         f->x0 = keep;
         f->x = keep;
         break;
     }
     case CMARK_NODE_THEMATIC_BREAK:
         if (f->emit)
-            dl_line(f->c->dl, f->x0, f->y + f->line_h / 2, f->right, f->y + f->line_h / 2, 1 * k,
-                    f->c->th->panel_edge);
+            dl_line(f->c->dl, f->x0, f->y + f->line_h / 2, f->right, f->y + f->line_h / 2,
+                    tm->lw_rule * k, f->c->th->panel_edge);
         f->y += f->line_h;
         break;
     default:
@@ -233,62 +235,74 @@ void lessonpanel_draw(const ViewCtx *c)
     const Rect r = c->lo->lesson;
     const Theme *th = c->th;
     const Lesson *lesson = c->vp->lesson;
-    float k = c->k, pad = 16 * k;
+    float k = c->k, pad = tm->lesson_pad * k;
     dl_rect(c->dl, r.x, r.y, r.w, r.h, 0, th->panel);
-    dl_line(c->dl, r.x + r.w, r.y, r.x + r.w, r.y + r.h, 1.5f * k, th->panel_edge);
-    float y = r.y + 12 * k, w = r.w - 2 * pad;
-    vt_text(c, r.x + pad, y, DL_FONT_SANS_BOLD, 20 * k, DL_ALIGN_LEFT, th->text,
+    dl_line(c->dl, r.x + r.w, r.y, r.x + r.w, r.y + r.h, tm->lw_panel_edge * k, th->panel_edge);
+    float y = r.y + tm->lesson_title_y * k, w = r.w - 2 * pad;
+    vt_text(c, r.x + pad, y, DL_FONT_SANS_BOLD, tm->fs_lesson_title * k, DL_ALIGN_LEFT, th->text,
             lesson_title(lesson), w);
-    y += 30 * k;
+    y += tm->lesson_title_h * k;
     int n = lesson_step_count(lesson), step = c->vp->lesson_step;
     char buf[96];
     if (step == 0)
         snprintf(buf, sizeof buf, "introduction · %d steps", n);
     else
         snprintf(buf, sizeof buf, "step %d of %d", step, n);
-    vt_text(c, r.x + pad, y, DL_FONT_SANS, 15 * k, DL_ALIGN_LEFT, th->text_dim, buf, w);
+    vt_text(c, r.x + pad, y, DL_FONT_SANS, tm->fs_lesson_meta * k, DL_ALIGN_LEFT, th->text_dim, buf,
+            w);
     /* progress: one dot per step */
-    float dx = fminf(14 * k, (w * 0.45f) / (n + 1));
+    float dx = fminf(tm->progress_pitch * k, (w * 0.45f) / (n + 1));
     for (int i = 0; i <= n; i++)
-        dl_circle(c->dl, r.x + r.w - pad - (n - i) * dx, y + 10 * k, 4 * k,
-                  i <= step ? th->forward : th->grid);
-    y += 30 * k;
+        dl_circle(c->dl, r.x + r.w - pad - (n - i) * dx, y + tm->progress_dy * k,
+                  tm->progress_r * k, i <= step ? th->forward : th->grid);
+    y += tm->lesson_meta_h * k;
     if (c->vp->lesson_error) {
         Rect box = {r.x + pad, y, w, 10};
         float hgt = 0;
         /* the error, wrapped, on a tinted box */
         cmark_node *doc = cmark_parse_document(c->vp->lesson_error, strlen(c->vp->lesson_error),
                                                CMARK_OPT_DEFAULT);
-        hgt = flow_doc(c, doc, (Rect){box.x + 8 * k, y + 6 * k, w - 16 * k, 0}, 14 * k, false);
-        dl_rect(c->dl, box.x, y, w, hgt + 8 * k, 6 * k, color_alpha(th->bad, 40));
-        flow_doc(c, doc, (Rect){box.x + 8 * k, y + 6 * k, w - 16 * k, 0}, 14 * k, true);
+        hgt = flow_doc(c, doc,
+                       (Rect){box.x + tm->error_pad_x * k, y + tm->error_pad_y * k,
+                              w - tm->error_pad_x2 * k, 0},
+                       tm->fs_error * k, false);
+        dl_rect(c->dl, box.x, y, w, hgt + tm->error_box_extra * k, tm->radius_error * k,
+                color_alpha(th->bad, 40));
+        flow_doc(c, doc,
+                 (Rect){box.x + tm->error_pad_x * k, y + tm->error_pad_y * k,
+                        w - tm->error_pad_x2 * k, 0},
+                 tm->fs_error * k, true);
         cmark_node_free(doc);
-        y += hgt + 18 * k;
+        y += hgt + tm->error_gap * k;
     }
     const char *title = step > 0 ? lesson_step_title(lesson, step - 1) : NULL;
-    if (title && vt_width(c, DL_FONT_SANS_BOLD, 19 * k, title) <= w) {
-        vt_text(c, r.x + pad, y, DL_FONT_SANS_BOLD, 19 * k, DL_ALIGN_LEFT, th->forward, title, w);
-        y += 34 * k;
+    if (title && vt_width(c, DL_FONT_SANS_BOLD, tm->fs_step_title * k, title) <= w) {
+        vt_text(c, r.x + pad, y, DL_FONT_SANS_BOLD, tm->fs_step_title * k, DL_ALIGN_LEFT,
+                th->forward, title, w);
+        y += tm->step_title_h * k;
     } else if (title) {
         /* a long step title wraps rather than losing words */
-        float ts = 19 * k;
+        float ts = tm->fs_step_title * k;
         Flow f = {c, true, r.x + pad, r.x + pad + w, r.x + pad, y, ts, ts * 1.3f, true, false};
         Style bold = {.bold = true, .link = true};
         text(&f, title, bold);
-        y = f.y + f.line_h + 8 * k;
+        y = f.y + f.line_h + tm->step_title_gap * k;
     }
     cmark_node *doc = step > 0 ? lesson_step_narration(lesson, step - 1) : lesson_intro(lesson);
-    float buttons_h = 52 * k;
-    Rect body = {r.x + pad, y, w, r.y + r.h - buttons_h - y - 8 * k};
+    float buttons_h = tm->lesson_buttons_h * k;
+    Rect body = {r.x + pad, y, w, r.y + r.h - buttons_h - y - tm->lesson_body_gap * k};
     /* the largest size (17 down to 10 at scale 1) at which it all fits */
-    float size = 17 * k;
-    while (size > 10 * k && flow_doc(c, doc, body, size, false) > body.h)
-        size -= 0.5f * k;
-    dl_clip_push(c->dl, body.x - 4 * k, body.y, body.w + 8 * k, body.h);
+    float size = tm->fs_body_max * k;
+    while (size > tm->fs_body_min * k && flow_doc(c, doc, body, size, false) > body.h)
+        size -= tm->fs_body_step * k;
+    dl_clip_push(c->dl, body.x - tm->body_clip_margin * k, body.y,
+                 body.w + tm->body_clip_margin2 * k, body.h);
     flow_doc(c, doc, body, size, true);
     dl_clip_pop(c->dl);
-    float bw = (w - 10 * k) / 2, by = r.y + r.h - buttons_h;
-    vt_button(c, (Rect){r.x + pad, by, bw, 40 * k}, BTN_LESSON_PREV, "◀ Prev (PgUp)", false);
-    vt_button(c, (Rect){r.x + pad + bw + 10 * k, by, bw, 40 * k}, BTN_LESSON_NEXT,
-              step < n ? "Next (PgDn) ▶" : "End", step < n);
+    float bw = (w - tm->lesson_button_gap * k) / 2, by = r.y + r.h - buttons_h;
+    vt_button(c, (Rect){r.x + pad, by, bw, tm->lesson_button_h * k}, BTN_LESSON_PREV,
+              "◀ Prev (PgUp)", false);
+    vt_button(c,
+              (Rect){r.x + pad + bw + tm->lesson_button_gap * k, by, bw, tm->lesson_button_h * k},
+              BTN_LESSON_NEXT, step < n ? "Next (PgDn) ▶" : "End", step < n);
 }

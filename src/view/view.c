@@ -5,6 +5,8 @@
 
 #include "view_parts.h"
 
+static const ThemeMetrics *const tm = &theme_metrics;
+
 ViewState view_state_default(void)
 {
     return (ViewState){.zoom = 1, .follow = true, .anim = 1, .speed = 4, .ui_scale = 1};
@@ -48,7 +50,7 @@ static void draw_title(const ViewCtx *c, float y, float fs)
                                        : "LSTM",
              vm->cell == VM_CELL_RNN ? (vm->relu ? "relu" : "tanh") : "", vm->task_name, vm->T,
              vm->H, vm->L);
-    vt_text(c, 14 * c->k, y, DL_FONT_SANS_BOLD, fs, DL_ALIGN_LEFT, c->th->text, title,
+    vt_text(c, tm->bar_pad * c->k, y, DL_FONT_SANS_BOLD, fs, DL_ALIGN_LEFT, c->th->text, title,
             c->lo->top.w * 0.5f);
 }
 
@@ -59,8 +61,9 @@ static void draw_top(const ViewCtx *c)
     const ViewModel *vm = c->vm;
     float k = c->k;
     dl_rect(c->dl, lo->top.x, lo->top.y, lo->top.w, lo->top.h, 0, th->panel);
-    dl_line(c->dl, 0, lo->top.h, lo->top.w, lo->top.h, 1.5f * k, th->panel_edge);
-    float fs = 19 * k, y = lo->top.y + (lo->top.h - vt_height(c, DL_FONT_SANS_BOLD, fs)) / 2;
+    dl_line(c->dl, 0, lo->top.h, lo->top.w, lo->top.h, tm->lw_panel_edge * k, th->panel_edge);
+    float fs = tm->fs_title * k,
+          y = lo->top.y + (lo->top.h - vt_height(c, DL_FONT_SANS_BOLD, fs)) / 2;
     draw_title(c, y, fs);
     static const char *phase_names[] = {"forward", "backward", "update"};
     char status[200 + VM_MESSAGE_LEN], loss[32];
@@ -73,23 +76,24 @@ static void draw_top(const ViewCtx *c)
     else if (vm->message[0])
         snprintf(status + strlen(status), sizeof status - strlen(status), "  ·  %s", vm->message);
     status[199] = '\0'; /* the status line's length before the message moved here */
-    vt_text(c, lo->top.w - 14 * k, y + 1 * k, DL_FONT_SANS, 17 * k, DL_ALIGN_RIGHT, th->text_dim,
-            status, lo->top.w * 0.48f);
+    vt_text(c, lo->top.w - tm->bar_pad * k, y + tm->status_dy * k, DL_FONT_SANS, tm->fs_status * k,
+            DL_ALIGN_RIGHT, th->text_dim, status, lo->top.w * 0.48f);
 }
 
 /* The exact value under the mouse, in a box beside the pointer. */
 static void draw_tip(const ViewCtx *c)
 {
-    float k = c->k, fs = 15 * k;
-    float w = vt_width(c, DL_FONT_MONO, fs, c->tip) + 16 * k,
-          h = vt_height(c, DL_FONT_MONO, fs) + 10 * k;
-    float x = c->vp->mouse_x + 14 * k, y = c->vp->mouse_y + 18 * k;
+    float k = c->k, fs = tm->fs_tip * k;
+    float w = vt_width(c, DL_FONT_MONO, fs, c->tip) + tm->tip_pad_w * k,
+          h = vt_height(c, DL_FONT_MONO, fs) + tm->tip_pad_h * k;
+    float x = c->vp->mouse_x + tm->tip_dx * k, y = c->vp->mouse_y + tm->tip_dy * k;
     if (x + w > c->vp->win_w)
-        x = c->vp->mouse_x - w - 6 * k;
+        x = c->vp->mouse_x - w - tm->tip_gap * k;
     if (y + h > c->vp->win_h)
-        y = c->vp->mouse_y - h - 6 * k;
-    dl_rect(c->dl, x, y, w, h, 5 * k, c->th->text);
-    dl_text(c->dl, x + 8 * k, y + 5 * k, DL_FONT_MONO, fs, DL_ALIGN_LEFT, c->th->panel, c->tip);
+        y = c->vp->mouse_y - h - tm->tip_gap * k;
+    dl_rect(c->dl, x, y, w, h, tm->radius_tip * k, c->th->text);
+    dl_text(c->dl, x + tm->tip_text_x * k, y + tm->tip_text_y * k, DL_FONT_MONO, fs, DL_ALIGN_LEFT,
+            c->th->panel, c->tip);
 }
 
 void view_draw(const ViewModel *vm, const ViewParams *vp, DrawList *dl, HitList *hits)
