@@ -57,6 +57,10 @@ const ThemeMetrics theme_metrics = {
     .node_max_w = 150,
     .node_max_h = 64,
     .small_max_h = 44,
+    .net_min_w = 320,
+    .focus_scale = 1.35f,
+    .node_aspect = 0.9f,
+    .overview_h = 22,
     /* title bar and hover tip */
     .bar_pad = 14,
     .lw_panel_edge = 1.5,

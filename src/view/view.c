@@ -18,6 +18,11 @@ const ViewState *view_state(const ViewParams *vp)
     return vp->state ? vp->state : &def;
 }
 
+LayoutFocus view_focus(const ViewModel *vm, const ViewState *v)
+{
+    return v->focus > 0 ? (LayoutFocus)(v->focus - 1) : (LayoutFocus)vm->display.focus;
+}
+
 void view_layout(const ViewModel *vm, const ViewParams *vp, Layout *lo)
 {
     const VmDisplay *d = &vm->display;
@@ -36,6 +41,8 @@ void view_layout(const ViewModel *vm, const ViewParams *vp, Layout *lo)
         .show_side = (d->panels & (VM_PANEL_INSPECTOR | VM_PANEL_PLOTS)) != 0,
         .show_controls = (d->panels & VM_PANEL_CONTROLS) != 0,
         .band = vm->sample[0] != '\0',
+        .focus = view_focus(vm, v),
+        .fit_all = v->fit_all || d->fit_all,
     };
     layout_compute(lo, &in);
 }
@@ -107,11 +114,16 @@ void view_draw(const ViewModel *vm, const ViewParams *vp, DrawList *dl, HitList 
     if (hits)
         hits->n = 0;
     /* the backends clear to the theme's background: no full-window rect */
-    netview_draw(&c);
-    if (lo.side.w > 0) {
-        inspector_draw(&c);
-        plots_draw(&c);
-    }
+    /* a focused part draws at its own, larger scale */
+    ViewCtx net = c, side = c;
+    net.k = lo.s_net;
+    side.k = lo.s_side;
+    if (lo.net.w > 0 && lo.net.h > 0)
+        netview_draw(&net);
+    if (lo.inspector.w > 0 && lo.inspector.h > 0)
+        inspector_draw(&side);
+    if (lo.plots.w > 0 && lo.plots.h > 0)
+        plots_draw(&side);
     if (lo.lesson.w > 0 && vp->lesson) /* the drawer alone opens it too */
         lessonpanel_draw(&c);
     if (lo.controls.h > 0)
