@@ -104,6 +104,28 @@ static void highlight(const ViewCtx *c, Rect r)
                     tm->radius_highlight * k, tm->lw_highlight * k, c->th->accent);
 }
 
+/* Too narrow for numbers (semantic zoom): a node is a mark whose size and
+ * colour say its gradient's magnitude once the backward pass reached it,
+ * a plain forward-coloured mark before. */
+static bool marks_only(const ViewCtx *c)
+{
+    return c->lo->node_w < tm->semantic_min_w * c->k;
+}
+
+static void node_mark(const ViewCtx *c, Rect r, bool f, bool b, double g, double gmax)
+{
+    const Theme *th = c->th;
+    if (!b) {
+        dl_rect(c->dl, r.x, r.y, r.w, r.h, 0, f ? color_alpha(th->forward, 150) : th->ghost);
+        return;
+    }
+    double u = log_unit(g, gmax);
+    float grow = 0.25f + 0.75f * (float)u, w = r.w * grow, h = r.h * grow;
+    dl_rect(c->dl, r.x, r.y, r.w, r.h, 0, color_alpha(th->backward, 40));
+    dl_rect(c->dl, r.x + (r.w - w) / 2, r.y + (r.h - h) / 2, w, h, 0,
+            color_alpha(th->backward, (unsigned char)(70 + 185 * u)));
+}
+
 static void layer_node(const ViewCtx *c, int l, int t, double gmax)
 {
     const Theme *th = c->th;
@@ -112,6 +134,13 @@ static void layer_node(const ViewCtx *c, int l, int t, double gmax)
     Rect r = layout_node(c->lo, ROW_LAYER, l, t);
     int H = c->vm->H;
     bool f = n->fwd, b = n->bwd, lstm = c->vm->cell == VM_CELL_LSTM;
+    if (marks_only(c)) {
+        node_mark(c, r, f, b, c->vm->grad_h[l * c->vm->T + t], gmax);
+        if (is_current(c, ROW_LAYER, l, t))
+            dl_rect_outline(c->dl, r.x, r.y, r.w, r.h, 0, tm->lw_node_edge * k, th->accent);
+        add_hit(c, r, ROW_LAYER, l, t);
+        return;
+    }
     if (b) {
         float halo =
             fminf(tm->halo_min * k +
@@ -181,7 +210,9 @@ static void input_node(const ViewCtx *c, int t)
     const VmStep *st = &c->vm->step[t];
     Rect r = layout_node(c->lo, ROW_INPUT, -1, t);
     /* symbols where the task has them; random features as a heatmap strip */
-    if (st->x_sym[0]) {
+    if (marks_only(c)) {
+        node_mark(c, r, true, false, 0, 0);
+    } else if (st->x_sym[0]) {
         symbol_node(c, r, true, st->x_sym, NULL, c->th->text, c->th->forward);
     } else {
         dl_rect(c->dl, r.x, r.y, r.w, r.h, tm->radius_symbol * c->k, c->th->panel);
@@ -199,6 +230,11 @@ static void output_node(const ViewCtx *c, int t, double gmax)
     const VmStep *st = &c->vm->step[t];
     Rect r = layout_node(c->lo, ROW_OUTPUT, -1, t);
     bool f = st->head_fwd, b = st->head_bwd;
+    if (marks_only(c)) {
+        node_mark(c, r, f, b, st->dy_norm, gmax);
+        add_hit(c, r, ROW_OUTPUT, -1, t);
+        return;
+    }
     if (b) {
         float halo =
             fminf((3 + 8 * (float)log_unit(st->dy_norm, gmax)) * c->k, 0.12f * c->lo->col_w);
@@ -224,6 +260,16 @@ static void loss_node(const ViewCtx *c, int t)
     const VmStep *st = &c->vm->step[t];
     const Theme *th = c->th;
     Rect r = layout_node(c->lo, ROW_LOSS, -1, t);
+    if (marks_only(c)) {
+        if (st->has_target)
+            dl_rect(c->dl, r.x, r.y, r.w, r.h, 0,
+                    !st->head_fwd ? th->ghost
+                    : st->hit     ? th->good
+                                  : th->bad);
+        if (st->has_target)
+            add_hit(c, r, ROW_LOSS, -1, t);
+        return;
+    }
     if (!st->has_target) {
         vt_text(c, r.x + r.w / 2, r.y + r.h / 2 - tm->loss_dash_dy * c->k, DL_FONT_SANS,
                 tm->fs_loss_dash * c->k, DL_ALIGN_CENTER, th->ghost, "–", r.w);
@@ -419,6 +465,28 @@ static void sample_band(const ViewCtx *c)
     }
 }
 
+/* The whole sequence in a strip under the grid: each step's gradient norm
+ * (layer 0) as a bar, and the columns in view framed. */
+static void overview_strip(const ViewCtx *c, int t0, int t1)
+{
+    const Rect r = c->lo->overview;
+    if (r.h <= 0)
+        return;
+    const Theme *th = c->th;
+    int T = c->lo->steps;
+    double gmax = max_grad(c->vm);
+    float cw = r.w / T;
+    dl_rect(c->dl, r.x, r.y, r.w, r.h, 0, th->grid);
+    for (int t = 0; t < T; t++) {
+        bool b = c->vm->node[t].bwd;
+        float u = b ? (float)log_unit(c->vm->grad_h[t], gmax) : 0.15f;
+        dl_rect(c->dl, r.x + t * cw, r.y + r.h * (1 - u), fmaxf(cw - 1, 1), r.h * u, 0,
+                b ? th->backward : th->forward);
+    }
+    dl_rect_outline(c->dl, r.x + t0 * cw, r.y - 2, (t1 - t0 + 1) * cw, r.h + 4, 0,
+                    tm->lw_highlight * c->k * 0.6f, th->text);
+}
+
 void netview_draw(const ViewCtx *c)
 {
     const Layout *lo = c->lo;
@@ -432,15 +500,29 @@ void netview_draw(const ViewCtx *c)
     bool has_cur = c->vm->has_cur;
     dl_clip_push(c->dl, lo->grid.x - tm->head_clip_margin * k, lo->net.y,
                  lo->grid.w + tm->head_clip_margin2 * k, lo->net.h);
+    /* headers every n-th column when "t = 99" is wider than a column */
+    float head_w =
+        vt_width(c, DL_FONT_SANS_BOLD, tm->fs_step_head * k, "t = 99") + tm->head_inset * k;
+    int every = (int)ceilf(head_w / lo->col_w), nice[] = {1, 2, 5, 10, 20, 50, 100};
+    for (int i = 0; i < 7; i++)
+        if (nice[i] >= every) {
+            every = nice[i];
+            break;
+        }
     for (int t = t0; t <= t1; t++) {
         char head[24];
-        snprintf(head, sizeof head, "t = %d", t);
         bool here = has_cur && cur.t == t;
+        if (t % every != 0 && !(here && every == 1))
+            continue;
+        if (every > 1)
+            snprintf(head, sizeof head, "%d", t);
+        else
+            snprintf(head, sizeof head, "t = %d", t);
         vt_text(c, layout_col_x(lo, t), lo->net.y + tm->head_y * k,
                 here ? DL_FONT_SANS_BOLD : DL_FONT_SANS, tm->fs_step_head * k, DL_ALIGN_CENTER,
-                here ? th->text : th->text_dim, head, lo->col_w - tm->head_inset * k);
+                here ? th->text : th->text_dim, head, 0);
     }
-    for (int t = t0; t <= t1; t++)
+    for (int t = t0; t <= t1 && !marks_only(c); t++)
         edges_at(c, t, gmax);
     for (int t = t0; t <= t1; t++) {
         input_node(c, t);
@@ -452,6 +534,7 @@ void netview_draw(const ViewCtx *c)
     animate(c);
     dl_clip_pop(c->dl);
     sample_band(c);
+    overview_strip(c, t0, t1);
     /* Scroll hint: how much of the sequence is out of view. */
     if (t0 > 0 || t1 < lo->steps - 1) {
         char buf[64];

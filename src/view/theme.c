@@ -61,6 +61,7 @@ const ThemeMetrics theme_metrics = {
     .focus_scale = 1.35f,
     .node_aspect = 0.9f,
     .overview_h = 22,
+    .semantic_min_w = 34,
     /* title bar and hover tip */
     .bar_pad = 14,
     .lw_panel_edge = 1.5,

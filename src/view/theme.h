@@ -33,10 +33,11 @@ typedef struct {
     /* window regions and the network grid */
     float top_h, controls_h, lesson_min_w, side_min_w, net_label_w, net_head_h, net_pad, band_h,
         band_gap, band_inset, col_min_w, col_max_w, node_max_w, node_max_h, small_max_h;
-    float net_min_w;   /* below this the side panels stack under the network */
-    float focus_scale; /* how much larger a focused panel's text is drawn */
-    float node_aspect; /* node height at most this times its width */
-    float overview_h;  /* the overview strip of the whole sequence */
+    float net_min_w;      /* below this the side panels stack under the network */
+    float focus_scale;    /* how much larger a focused panel's text is drawn */
+    float node_aspect;    /* node height at most this times its width */
+    float overview_h;     /* the overview strip of the whole sequence */
+    float semantic_min_w; /* nodes narrower than this are marks, not numbers */
     /* title bar and hover tip */
     float bar_pad, lw_panel_edge, fs_title, status_dy, fs_status, fs_tip, tip_pad_w, tip_pad_h,
         tip_dx, tip_dy, tip_gap, radius_tip, tip_text_x, tip_text_y;
