@@ -587,6 +587,22 @@ static bool count_ok(int n)
     return n >= 1 && n <= ACTION_MAX_COUNT;
 }
 
+/* The word after an order, show, hide, focus or fit verb; NULL when out of range. */
+static const char *choice_word(const Action *a)
+{
+    switch (a->verb) {
+    case ACT_ORDER:
+        return (int)a->order >= 0 && a->order < ACT_ORDER_COUNT ? order_names[a->order] : NULL;
+    case ACT_SHOW:
+    case ACT_HIDE:
+        return (int)a->panel >= 0 && a->panel < ACT_PANEL_COUNT ? panel_names[a->panel] : NULL;
+    case ACT_FOCUS:
+        return (int)a->focus >= 0 && a->focus < ACT_FOCUS_COUNT ? focus_names[a->focus] : NULL;
+    default:
+        return fit_names[a->fit_all];
+    }
+}
+
 int action_format(const Action *a, char *out, size_t cap)
 {
     if (!out || cap == 0)
@@ -628,20 +644,12 @@ int action_format(const Action *a, char *out, size_t cap)
             n = snprintf(out, cap, "%s %d %d", v, a->layer, a->step);
         break;
     case ACT_ORDER:
-        if ((int)a->order >= 0 && a->order < ACT_ORDER_COUNT)
-            n = snprintf(out, cap, "%s %s", v, order_names[a->order]);
-        break;
     case ACT_SHOW:
     case ACT_HIDE:
-        if ((int)a->panel >= 0 && a->panel < ACT_PANEL_COUNT)
-            n = snprintf(out, cap, "%s %s", v, panel_names[a->panel]);
-        break;
     case ACT_FOCUS:
-        if ((int)a->focus >= 0 && a->focus < ACT_FOCUS_COUNT)
-            n = snprintf(out, cap, "%s %s", v, focus_names[a->focus]);
-        break;
     case ACT_FIT:
-        n = snprintf(out, cap, "%s %s", v, fit_names[a->fit_all]);
+        if (choice_word(a))
+            n = snprintf(out, cap, "%s %s", v, choice_word(a));
         break;
     default: /* reset, update */
         n = snprintf(out, cap, "%s", v);
