@@ -13,5 +13,6 @@ int cmd_render(int argc, char **argv);
 int cmd_window(int argc, char **argv);
 int cmd_lessons(int argc, char **argv);
 int cmd_check_lesson(int argc, char **argv);
+int cmd_jacobian(int argc, char **argv);
 
 #endif

@@ -22,6 +22,7 @@ static const Command commands[] = {
     {"window", cmd_window, "open the window (the default; rnnviz FILE.md opens a lesson)"},
     {"lessons", cmd_lessons, "list the shipped lessons"},
     {"check-lesson", cmd_check_lesson, "check a lesson file: parse it and run every step"},
+    {"jacobian", cmd_jacobian, "singular values of dh_{T-1}/dh_t for every t, as JSON"},
 };
 
 static void print_usage(FILE *out)
