@@ -14,5 +14,6 @@ int cmd_window(int argc, char **argv);
 int cmd_lessons(int argc, char **argv);
 int cmd_check_lesson(int argc, char **argv);
 int cmd_jacobian(int argc, char **argv);
+int cmd_map(int argc, char **argv);
 
 #endif
