@@ -72,6 +72,8 @@ int gradmap_axis_parse(const char *spec, GradmapAxis *out, char *msg, size_t cap
     for (char *p = key; *p; p++)
         if (*p == '-')
             *p = '_';
+    if (!strcmp(key, "lr")) /* settings' one alias */
+        snprintf(key, sizeof key, "learning_rate");
     bool is_int;
     if (key_kind(key, &is_int) < 0) {
         const char *near = settings_suggest(key);
@@ -274,23 +276,28 @@ int gradmap_measure(const Settings *st, long train_iters, double *log_ratio, dou
     return rc < 0 ? rc : 0;
 }
 
-/* Ascending, NaN last. */
 static int cmp_double(const void *pa, const void *pb)
 {
     double a = *(const double *)pa, b = *(const double *)pb;
-    if (isnan(a) || isnan(b))
-        return isnan(a) - isnan(b);
     return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/* Median over n values (NaN sorted last, so it counts as the largest). */
+/* Median of the values that are not NaN (a seed whose ratio is undefined,
+ * e.g. 0/0 when the loss saturated to exactly 0, does not vote); NaN when
+ * none is. Reorders v. */
 static double median(double *v, int n)
 {
-    qsort(v, (size_t)n, sizeof *v, cmp_double);
-    if (n % 2)
-        return v[n / 2];
-    double a = v[n / 2 - 1], b = v[n / 2];
-    return isinf(a) && a == b ? a : 0.5 * (a + b);
+    int m = 0;
+    for (int k = 0; k < n; k++)
+        if (!isnan(v[k]))
+            v[m++] = v[k];
+    if (m == 0)
+        return NAN;
+    qsort(v, (size_t)m, sizeof *v, cmp_double);
+    if (m % 2)
+        return v[m / 2];
+    double a = v[m / 2 - 1], b = v[m / 2];
+    return a == b ? a : 0.5 * (a + b); /* a == b also keeps -Inf, -Inf */
 }
 
 static void keep_error(GradMap *m, const char *what)

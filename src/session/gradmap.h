@@ -6,8 +6,8 @@
  *
  * of layer 0 on the batch a session with those settings shows (the same
  * seed-derived batch, targets as configured), as the median over seeds
- * seed, seed+1, ..., optionally after N training iterations (then the task
- * accuracy on that batch is recorded too, median over seeds). Negative:
+ * seed, seed+1, ... (seeds with an undefined ratio left out), optionally after N training
+ * iterations (then the task accuracy on that batch is recorded too, median over seeds). Negative:
  * the gradient reaching step 0 is smaller than at the last step
  * (vanishing); 0 is the ratio-1 edge; positive: exploding.
  *
@@ -82,9 +82,10 @@ const GradmapConfig *gradmap_config(const GradMap *m);
 double gradmap_x(const GradMap *m, int ix);
 double gradmap_y(const GradMap *m, int iy);
 bool gradmap_ready(const GradMap *m, int ix, int iy);
-/* Median log10 ratio (NaN sorted as the largest); NaN until ready, when a
- * run failed or both norms overflowed; -Inf when the gradient at step 0 is
- * exactly 0, +Inf when only it overflowed. */
+/* Median log10 ratio over the seeds whose ratio is defined (not NaN: 0/0
+ * when the loss saturated to exactly 0, Inf/Inf); NaN until ready, when a
+ * run failed or no seed's ratio is defined; -Inf when the gradient at step
+ * 0 is exactly 0, +Inf when only it overflowed. */
 double gradmap_value(const GradMap *m, int ix, int iy);
 /* Median task accuracy after training; NaN without train_iters. */
 double gradmap_accuracy(const GradMap *m, int ix, int iy);
