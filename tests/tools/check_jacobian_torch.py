@@ -49,7 +49,7 @@ GATES = {"rnn": 1, "gru": 3, "lstm": 4}
 
 def random_case(rng):
     cell = rng.choice(["rnn", "rnn", "gru", "lstm"])
-    H = rng.choice([1, 2, 3, 4, 5, 8, 8, 16, 32])
+    H = rng.choice([1, 2, 3, 4, 5, 8, 8, 16, 32, 64, 128])
     return {
         "cell": cell,
         "act": rng.choice(["tanh", "relu"]) if cell == "rnn" else "tanh",
