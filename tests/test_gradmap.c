@@ -20,6 +20,7 @@
 #include "rng.h"
 #include "session.h"
 #include "settings.h"
+#include "tasks.h"
 
 enum { NX = 7, NY = 6, SEEDS = 3 };
 
@@ -126,6 +127,35 @@ static void test_values_match_sessions(void **state)
     check_against_sessions("lstm", "tanh", 14);
 }
 
+/* With training, one configuration equals a session trained as many
+ * iterations (sess_train), then run forward and backward. */
+static void test_trained_matches_session(void **state)
+{
+    (void)state;
+    static const char *const cells[3] = {"rnn", "gru", "lstm"};
+    for (int c = 0; c < 3; c++) {
+        GradmapConfig cfg = small_config(cells[c], "tanh");
+        Settings st = cfg.base;
+        char msg[600];
+        st.steps = 12;
+        st.spectral_radius = 1.1;
+        double ratio = 0.0, acc = 0.0;
+        assert_int_equal(gradmap_measure(&st, 20, &ratio, &acc, msg, sizeof msg), 0);
+        Session *s = sess_create(&st, msg, sizeof msg);
+        assert_non_null(s);
+        assert_int_equal(sess_train(s, 20, msg, sizeof msg), 0);
+        assert_int_equal(sess_forward(s, -1, msg, sizeof msg), 0);
+        double want_acc = task_accuracy(sess_task(s), sess_net(s));
+        assert_int_equal(sess_backward(s, -1, msg, sizeof msg), 0);
+        const Net *net = sess_net(s);
+        double want = log10(net_grad_h(net, 0, 0)) - log10(net_grad_h(net, 0, 11));
+        if (ratio != want || acc != want_acc)
+            fail_msg("%s: measure %.17g (accuracy %g), session %.17g (accuracy %g)", cells[c],
+                     ratio, acc, want, want_acc);
+        sess_destroy(s);
+    }
+}
+
 /* Two worker threads give the same bits as the calling thread alone. */
 static void test_threads_equal_serial(void **state)
 {
@@ -215,6 +245,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_values_match_sessions),
+        cmocka_unit_test(test_trained_matches_session),
         cmocka_unit_test(test_threads_equal_serial),
         cmocka_unit_test(test_cancel),
         cmocka_unit_test(test_bad_arguments),
