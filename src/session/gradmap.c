@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "la.h" /* la_single_thread: one BLAS thread per worker */
@@ -16,16 +17,23 @@
 /* The seed the session draws its on-screen batch from (session.c). */
 #define DISPLAY_SEED_MIX 0x5EED0F5C4EE4ULL
 
+typedef struct WorkerArg {
+    struct GradMap *m;
+    int index;
+} WorkerArg;
+
 struct GradMap {
     GradmapConfig cfg;
     bool x_int, y_int;
-    double *value;      /* (NY, NX) */
-    double *accuracy;   /* (NY, NX) */
-    atomic_int *ready;  /* (NY, NX) 1 once value and accuracy are written */
-    atomic_int next;    /* the next cell a worker takes */
-    atomic_int filled;  /* cells finished */
-    atomic_bool cancel; /* workers stop after their current cell */
-    pthread_t *workers; /* (threads) */
+    double *value;          /* (NY, NX) */
+    double *accuracy;       /* (NY, NX) */
+    atomic_int *ready;      /* (NY, NX) 1 once value and accuracy are written */
+    atomic_int next;        /* the next cell a worker takes */
+    atomic_int filled;      /* cells finished */
+    atomic_bool cancel;     /* workers stop after their current cell */
+    pthread_t *workers;     /* (threads) */
+    struct WorkerArg *args; /* (threads) */
+    double *worker_cpu;     /* (threads) CPU seconds each worker used */
     int threads, started;
     pthread_mutex_t err_lock;
     char err[512];
@@ -184,8 +192,10 @@ GradMap *gradmap_create(const GradmapConfig *cfg, char *msg, size_t cap)
     m->accuracy = malloc(n * sizeof *m->accuracy);
     m->ready = calloc(n, sizeof *m->ready);
     m->workers = calloc((size_t)m->threads, sizeof *m->workers);
+    m->worker_cpu = calloc((size_t)m->threads + 1, sizeof *m->worker_cpu);
+    m->args = calloc((size_t)m->threads, sizeof *m->args);
     pthread_mutex_init(&m->err_lock, NULL);
-    if (!m->value || !m->accuracy || !m->ready || !m->workers) {
+    if (!m->value || !m->accuracy || !m->ready || !m->workers || !m->worker_cpu || !m->args) {
         fail(msg, cap, "%s%s", "out of memory for the map", "");
         gradmap_destroy(m);
         return NULL;
@@ -215,6 +225,8 @@ void gradmap_destroy(GradMap *m)
     free(m->accuracy);
     free(m->ready);
     free(m->workers);
+    free(m->worker_cpu);
+    free(m->args);
     free(m);
 }
 
@@ -329,17 +341,31 @@ static void compute_cell(GradMap *m, int k)
     atomic_fetch_add(&m->filled, 1);
 }
 
-/* Takes cells until none is left or the map is cancelled. */
-static void *worker(void *arg)
+static double thread_cpu_s(void)
 {
-    GradMap *m = arg;
+    struct timespec ts;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+/* Takes cells until none is left or the map is cancelled. */
+static void work(GradMap *m, int index)
+{
     int n = m->cfg.x.n * m->cfg.y.n;
+    double c0 = thread_cpu_s();
     while (!atomic_load(&m->cancel)) {
         int k = atomic_fetch_add(&m->next, 1);
         if (k >= n)
             break;
         compute_cell(m, k);
     }
+    m->worker_cpu[index] = thread_cpu_s() - c0;
+}
+
+static void *worker(void *arg)
+{
+    WorkerArg *w = arg;
+    work(w->m, w->index);
     return NULL;
 }
 
@@ -349,7 +375,8 @@ int gradmap_start(GradMap *m, char *msg, size_t cap)
         return fail(msg, cap, "%s%s", "the map is already running or done", "");
     la_single_thread();
     for (int i = 0; i < m->threads; i++) {
-        if (pthread_create(&m->workers[i], NULL, worker, m) != 0) {
+        m->args[i] = (WorkerArg){m, i};
+        if (pthread_create(&m->workers[i], NULL, worker, &m->args[i]) != 0) {
             gradmap_cancel(m);
             gradmap_wait(m);
             return fail(msg, cap, "%s%s", "cannot start the map's worker threads", "");
@@ -364,7 +391,7 @@ int gradmap_run(GradMap *m, char *msg, size_t cap)
     if (!m || m->started || atomic_load(&m->next) > 0)
         return fail(msg, cap, "%s%s", "the map is already running or done", "");
     la_single_thread();
-    worker(m);
+    work(m, 0);
     return 0;
 }
 
@@ -401,6 +428,11 @@ int gradmap_threads(const GradMap *m)
 const GradmapConfig *gradmap_config(const GradMap *m)
 {
     return &m->cfg;
+}
+
+double gradmap_worker_cpu(const GradMap *m, int i)
+{
+    return m && i >= 0 && i < m->threads ? m->worker_cpu[i] : NAN;
 }
 
 double gradmap_x(const GradMap *m, int ix)

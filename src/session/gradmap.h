@@ -76,6 +76,10 @@ void gradmap_wait(GradMap *m);
 int gradmap_filled(const GradMap *m); /* cells finished so far */
 bool gradmap_done(const GradMap *m);  /* every cell finished */
 int gradmap_threads(const GradMap *m);
+/* CPU seconds worker i used (gradmap_run: i = 0), once it has finished;
+ * for benchmarks: the busiest worker's time is the wall time the map
+ * would take with a core per worker. NaN when i is out of range. */
+double gradmap_worker_cpu(const GradMap *m, int i);
 const GradmapConfig *gradmap_config(const GradMap *m);
 
 /* The value each axis applies at cell index i (rounded for integer keys). */
