@@ -17,5 +17,9 @@ int cmd_window(int argc, char **argv);
 #endif
 int cmd_lessons(int argc, char **argv);
 int cmd_check_lesson(int argc, char **argv);
+int cmd_jacobian(int argc, char **argv);
+#if RNNVIZ_GUI
+int cmd_map(int argc, char **argv);
+#endif
 
 #endif

@@ -22,6 +22,10 @@ static const Command commands[] = {
 #endif
     {"lessons", cmd_lessons, "list the shipped lessons"},
     {"check-lesson", cmd_check_lesson, "check a lesson file: parse it and run every step"},
+    {"jacobian", cmd_jacobian, "singular values of dh_{T-1}/dh_t for every t, as JSON"},
+#if RNNVIZ_GUI /* its PNG goes through the backend */
+    {"map", cmd_map, "map log10 ||dL/dh_0|| / ||dL/dh_{T-1}|| over two settings (PNG or CSV)"},
+#endif
 };
 
 static void print_usage(FILE *out)
