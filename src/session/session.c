@@ -19,7 +19,7 @@ struct Session {
     double *bx, *by;
     int *bcls;
     NetBatch batch;
-    NetOp *ops;    /* the schedule of one pass; the update comes after it */
+    NetOp *ops; /* the schedule of one pass; the update comes after it */
     ViewModel *vm; /* what the view shows, sized with the network */
     int n_ops, cursor;
     long iteration;
