@@ -124,3 +124,9 @@ const char *app_lesson_path(const App *app, int i)
 {
     return i >= 0 && i < app->n_lessons ? app->paths[i] : NULL;
 }
+
+bool app_lesson_busy(const App *app)
+{
+    (void)app;
+    return false;
+}
