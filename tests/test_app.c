@@ -807,6 +807,7 @@ static void test_sliced_step_keys(void **state)
     int cursor = sess_cursor(app_session(app));
     key(app, APP_KEY_PAGE_DOWN, 0); /* train 400: in slices */
     assert_true(app_lesson_busy(app));
+    assert_true(app_busy(app)); /* the window ticks at display rate meanwhile */
     assert_int_equal(app_lesson_step(app), 2);
     assert_int_equal(sess_iteration(app_session(app)), 0); /* step 1 still shown */
     tick(app, 0.016);

@@ -269,7 +269,7 @@ bool app_running(const App *app)
 
 bool app_busy(const App *app)
 {
-    return app->v.anim < 1 || app->v.playing || app->training;
+    return app->v.anim < 1 || app->v.playing || app->training || app_lesson_busy(app);
 }
 
 DlColor app_background(const App *app)

@@ -61,7 +61,7 @@ void app_draw(App *app, DrawList *dl);
 ViewParams app_view_params(const App *app, bool live);
 
 bool app_running(const App *app);
-/* Animating, playing or training: tick at display rate. */
+/* Animating, playing, training or entering a lesson step: tick at display rate. */
 bool app_busy(const App *app);
 DlColor app_background(const App *app);
 
