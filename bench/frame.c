@@ -10,6 +10,17 @@
  * chunks, as the window does) and the whole frame is timed.
  *
  *   frame [--train] [--frames N] [--size WxH]
+ *   frame --lessons [--size WxH]
+ *
+ * With --lessons it walks every shipped lesson through the app instead:
+ * open it, Page Down to its last step, Page Up back to the introduction,
+ * all lessons twice, drawing and painting each frame on a real monotonic
+ * clock (frames keep coming while a step's work runs in slices). A gap is
+ * the wall time from the end of one frame to the end of the next, a key's
+ * handling included. The last line reads
+ *   lessons: longest gap X ms, median Y ms (second walk)
+ * and the exit status is 1 when the second walk's longest gap is over
+ * 100 ms or its median over 20 ms.
  *
  * Every phase is timed twice: wall-clock, and CPU time of this process.
  * The targets are judged on CPU time so that other processes on a shared
@@ -25,8 +36,11 @@
 #include <string.h>
 #include <time.h>
 
+#include "app.h"
 #include "fonts.h"
 #include "la.h"
+#include "lesson.h"
+#include "lesson_run.h"
 #include "raster.h"
 #include "render_file.h" /* draw-list capacities of the largest view */
 #include "session.h"
@@ -110,7 +124,7 @@ static void series_free(Series *s)
 }
 
 typedef struct {
-    bool train;
+    bool train, lessons;
     int frames, w, h;
 } Args;
 
@@ -120,6 +134,8 @@ static int parse_args(int argc, char **argv, Args *a)
         char tail;
         if (!strcmp(argv[i], "--train")) {
             a->train = true;
+        } else if (!strcmp(argv[i], "--lessons")) {
+            a->lessons = true;
         } else if (!strcmp(argv[i], "--frames") && i + 1 < argc) {
             if (sscanf(argv[++i], "%d%c", &a->frames, &tail) != 1 || a->frames < 10 ||
                 a->frames > 100000) {
@@ -133,7 +149,8 @@ static int parse_args(int argc, char **argv, Args *a)
                 return -1;
             }
         } else {
-            fprintf(stderr, "usage: frame [--train] [--frames N] [--size WxH]\n");
+            fprintf(stderr,
+                    "usage: frame [--train] [--frames N] [--size WxH] | --lessons [--size WxH]\n");
             return -1;
         }
     }
@@ -283,12 +300,147 @@ static void row(const char *name, const Series *s)
            s->w.median, s->w.p99);
 }
 
+/* ---- --lessons: the lesson walk through the app ---------------------------- */
+
+#define WALK_MAX_GAPS 200000
+#define TARGET_GAP_MS 100.0
+#define TARGET_MEDIAN_MS 20.0
+
+typedef struct {
+    App *app;
+    Fonts *fonts;
+    DrawList *dl;
+    RasterCanvas *cv;
+    double last;  /* end of the last frame, ms */
+    double *gaps; /* ms */
+    int n;
+    double worst;
+    char worst_at[600];
+} Walk;
+
+static double wall_ms(void)
+{
+    return now().wall;
+}
+
+/* One frame as the window makes it: a tick, the draw list, the paint. */
+static void walk_frame(Walk *w, const char *where)
+{
+    double t = wall_ms();
+    app_handle(w->app, &(AppEvent){.kind = APP_EV_TICK, .dt = (t - w->last) / 1e3});
+    app_draw(w->app, w->dl);
+    raster_clear(w->cv, app_background(w->app));
+    raster_paint(w->cv, w->dl, w->fonts);
+    double end = wall_ms(), gap = end - w->last;
+    w->last = end;
+    if (w->n < WALK_MAX_GAPS)
+        w->gaps[w->n++] = gap;
+    if (gap > w->worst) {
+        w->worst = gap;
+        snprintf(w->worst_at, sizeof w->worst_at, "%.590s", where);
+    }
+}
+
+/* A key, then frames until the lesson's work is done. */
+static void walk_key(Walk *w, int key, const char *path)
+{
+    char where[600];
+    snprintf(where, sizeof where, "%.500s, %s to step %d", path,
+             key == APP_KEY_PAGE_DOWN ? "forward" : "back",
+             app_lesson_step(w->app) + (key == APP_KEY_PAGE_DOWN ? 1 : -1));
+    app_handle(w->app, &(AppEvent){.kind = APP_EV_KEY, .key = key});
+    do
+        walk_frame(w, where);
+    while (app_lesson_busy(w->app));
+}
+
+static int walk_lessons(Walk *w, char paths[][512], int n)
+{
+    char msg[800];
+    for (int i = 0; i < n; i++) {
+        if (app_open_lesson(w->app, paths[i], msg, sizeof msg)) {
+            fprintf(stderr, "frame: %s\n", msg);
+            return -1;
+        }
+        walk_frame(w, paths[i]);
+        int steps = lesson_step_count(app_lesson(w->app));
+        for (int k = 0; k < steps; k++)
+            walk_key(w, APP_KEY_PAGE_DOWN, paths[i]);
+        for (int k = 0; k < steps; k++)
+            walk_key(w, APP_KEY_PAGE_UP, paths[i]);
+        if (app_lesson_step(w->app) != 0) {
+            fprintf(stderr, "frame: %s did not walk back to its introduction\n", paths[i]);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static int walk_report(Walk *w, int walk)
+{
+    double worst = w->worst;
+    Stats st = stats(w->gaps, w->n);
+    printf("walk %d: %d frames, longest gap %.1f ms (%s), median %.1f ms, p99 %.1f ms\n", walk,
+           w->n, worst, w->worst_at, st.median, st.p99);
+    return worst <= TARGET_GAP_MS && st.median <= TARGET_MEDIAN_MS;
+}
+
+static int lessons_bench(int width, int height)
+{
+    static char paths[32][512];
+    int n = lesson_list(lesson_dir(), paths, 32), rc = 1;
+    FontsError ferr = {{0}};
+    Walk w = {0};
+    w.fonts = fonts_create(NULL, &ferr);
+    w.dl = dl_create(RENDER_MAX_CMDS, RENDER_MAX_TEXT, RENDER_MAX_POINTS);
+    w.cv = raster_canvas_create(width, height);
+    w.gaps = malloc(sizeof(double) * WALK_MAX_GAPS);
+    AppHooks h = {.now = app_monotonic_now,
+                  .measure = w.fonts ? fonts_measure(w.fonts) : (DlMeasure){0}};
+    char msg[400];
+    if (!w.fonts || !w.dl || !w.cv || !w.gaps || n == 0) {
+        fprintf(stderr, "frame: %s\n", w.fonts ? "no lessons, or out of memory" : ferr.msg);
+        goto out;
+    }
+    Settings st;
+    settings_default(&st);
+    w.app = app_create(&h, sess_create(&st, msg, sizeof msg), width, height);
+    bool ok = w.app != NULL;
+    printf("lesson walk: %d lessons, %dx%d, forward and back, twice\n", n, width, height);
+    for (int walk = 1; ok && walk <= 2; walk++) {
+        w.n = 0;
+        w.worst = 0;
+        w.last = wall_ms();
+        ok = walk_lessons(&w, paths, n) == 0;
+        if (ok)
+            rc = walk_report(&w, walk) ? 0 : 1;
+    }
+    if (ok) {
+        Stats st2 = stats(w.gaps, w.n);
+        printf("lessons: longest gap %.0f ms, median %.1f ms (second walk)%s\n", w.worst,
+               st2.median, rc ? "  MISSED TARGET" : "");
+    } else {
+        rc = 1;
+    }
+out:
+    app_destroy(w.app);
+    free(w.gaps);
+    raster_canvas_destroy(w.cv);
+    dl_destroy(w.dl);
+    fonts_destroy(w.fonts);
+    return rc;
+}
+
+/* ---- end of --lessons ------------------------------------------------------ */
+
 int main(int argc, char **argv)
 {
     la_single_thread(); /* as rnnviz itself runs */
-    Args a = {false, 300, 1920, 1080};
+    Args a = {false, false, 300, 1920, 1080};
     if (parse_args(argc, argv, &a))
         return 2;
+    if (a.lessons)
+        return lessons_bench(a.w, a.h);
     int rc = 1;
     Fonts *fonts = NULL;
     DrawList *dl = NULL;

@@ -23,6 +23,7 @@
 #include "app.h"
 #include "keymap.h"
 #include "lesson.h"
+#include "lesson_run.h"
 #include "settings_drawer.h"
 #include "winplace.h"
 
@@ -774,6 +775,161 @@ static void test_readme_keys(void **state)
     assert_int_equal(at, n);
 }
 
+/* ---- never frozen: lesson steps in slices; live reloading ---- */
+
+static void write_file(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+}
+
+#define SLICED_LESSON                                                                              \
+    "# Sliced\n\n```rnnviz\nhidden = 4\nsteps = 5\nseed = 2\n```\n\n"                              \
+    "## One\n\n```rnnviz\nforward all\n```\n\n"                                                    \
+    "## Train\n\n```rnnviz\ntrain 400\n```\n\n"                                                    \
+    "## After\n\n```rnnviz\nforward all\n```\n"
+
+/* Ticks until the lesson work is done (at most n frames). */
+static int settle(App *app, int n)
+{
+    int frames = 0;
+    while (app_lesson_busy(app) && frames < n) {
+        tick(app, 0.016);
+        frames++;
+    }
+    return frames;
+}
+
+/* A training step runs in slices: the previous state stays on screen with
+ * the progress in the status line; keys act at once or are dropped. */
+static void test_sliced_step_keys(void **state)
+{
+    (void)state;
+    char msg[800];
+    write_file("sliced.md", SLICED_LESSON);
+    App *app = make_app("hidden=4");
+    assert_int_equal(app_open_lesson(app, "sliced.md", msg, sizeof msg), 0);
+    key(app, APP_KEY_PAGE_DOWN, 0); /* forward all: done at once */
+    assert_false(app_lesson_busy(app));
+    assert_int_equal(app_lesson_step(app), 1);
+    int cursor = sess_cursor(app_session(app));
+    key(app, APP_KEY_PAGE_DOWN, 0); /* train 400: in slices */
+    assert_true(app_lesson_busy(app));
+    assert_true(app_busy(app)); /* the window ticks at display rate meanwhile */
+    assert_int_equal(app_lesson_step(app), 2);
+    assert_int_equal(sess_iteration(app_session(app)), 0); /* step 1 still shown */
+    tick(app, 0.016);
+    assert_non_null(strstr(app_notice(app), "training "));
+    assert_non_null(strstr(app_notice(app), " / 400"));
+    frame(app);
+    assert_true(has_text(" / 400"));
+    /* a key that would change the state is dropped, not kept for later */
+    key(app, APP_KEY_RIGHT, 0);
+    key(app, 't', 0);
+    assert_int_equal(sess_cursor(app_session(app)), cursor);
+    assert_false(app_training(app));
+    key(app, APP_KEY_PAGE_DOWN, 0); /* forward again: dropped */
+    assert_int_equal(app_lesson_step(app), 2);
+    /* back acts at once: the work stops, step 1 is on screen */
+    key(app, APP_KEY_PAGE_UP, 0);
+    assert_false(app_lesson_busy(app));
+    assert_int_equal(app_lesson_step(app), 1);
+    assert_int_equal(sess_cursor(app_session(app)), cursor);
+    tick(app, 0.016);
+    assert_int_equal(sess_iteration(app_session(app)), 0); /* nothing arrives late */
+    /* forward again, to the end this time: several frames, then the step */
+    key(app, APP_KEY_PAGE_DOWN, 0);
+    assert_true(settle(app, 1000) > 2);
+    assert_int_equal(app_lesson_step(app), 2);
+    assert_int_equal(sess_iteration(app_session(app)), 400);
+    /* the same state as the replay */
+    Session *ref = lesson_enter(app_lesson(app), 2, msg, sizeof msg);
+    assert_non_null(ref);
+    const Net *a = sess_net(app_session(app)), *b = sess_net(ref);
+    assert_memory_equal(net_params_const(a), net_params_const(b),
+                        net_num_params(a) * sizeof(double));
+    sess_destroy(ref);
+    /* visited steps are copies now: back and forth at once */
+    key(app, APP_KEY_PAGE_UP, 0);
+    assert_false(app_lesson_busy(app));
+    assert_int_equal(sess_iteration(app_session(app)), 0);
+    key(app, APP_KEY_PAGE_DOWN, 0);
+    assert_false(app_lesson_busy(app));
+    assert_int_equal(sess_iteration(app_session(app)), 400);
+    app_destroy(app);
+}
+
+#define LIVE_V1                                                                                    \
+    "# Live one\n\n```rnnviz\nhidden = 4\nsteps = 5\n```\n\n"                                      \
+    "## A\n\n```rnnviz\nstep 1\n```\n\n## B\n\n```rnnviz\nstep 1\n```\n\n"                         \
+    "## C\n\n```rnnviz\nstep 1\n```\n"
+#define LIVE_V2                                                                                    \
+    "# Live two\n\n```rnnviz\nhidden = 4\nsteps = 5\n```\n\n"                                      \
+    "## A\n\n```rnnviz\nstep 2\n```\n\n## B\n\n```rnnviz\nstep 2\n```\n\n"                         \
+    "## C\n\n```rnnviz\nstep 2\n```\n"
+#define LIVE_BROKEN                                                                                \
+    "# Live broken\n\n```rnnviz\nhidden = 4\nsteps = 5\n```\n\n"                                   \
+    "## A\n\n```rnnviz\nfowrard 1\n```\n"
+#define LIVE_FIXED                                                                                 \
+    "# Live fixed\n\n```rnnviz\nhidden = 4\nsteps = 5\n```\n\n"                                    \
+    "## A\n\n```rnnviz\nforward 1\n```\n\n## B\n\n```rnnviz\nforward 2\n```\n"
+
+/* Time passes for the file watcher (it looks twice a second). */
+static void half_a_second(App *app)
+{
+    clock_now += 0.6;
+    tick(app, 0.016);
+}
+
+static void test_live_reload(void **state)
+{
+    (void)state;
+    char msg[800];
+    write_file("live.md", LIVE_V1);
+    App *app = make_app("hidden=4");
+    assert_int_equal(app_open_lesson(app, "live.md", msg, sizeof msg), 0);
+    key(app, APP_KEY_PAGE_DOWN, 0);
+    key(app, APP_KEY_PAGE_DOWN, 0);
+    assert_int_equal(sess_cursor(app_session(app)), 2);
+    half_a_second(app); /* unchanged: nothing happens */
+    assert_string_equal(app_notice(app), "");
+    /* valid: the same step of the new version, and "reloaded" */
+    write_file("live.md", LIVE_V2);
+    half_a_second(app);
+    assert_string_equal(lesson_title(app_lesson(app)), "Live two");
+    assert_int_equal(app_lesson_step(app), 2);
+    assert_int_equal(sess_cursor(app_session(app)), 4);
+    assert_string_equal(app_notice(app), "reloaded");
+    /* broken: the last good version stays, the error is in the lesson panel */
+    write_file("live.md", LIVE_BROKEN);
+    half_a_second(app);
+    assert_string_equal(lesson_title(app_lesson(app)), "Live two");
+    assert_int_equal(sess_cursor(app_session(app)), 4);
+    ViewParams vp = app_view_params(app, true);
+    assert_non_null(vp.lesson_error);
+    assert_non_null(strstr(vp.lesson_error, "live.md:"));
+    assert_non_null(strstr(vp.lesson_error, "fowrard"));
+    assert_true(strstr(vp.lesson_error, "live.md:11:1: ") != NULL);
+    frame(app);
+    assert_true(has_text("fowrard"));
+    key(app, APP_KEY_PAGE_UP, 0); /* it stays until the file is fixed */
+    assert_non_null(app_view_params(app, true).lesson_error);
+    assert_int_equal(app_lesson_step(app), 1);
+    key(app, APP_KEY_PAGE_DOWN, 0);
+    key(app, APP_KEY_PAGE_DOWN, 0);
+    /* fixed, with two steps: the nearest step, 2 */
+    write_file("live.md", LIVE_FIXED);
+    half_a_second(app);
+    assert_string_equal(lesson_title(app_lesson(app)), "Live fixed");
+    assert_null(app_view_params(app, true).lesson_error);
+    assert_int_equal(app_lesson_step(app), 2);
+    assert_string_equal(app_notice(app), "reloaded");
+    assert_int_equal(sess_phase(app_session(app)), PHASE_FORWARD);
+    app_destroy(app);
+}
+
 int main(void)
 {
     char dir[] = "/tmp/rnnviz-app-cwd-XXXXXX";
@@ -795,6 +951,8 @@ int main(void)
         cmocka_unit_test(test_window_place),
         cmocka_unit_test(test_help_overlay),
         cmocka_unit_test(test_readme_keys),
+        cmocka_unit_test(test_sliced_step_keys),
+        cmocka_unit_test(test_live_reload),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     dl_destroy(dl);

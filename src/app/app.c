@@ -29,6 +29,7 @@ void app_destroy(App *app)
 {
     if (!app)
         return;
+    app_lesson_free(app);
     sess_destroy(app->s);
     lesson_destroy(app->lesson);
     free(app);
@@ -85,7 +86,9 @@ ViewParams app_view_params(const App *app, bool live)
                      .keys = app->help,
                      .n_keys = app->n_help};
     if (live) {
-        vp.lesson_error = app->lesson_err[0] ? app->lesson_err : NULL;
+        vp.lesson_error = app->reload_err[0]   ? app->reload_err
+                          : app->lesson_err[0] ? app->lesson_err
+                                               : NULL;
         vp.notice = app_notice(app)[0] ? app->notice : NULL;
         vp.picker = app->picker_open ? app->title_ptrs : NULL;
         vp.picker_n = app->n_lessons;
@@ -121,6 +124,10 @@ static void slide(App *app, float x)
 static void press(App *app, const Hit *h, float x)
 {
     char msg[400];
+    bool on_session =
+        h && (h->kind == HIT_NODE || (h->kind == HIT_BUTTON && h->id == BTN_RHO_SLIDER));
+    if (on_session && app_lesson_gate(app, APP_ACT_SLIDE))
+        return;
     if (h && h->kind == HIT_BUTTON) {
         const KeyBinding *b = keymap_button(h->id);
         if (h->id == BTN_RHO_SLIDER) {
@@ -220,6 +227,7 @@ static void tick(App *app, double dt)
     }
     if (app->training)
         train_slice(app);
+    app_lesson_tick(app);
 }
 
 void app_handle(App *app, const AppEvent *e)
@@ -261,7 +269,7 @@ bool app_running(const App *app)
 
 bool app_busy(const App *app)
 {
-    return app->v.anim < 1 || app->v.playing || app->training;
+    return app->v.anim < 1 || app->v.playing || app->training || app_lesson_busy(app);
 }
 
 DlColor app_background(const App *app)

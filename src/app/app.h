@@ -61,7 +61,7 @@ void app_draw(App *app, DrawList *dl);
 ViewParams app_view_params(const App *app, bool live);
 
 bool app_running(const App *app);
-/* Animating, playing or training: tick at display rate. */
+/* Animating, playing, training or entering a lesson step: tick at display rate. */
 bool app_busy(const App *app);
 DlColor app_background(const App *app);
 
@@ -71,6 +71,8 @@ const ViewState *app_view(const App *app);
 const HitList *app_hits(const App *app);
 const struct Lesson *app_lesson(const App *app);
 int app_lesson_step(const App *app);
+/* A lesson step's work is running in slices (ticks carry it on). */
+bool app_lesson_busy(const App *app);
 bool app_training(const App *app);
 bool app_fullscreen(const App *app);
 bool app_picker_open(const App *app);

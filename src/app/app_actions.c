@@ -250,6 +250,8 @@ static void control_act(App *app, AppAction act, int arg)
 
 void app_act(App *app, AppAction act, int arg)
 {
+    if (app_lesson_gate(app, act))
+        return;
     if (session_act(app, act, arg) || display_act(app, act, arg))
         return;
     switch (act) {

@@ -6,6 +6,7 @@
 #include "keymap.h"
 
 #define APP_MAX_LESSONS 32
+#define APP_MAX_SNAPS 101 /* LESSON_MAX_STEPS + 1 */
 
 struct App {
     AppHooks hooks;
@@ -31,6 +32,22 @@ struct App {
     int step;
     bool dirty;
     char lesson_err[800];
+    /* lesson work under way in slices (app_lesson.c): run_s is the session
+     * it builds, shown once complete; until then app->s (at shown_step)
+     * stays on screen and step is the step being entered */
+    struct LessonRun *run;
+    Session *run_s;
+    int shown_step;
+    /* the open lesson's visited steps, copied on arrival: entering one
+     * again is a copy, not a replay */
+    Session *snaps[APP_MAX_SNAPS];
+    size_t snap_bytes;
+    /* live reload: the open file, its identity when last read, when it
+     * was last looked at, and the parse error of a broken version */
+    char lesson_path[512];
+    long long lesson_id[4]; /* device, inode, size, mtime in ns */
+    double watch_at;
+    char reload_err[800];
     /* the picker of shipped lessons */
     bool picker_open;
     int n_lessons;
@@ -52,5 +69,11 @@ void app_act(App *app, AppAction act, int arg);
 void app_goto_step(App *app, int k);
 void app_pick_lesson(App *app, int i);
 void app_swap_session(App *app, Session *next);
+/* While a lesson step's work runs: true when act must be dropped (it would
+ * change a state about to be replaced); navigation back cancels the work. */
+bool app_lesson_gate(App *app, AppAction act);
+/* From the tick: a slice of lesson work, and the live-reload check. */
+void app_lesson_tick(App *app);
+void app_lesson_free(App *app);
 
 #endif

@@ -2,9 +2,13 @@
  * rnnviz lessons: the shipped lessons with their titles.
  * rnnviz check-lesson FILE: parses a lesson and runs every step headless;
  * prints the first problem as FILE:LINE:COL: message and exits non-zero.
+ * rnnviz check-lesson --watch FILE: checks again on each change of the
+ * file, until interrupted.
  */
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
 
 #include "commands.h"
 #include "lesson.h"
@@ -39,12 +43,54 @@ int cmd_lessons(int argc, char **argv)
     return 0;
 }
 
+/* ---- check-lesson --watch ---- */
+
+/* What tells a changed file: device, inode, size, mtime; zeros when absent. */
+static void watch_id(const char *path, long long id[5])
+{
+    struct stat st;
+    memset(id, 0, 5 * sizeof *id);
+    if (stat(path, &st))
+        return;
+    id[0] = (long long)st.st_dev;
+    id[1] = (long long)st.st_ino;
+    id[2] = (long long)st.st_size;
+    id[3] = (long long)st.st_mtim.tv_sec;
+    id[4] = (long long)st.st_mtim.tv_nsec;
+}
+
+/* Checks path now and again whenever it changes (looked at twice a
+ * second), printing ok or the problem each time; runs until Ctrl+C. */
+_Noreturn static void check_lesson_watch(const char *path)
+{
+    char *args[] = {"check-lesson", (char *)path, NULL};
+    long long seen[5], now[5];
+    watch_id(path, seen);
+    cmd_check_lesson(2, args);
+    printf("watching %s for changes (Ctrl+C stops)\n", path);
+    for (;;) {
+        fflush(stdout);
+        fflush(stderr);
+        nanosleep(&(struct timespec){0, 500000000L}, NULL);
+        watch_id(path, now);
+        if (!memcmp(now, seen, sizeof now))
+            continue;
+        memcpy(seen, now, sizeof seen);
+        cmd_check_lesson(2, args);
+    }
+}
+
+/* ---- end of check-lesson --watch ---- */
+
 int cmd_check_lesson(int argc, char **argv)
 {
+    if (argc == 3 && !strcmp(argv[1], "--watch"))
+        check_lesson_watch(argv[2]);
     if (argc != 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
         FILE *out = argc == 2 ? stdout : stderr;
-        fprintf(out, "usage: rnnviz check-lesson FILE.md\n\nParses the lesson and runs every "
-                     "step headless.\n");
+        fprintf(out, "usage: rnnviz check-lesson [--watch] FILE.md\n\nParses the lesson and runs "
+                     "every step headless; --watch checks again on each change of the file "
+                     "until Ctrl+C.\n");
         return argc == 2 ? 0 : 2;
     }
     char msg[800];

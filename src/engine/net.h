@@ -106,6 +106,15 @@ const char *net_cell_name(NetCell cell);
 
 Net *net_create(const NetConfig *cfg, NetError *err);
 void net_destroy(Net *net);
+
+/* ---- copies (net_clone.c) ---- */
+/* A new network equal to src in every buffer (parameters, gradients,
+ * caches, pass state) and bound batch size; NULL (err filled) on failure. */
+Net *net_clone(const Net *src, NetError *err);
+/* Copies src's state into dst of the same configuration (NET_ERR_ARG
+ * otherwise, dst untouched). Never allocates. */
+int net_copy_state(Net *dst, const Net *src);
+/* ---- end of copies ---- */
 const NetConfig *net_config(const Net *net);
 
 /* Parameters: one flat buffer, PyTorch order per layer then the head. */

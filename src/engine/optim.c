@@ -101,6 +101,19 @@ void optim_destroy(Optim *opt)
     free(opt);
 }
 
+Optim *optim_clone(const Optim *opt, NetError *err)
+{
+    Optim *c = optim_create(&opt->cfg, opt->n, err);
+    if (!c)
+        return NULL;
+    c->t = opt->t;
+    if (opt->s1)
+        memcpy(c->s1, opt->s1, opt->n * sizeof *c->s1);
+    if (opt->s2)
+        memcpy(c->s2, opt->s2, opt->n * sizeof *c->s2);
+    return c;
+}
+
 const OptimConfig *optim_config(const Optim *opt)
 {
     return &opt->cfg;

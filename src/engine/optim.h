@@ -53,6 +53,8 @@ int optim_config_check(const OptimConfig *cfg, NetError *err);
 /* State for n scalars, zeroed. NULL (err filled) on a bad config or n == 0. */
 Optim *optim_create(const OptimConfig *cfg, size_t n, NetError *err);
 void optim_destroy(Optim *opt);
+/* A copy of opt, its state included; NULL (err filled) when out of memory. */
+Optim *optim_clone(const Optim *opt, NetError *err);
 const OptimConfig *optim_config(const Optim *opt);
 size_t optim_size(const Optim *opt);
 /* Steps taken since create or reset. */

@@ -209,6 +209,32 @@ void task_destroy(Task *task)
     free(task);
 }
 
+Task *task_clone(const Task *task, NetError *err)
+{
+    Task *c = malloc(sizeof *c);
+    if (!c)
+        goto out_nomem;
+    *c = *task;
+    c->text = NULL;
+    c->stream = malloc((size_t)task->max_batch * sizeof *c->stream);
+    if (!c->stream)
+        goto out_free;
+    memcpy(c->stream, task->stream, (size_t)task->max_batch * sizeof *c->stream);
+    if (task->text) {
+        c->text = malloc(task->text_len);
+        if (!c->text)
+            goto out_free;
+        memcpy(c->text, task->text, task->text_len);
+    }
+    return c;
+
+out_free:
+    task_destroy(c);
+out_nomem:
+    fail(err, NET_ERR_NOMEM, "task: out of memory");
+    return NULL;
+}
+
 TaskKind task_kind(const Task *task)
 {
     return task->kind;

@@ -99,6 +99,9 @@ typedef struct Task Task;
  * empty or oversized text ("PATH: problem"). */
 Task *task_create(const TaskConfig *cfg, int max_batch, NetError *err);
 void task_destroy(Task *task);
+/* A copy of task: its text and stream positions included; NULL (err
+ * filled) when out of memory. */
+Task *task_clone(const Task *task, NetError *err);
 
 TaskKind task_kind(const Task *task);
 int task_input_size(const Task *task);

@@ -170,6 +170,54 @@ void train_destroy(Trainer *tr)
     free(tr);
 }
 
+/* ---- copies ------------------------------------------------------------- */
+
+/* The buffers alloc_buffers made, copied from src (same sizes). */
+static void copy_buffers(Trainer *dst, const Trainer *src)
+{
+    const int B = src->cfg.batch, T = src->cfg.steps;
+    size_t bh = (size_t)src->L * B * src->H;
+    memcpy(dst->x, src->x, task_x_len(src->task, B, T) * sizeof *dst->x);
+    memcpy(dst->classes, src->classes, task_classes_len(src->task, B, T) * sizeof *dst->classes);
+    memcpy(dst->y, src->y, task_y_len(src->task, B, T) * sizeof *dst->y);
+    memcpy(dst->h0, src->h0, bh * sizeof *dst->h0);
+    if (src->c0)
+        memcpy(dst->c0, src->c0, bh * sizeof *dst->c0);
+    memcpy(dst->ring_gh, src->ring_gh, (size_t)src->cap * src->L * T * sizeof *dst->ring_gh);
+    /* records point into their own ring */
+    for (int k = 0; k < src->cap; k++) {
+        dst->ring[k] = src->ring[k];
+        if (src->ring[k].grad_h)
+            dst->ring[k].grad_h = dst->ring_gh + (src->ring[k].grad_h - src->ring_gh);
+    }
+}
+
+Trainer *train_clone(const Trainer *src, NetError *err)
+{
+    Trainer *tr = calloc(1, sizeof *tr);
+    if (!tr) {
+        fail(err, NET_ERR_NOMEM, "trainer: out of memory");
+        return NULL;
+    }
+    *tr = *src;
+    tr->net = net_clone(src->net, err);
+    tr->task = tr->net ? task_clone(src->task, err) : NULL;
+    tr->opt = tr->task ? optim_clone(src->opt, err) : NULL;
+    tr->x = tr->y = tr->h0 = tr->c0 = tr->ring_gh = NULL;
+    tr->classes = NULL;
+    tr->ring = NULL;
+    if (!tr->opt || alloc_buffers(tr) < 0) {
+        if (tr->opt)
+            fail(err, NET_ERR_NOMEM, "trainer: out of memory");
+        train_destroy(tr);
+        return NULL;
+    }
+    copy_buffers(tr, src);
+    return tr;
+}
+
+/* ---- end of copies ------------------------------------------------------ */
+
 Net *train_net(Trainer *tr)
 {
     return tr->net;

@@ -78,6 +78,13 @@ typedef int (*TrainCallback)(const Trainer *tr, const TrainRecord *rec, void *us
 Trainer *train_create(Net *net, Task *task, const TrainConfig *cfg, NetError *err);
 void train_destroy(Trainer *tr);
 
+/* ---- copies ---- */
+/* A copy of tr that continues exactly as tr would: its own network, task
+ * and optimizer (each cloned), Rng, last batch, carried state, iteration
+ * count and history. NULL (err filled) on failure. */
+Trainer *train_clone(const Trainer *tr, NetError *err);
+/* ---- end of copies ---- */
+
 Net *train_net(Trainer *tr);
 const Net *train_net_const(const Trainer *tr);
 Task *train_task(Trainer *tr);

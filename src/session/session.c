@@ -215,6 +215,88 @@ void sess_destroy(Session *s)
     free(s);
 }
 
+/* ---- copies --------------------------------------------------------------- */
+
+static void *dup_mem(const void *src, size_t bytes)
+{
+    void *p = src ? malloc(bytes ? bytes : 1) : NULL;
+    if (p)
+        memcpy(p, src, bytes);
+    return p;
+}
+
+/* A pointer into one of src's buffers, moved to the same place in dst's. */
+static const void *moved_ptr(const void *p, const void *src_buf, void *dst_buf)
+{
+    return p && p == src_buf ? dst_buf : p;
+}
+
+/* The buffers sized by the trainer's shape, copied (Parts of a clone). */
+static int clone_parts(Session *c, const Session *s)
+{
+    const Task *task = train_task_const(s->tr);
+    int B = s->settings.batch, T = s->settings.steps;
+    const NetConfig *nc = net_config(sess_net(s));
+    /* as parts_build sizes them */
+    size_t n_ops = (size_t)2 * nc->num_layers * T + 2 * (size_t)T + 1;
+    c->bx = dup_mem(s->bx, (task_x_len(task, B, T) + 1) * sizeof(double));
+    c->by = dup_mem(s->by, (task_y_len(task, B, T) + 1) * sizeof(double));
+    c->bcls = dup_mem(s->bcls, (task_classes_len(task, B, T) + 1) * sizeof(int));
+    c->ops = dup_mem(s->ops, n_ops * sizeof(NetOp));
+    c->vm = vm_create(nc->num_layers, T, nc->output_size);
+    if (!c->bx || !c->by || !c->bcls || !c->ops || !c->vm)
+        return NET_ERR_NOMEM;
+    c->batch.x = moved_ptr(s->batch.x, s->bx, c->bx);
+    c->batch.y = moved_ptr(s->batch.y, s->by, c->by);
+    c->batch.classes = moved_ptr(s->batch.classes, s->bcls, c->bcls);
+    return NET_OK;
+}
+
+/* The eigenvalues and the comparison, which own their arrays. */
+static int clone_arrays(Session *c, const Session *s)
+{
+    const NetConfig *nc = net_config(sess_net(s));
+    size_t eig = (size_t)net_gate_count(nc->cell) * nc->hidden_size * sizeof(double);
+    c->eig_re = dup_mem(s->eig_re, eig);
+    c->eig_im = dup_mem(s->eig_im, eig);
+    if ((s->eig_re && !c->eig_re) || (s->eig_im && !c->eig_im))
+        return NET_ERR_NOMEM;
+    for (int k = 0; k < 3; k++) {
+        c->cmp.grad_h[k] = dup_mem(s->cmp.grad_h[k], (size_t)s->cmp.L * s->cmp.T * sizeof(double));
+        c->cmp.loss[k] = dup_mem(s->cmp.loss[k], ((size_t)s->cmp.iters + 1) * sizeof(double));
+        if ((s->cmp.grad_h[k] && !c->cmp.grad_h[k]) || (s->cmp.loss[k] && !c->cmp.loss[k]))
+            return NET_ERR_NOMEM;
+    }
+    return NET_OK;
+}
+
+Session *sess_clone(const Session *s, char *msg, size_t cap)
+{
+    Session *c = malloc(sizeof *c);
+    if (!c) {
+        fail(msg, cap, NET_ERR_NOMEM, "%s", "out of memory copying the session");
+        return NULL;
+    }
+    *c = *s;
+    c->tr = NULL;
+    c->bx = c->by = c->eig_re = c->eig_im = NULL;
+    c->bcls = NULL;
+    c->ops = NULL;
+    c->vm = NULL;
+    for (int k = 0; k < 3; k++)
+        c->cmp.grad_h[k] = c->cmp.loss[k] = NULL;
+    NetError err = {{0}};
+    c->tr = train_clone(s->tr, &err);
+    if (!c->tr || clone_parts(c, s) || clone_arrays(c, s)) {
+        sess_destroy(c);
+        fail(msg, cap, NET_ERR_NOMEM, "%s", "out of memory copying the session");
+        return NULL;
+    }
+    return c;
+}
+
+/* ---- end of copies -------------------------------------------------------- */
+
 /* ---- read access ---------------------------------------------------------- */
 
 const Settings *sess_settings(const Session *s)
@@ -925,3 +1007,169 @@ int sess_run_actions(Session *s, const ActionList *list, char *msg, size_t cap)
     }
     return NET_OK;
 }
+
+/* ---- work in slices ------------------------------------------------------- */
+
+long sess_train_upto(Session *s, long max_iters, double budget, SessClock clock, void *ctx,
+                     char *msg, size_t cap)
+{
+    Slice sl = {clock, ctx, clock(ctx), budget};
+    NetError err = {{0}};
+    if (max_iters < 0)
+        return fail(msg, cap, NET_ERR_ARG, "%s", "cannot train a negative number of iterations");
+    /* no display batch between slices: drawing it would move the task's
+     * streams, and a carried state would then differ from sess_train's */
+    long ran = max_iters > 0 ? train_run(s->tr, max_iters, slice_over, &sl, &err) : 0;
+    if (ran < 0)
+        return fail(msg, cap, (int)ran, "%s", err.msg);
+    s->iteration += ran;
+    if (ran < max_iters)
+        return ran;
+    long rc = train_impl(s, 0, false, NULL, msg, cap); /* sess_train's ending */
+    return rc < 0 ? rc : ran;
+}
+
+/* `compare N` in slices: one cell's trainer at a time, kept between
+ * slices; the same calls in the same order as sess_compare. */
+struct SessCompareRun {
+    int iters, cell;
+    long done; /* iterations of the current cell */
+    Trainer *tr;
+};
+
+/* The comparison's arrays for iters iterations, as sess_compare makes them. */
+static int compare_alloc(Session *s, int iters, char *msg, size_t cap)
+{
+    const Net *net = sess_net(s);
+    int L = net_config(net)->num_layers, T = net_steps(net);
+    if (iters < 0 || iters > 100000)
+        return fail(msg, cap, NET_ERR_ARG, "%s", "compare takes 0 to 100000 iterations");
+    for (int c = 0; c < 3; c++) {
+        free(s->cmp.grad_h[c]);
+        free(s->cmp.loss[c]);
+        s->cmp.grad_h[c] = calloc((size_t)L * T, sizeof(double));
+        s->cmp.loss[c] = calloc((size_t)iters + 1, sizeof(double));
+        if (!s->cmp.grad_h[c] || !s->cmp.loss[c]) {
+            s->cmp.valid = false;
+            return fail(msg, cap, NET_ERR_NOMEM, "%s", "out of memory for the comparison");
+        }
+    }
+    s->cmp.L = L;
+    s->cmp.T = T;
+    s->cmp.iters = iters;
+    s->cmp.valid = false;
+    return NET_OK;
+}
+
+SessCompareRun *sess_compare_start(Session *s, int iters, char *msg, size_t cap)
+{
+    SessCompareRun *r = calloc(1, sizeof *r);
+    if (!r) {
+        fail(msg, cap, NET_ERR_NOMEM, "%s", "out of memory for the comparison");
+        return NULL;
+    }
+    if (compare_alloc(s, iters, msg, cap)) {
+        free(r);
+        return NULL;
+    }
+    r->iters = iters;
+    return r;
+}
+
+/* Cell c's trainer: the settings but the cell, as compare_one builds it. */
+static Trainer *compare_trainer(const Session *s, int c, NetError *err)
+{
+    static const NetCell cells[3] = {NET_CELL_RNN, NET_CELL_GRU, NET_CELL_LSTM};
+    Settings st = s->settings;
+    st.cell = cells[c];
+    if (st.cell != NET_CELL_RNN) {
+        st.nonlinearity = NET_ACT_TANH;
+        st.bias_hh = true;
+    }
+    return settings_trainer(&st, err);
+}
+
+/* After training: the gradient norms on the batch on screen. */
+static int compare_finish(Session *s, int c, Trainer *tr, NetError *err)
+{
+    Net *net = train_net(tr);
+    int rc = net_bind(net, &s->batch, err);
+    if (!rc) {
+        net_zero_grad(net);
+        rc = net_forward(net);
+    }
+    if (!rc)
+        rc = net_backward(net);
+    if (!rc)
+        for (int l = 0; l < s->cmp.L; l++)
+            for (int t = 0; t < s->cmp.T; t++)
+                s->cmp.grad_h[c][l * s->cmp.T + t] = net_grad_h(net, l, t);
+    return rc;
+}
+
+/* Logs the loss and stops train_run at the end of the time slice. */
+typedef struct {
+    LossLog log;
+    Slice sl;
+} CompareSlice;
+
+static int compare_tick(const Trainer *tr, const TrainRecord *rec, void *user)
+{
+    CompareSlice *cs = user;
+    log_loss(tr, rec, &cs->log);
+    return slice_over(tr, rec, &cs->sl);
+}
+
+/* Trains the current cell within the slice; finishes it when trained. */
+static int compare_cell_slice(Session *s, SessCompareRun *r, CompareSlice *cs, NetError *err)
+{
+    if (!r->tr && !(r->tr = compare_trainer(s, r->cell, err)))
+        return NET_ERR_ARG;
+    cs->log = (LossLog){s->cmp.loss[r->cell], r->iters};
+    long ran = r->done < r->iters ? train_run(r->tr, r->iters - r->done, compare_tick, cs, err) : 0;
+    if (ran < 0)
+        return (int)ran;
+    r->done += ran;
+    if (r->done < r->iters)
+        return NET_OK;
+    int rc = compare_finish(s, r->cell, r->tr, err);
+    train_destroy(r->tr);
+    r->tr = NULL;
+    r->cell++;
+    r->done = 0;
+    return rc;
+}
+
+int sess_compare_slice(Session *s, SessCompareRun *r, double budget, SessClock clock, void *ctx,
+                       char *msg, size_t cap)
+{
+    CompareSlice cs = {{NULL, 0}, {clock, ctx, clock(ctx), budget}};
+    while (r->cell < 3) {
+        NetError err = {{0}};
+        int rc = compare_cell_slice(s, r, &cs, &err);
+        if (rc)
+            return fail(msg, cap, rc, "%s", err.msg[0] ? err.msg : "comparison failed");
+        if (r->cell < 3 && slice_over(NULL, NULL, &cs.sl))
+            return 0;
+    }
+    s->cmp.valid = true;
+    snprintf(s->note, sizeof s->note, "compared RNN, GRU and LSTM%s",
+             r->iters ? " after training" : "");
+    return 1;
+}
+
+void sess_compare_progress(const SessCompareRun *r, long *done, long *total)
+{
+    *done = (long)r->cell * r->iters + r->done;
+    *total = 3L * r->iters;
+}
+
+void sess_compare_stop(SessCompareRun *r)
+{
+    if (!r)
+        return;
+    train_destroy(r->tr);
+    free(r);
+}
+
+/* ---- end of work in slices ------------------------------------------------ */

@@ -73,6 +73,11 @@ typedef struct Session Session;
 
 Session *sess_create(const Settings *settings, char *msg, size_t cap);
 void sess_destroy(Session *s);
+/* An exact copy: network (every buffer), optimizer, task and trainer state
+ * (Rng, batch, carried state, history), the batch on screen, the cursor,
+ * selection, display, comparison and notes. The copy and the original then
+ * give bit-identical results for the same actions. NULL with msg on failure. */
+Session *sess_clone(const Session *s, char *msg, size_t cap);
 
 /* Read access for the view and tests. */
 const Settings *sess_settings(const Session *s);
@@ -133,6 +138,29 @@ int sess_train(Session *s, long iters, char *msg, size_t cap);
  * iterations run, or a negative error code. */
 typedef double (*SessClock)(void *ctx);
 long sess_train_for(Session *s, double budget, SessClock clock, void *ctx, char *msg, size_t cap);
+
+/* ---- work in slices: the same results as sess_train / sess_compare,
+ * a frame's worth at a time, so a window stays interactive ---- */
+/* Up to max_iters iterations until clock(ctx) has advanced by budget (at
+ * least one when max_iters > 0). Calls that add up to n, the last
+ * followed by sess_refresh_spectral, give exactly sess_train(s, n). Until
+ * the last (the one that reaches its max_iters), the session is mid-way:
+ * its network holds a training batch, not the batch on screen, so do not
+ * show it. Returns the iterations run, or a negative error code. */
+long sess_train_upto(Session *s, long max_iters, double budget, SessClock clock, void *ctx,
+                     char *msg, size_t cap);
+typedef struct SessCompareRun SessCompareRun;
+/* Starts sess_compare(s, iters) (NULL with msg on a bad count). */
+SessCompareRun *sess_compare_start(Session *s, int iters, char *msg, size_t cap);
+/* Works for about budget seconds: 1 when the comparison is complete, 0
+ * when more remains, a negative code with msg on failure. */
+int sess_compare_slice(Session *s, SessCompareRun *r, double budget, SessClock clock, void *ctx,
+                       char *msg, size_t cap);
+/* Training iterations done and to do over the three cells. */
+void sess_compare_progress(const SessCompareRun *r, long *done, long *total);
+void sess_compare_stop(SessCompareRun *r); /* NULL is fine */
+/* ---- end of work in slices ---- */
+
 /* A setting from text (lessons, CLI), or typed (the app's drawer): both
  * keep the weights or rebuild as the settings table says. */
 int sess_set(Session *s, const char *key, const char *value, char *msg, size_t cap);
