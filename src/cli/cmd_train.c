@@ -50,7 +50,7 @@ static void usage(FILE *out)
                  "Trains on a synthetic task and prints the final loss and task accuracy.\n\n"
                  "  --iters N           iterations to run (default 1000)\n"
                  "  --save FILE         write the trained model as JSON\n"
-                 "  --csv FILE          log iteration, loss, grad_norm (before clipping) and\n"
+                 "  --csv FILE|-        log iteration, loss, grad_norm (before clipping) and\n"
                  "                      grad_h_l{l}_t{t} = ||dL/dh^l_t|| per iteration\n"
                  "  --quiet             no progress output\n\n"
                  "settings (--key VALUE, '-' or '_' alike):\n");
@@ -228,26 +228,28 @@ static int report(Trainer *tr, const TrainArgs *a, const Settings *s)
 {
     const TrainRecord *last = train_last(tr);
     NetError err = {{0}};
+    /* with the CSV on stdout, the summary goes to stderr */
+    FILE *out = a->csv_path && !strcmp(a->csv_path, "-") ? stderr : stdout;
     double eval_loss, eval_acc;
     if (evaluate(tr, &eval_loss, &eval_acc, &err) < 0) {
         fprintf(stderr, "rnnviz train: %s\n", err.msg);
         return 1;
     }
     int rounds = (EVAL_SEQUENCES + s->batch - 1) / s->batch;
-    printf("task %s, %s, hidden %d, layers %d, steps %d, batch %d, %s lr %g, seed %llu\n",
-           task_kind_name(s->task), net_cell_name(s->cell), s->hidden, s->layers, s->steps,
-           s->batch, optim_kind_name(s->optimizer), s->learning_rate, (unsigned long long)s->seed);
-    printf("iterations: %ld\n", a->iters);
-    printf("final loss: %.6g (last batch)\n", last->loss);
-    printf("final grad_norm: %.6g (before clipping)\n", last->grad_norm);
-    printf("task accuracy: %.1f%% (%d fresh sequences; loss %.6g)\n", 100.0 * eval_acc,
-           rounds * s->batch, eval_loss);
+    fprintf(out, "task %s, %s, hidden %d, layers %d, steps %d, batch %d, %s lr %g, seed %llu\n",
+            task_kind_name(s->task), net_cell_name(s->cell), s->hidden, s->layers, s->steps,
+            s->batch, optim_kind_name(s->optimizer), s->learning_rate, (unsigned long long)s->seed);
+    fprintf(out, "iterations: %ld\n", a->iters);
+    fprintf(out, "final loss: %.6g (last batch)\n", last->loss);
+    fprintf(out, "final grad_norm: %.6g (before clipping)\n", last->grad_norm);
+    fprintf(out, "task accuracy: %.1f%% (%d fresh sequences; loss %.6g)\n", 100.0 * eval_acc,
+            rounds * s->batch, eval_loss);
     if (a->save_path) {
         if (model_save(train_net_const(tr), a->save_path, &err) < 0) {
             fprintf(stderr, "rnnviz train: %s\n", err.msg);
             return 1;
         }
-        printf("saved: %s\n", a->save_path);
+        fprintf(out, "saved: %s\n", a->save_path);
     }
     return 0;
 }
@@ -300,11 +302,19 @@ int cmd_train(int argc, char **argv)
     int status = 1;
     /* the log goes to a temporary renamed over its path at the end, so a
      * failed or interrupted run leaves any previous log whole */
-    char csv_tmp[4200];
-    if (a.csv_path) {
+    char csv_tmp[AFILE_TMP_CAP];
+    bool csv_stdout = a.csv_path && !strcmp(a.csv_path, "-");
+    if (csv_stdout) {
+        p.csv = stdout;
+        if (csv_header(p.csv, p.L, p.T) < 0) {
+            fprintf(stderr, "rnnviz train: stdout: cannot write: %s\n", strerror(errno));
+            goto out;
+        }
+    } else if (a.csv_path) {
         p.csv = afile_open(a.csv_path, csv_tmp, sizeof csv_tmp);
         if (!p.csv || csv_header(p.csv, p.L, p.T) < 0) {
-            fprintf(stderr, "rnnviz train: %s: cannot write: %s\n", a.csv_path, strerror(errno));
+            fprintf(stderr, "rnnviz train: %s: cannot write: %s\n", a.csv_path,
+                    afile_strerror(errno));
             goto out;
         }
     }
@@ -319,20 +329,21 @@ int cmd_train(int argc, char **argv)
         fprintf(stderr, "rnnviz train: %s: cannot write: %s\n", a.csv_path, strerror(p.csv_errno));
         goto out;
     }
-    if (p.csv) {
+    if (csv_stdout) {
+        p.csv = NULL;
+    } else if (p.csv) {
         FILE *f = p.csv;
         p.csv = NULL;
         int e = afile_commit(f, csv_tmp, a.csv_path, NULL);
         if (e) {
-            fprintf(stderr, "rnnviz train: %s: cannot write: %s\n", a.csv_path, strerror(e));
+            fprintf(stderr, "rnnviz train: %s: cannot write: %s\n", a.csv_path, afile_strerror(e));
             goto out;
         }
     }
     status = report(tr, &a, &s);
 out:
-    if (p.csv) {
+    if (p.csv && !csv_stdout)
         afile_abort(p.csv, csv_tmp);
-    }
     train_destroy(tr);
     return status;
 }

@@ -1350,14 +1350,14 @@ int model_save(const Net *net, const char *path, NetError *err)
     if (check_finite(net, ts, n, path, err) < 0)
         return NET_ERR_ARG;
 
-    char tmp[4200];
+    char tmp[AFILE_TMP_CAP];
     FILE *f = afile_open(path, tmp, sizeof tmp);
     if (!f)
-        return fail_name(err, path, NET_ERR_IO, "cannot save: %s", strerror(errno));
+        return fail_name(err, path, NET_ERR_IO, "cannot save: %s", afile_strerror(errno));
     errno = 0;
     write_model(f, net, ts, n);
     int e = afile_commit(f, tmp, path, NULL);
     if (e)
-        return fail_name(err, path, NET_ERR_IO, "cannot save: %s", strerror(e));
+        return fail_name(err, path, NET_ERR_IO, "cannot save: %s", afile_strerror(e));
     return 0;
 }
