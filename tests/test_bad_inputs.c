@@ -91,6 +91,16 @@ static int setup(void **state)
     make_dir("dir.json", 0755);
     make_dir("dir.md", 0755);
     make_dir("ro", 0555);
+    /* what is at a save's path: a FIFO, a hard-linked file, a plain file
+     * where a directory should be */
+    snprintf(path, sizeof path, "%s/fifo", tmp);
+    assert_int_equal(mkfifo(path, 0644), 0);
+    write_text("plain.txt", "not a directory\n");
+    write_text("linked.json", "{}\n");
+    char other[512];
+    snprintf(path, sizeof path, "%s/linked.json", tmp);
+    snprintf(other, sizeof other, "%s/linked2.json", tmp);
+    assert_int_equal(link(path, other), 0);
     return 0;
 }
 

@@ -16,6 +16,7 @@
 
 #include "atomic_file.h"
 #include "commands.h"
+#include "csv_num.h"
 #include "model_io.h"
 #include "settings.h"
 #include "train.h"
@@ -148,9 +149,10 @@ static int csv_header(FILE *f, int L, int T)
 
 static int csv_row(FILE *f, const TrainRecord *r, int L, int T)
 {
-    fprintf(f, "%ld,%.17g,%.17g", r->iter, r->loss, r->grad_norm);
+    char a[CSV_NUM_CAP], b[CSV_NUM_CAP];
+    fprintf(f, "%ld,%s,%s", r->iter, csv_num(r->loss, a), csv_num(r->grad_norm, b));
     for (int k = 0; k < L * T; k++)
-        fprintf(f, ",%.17g", r->grad_h[k]);
+        fprintf(f, ",%s", csv_num(r->grad_h[k], a));
     return fputc('\n', f) == EOF || ferror(f) ? -1 : 0;
 }
 
@@ -281,6 +283,11 @@ int cmd_train(int argc, char **argv)
     /* a model that cannot be saved is found out before training, not after */
     if (a.save_path && !dir_writable(a.save_path)) {
         fprintf(stderr, "rnnviz train: %s: cannot save: %s\n", a.save_path, strerror(errno));
+        return 1;
+    }
+    int e = a.save_path ? afile_check(a.save_path) : 0;
+    if (e) {
+        fprintf(stderr, "rnnviz train: %s: cannot save: %s\n", a.save_path, afile_strerror(e));
         return 1;
     }
     NetError err = {{0}};

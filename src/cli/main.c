@@ -2,6 +2,7 @@
  * rnnviz: the command line. A thin dispatcher: each subcommand parses its
  * own arguments and calls session/engine functions.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -34,9 +35,22 @@ static void print_usage(FILE *out)
     fprintf(out, "\nrnnviz COMMAND --help shows a command's options.\n");
 }
 
-int main(int argc, char **argv)
+/* Every command's output is checked once more at the end: a write that
+ * failed (a full disk, /dev/full, a closed pipe) is an error, not exit 0. */
+static int close_stdout(int rc)
 {
-    la_single_thread();
+    errno = 0;
+    if (fflush(stdout) != 0 || ferror(stdout) || fclose(stdout) != 0) {
+        /* a command that failed has said why already */
+        if (rc == 0)
+            fprintf(stderr, "rnnviz: cannot write to stdout: %s\n", strerror(errno ? errno : EIO));
+        return rc ? rc : 1;
+    }
+    return rc;
+}
+
+static int run(int argc, char **argv)
+{
     if (argc < 2)
         return cmd_window(argc, argv);
     if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
@@ -56,4 +70,10 @@ int main(int argc, char **argv)
         return cmd_window(argc, argv);
     fprintf(stderr, "rnnviz: unknown command '%s' (try rnnviz --help)\n", argv[1]);
     return 2;
+}
+
+int main(int argc, char **argv)
+{
+    la_single_thread();
+    return close_stdout(run(argc, argv));
 }

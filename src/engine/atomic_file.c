@@ -170,6 +170,17 @@ static int open_temp(const char *dir, uint32_t hash, char *name, size_t cap)
     return mkstemp(name);
 }
 
+int afile_check(const char *path)
+{
+    if (!path || !*path)
+        return EINVAL;
+    char target[REC_HALF];
+    struct stat st;
+    bool exists;
+    int e = resolve_target(path, target, sizeof target);
+    return e ? e : check_target(target, &st, &exists);
+}
+
 FILE *afile_open(const char *path, char *tmp, size_t cap)
 {
     if (!path || !*path || cap < AFILE_TMP_CAP) {

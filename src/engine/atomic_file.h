@@ -56,6 +56,11 @@ FILE *afile_open(const char *path, char *tmp, size_t cap);
 int afile_commit(FILE *f, const char *tmp, const char *path, const char **stage);
 void afile_abort(FILE *f, const char *tmp);
 
+/* 0 when a save to path would be allowed (by what is at it; the write can
+ * still fail), else the error code afile_open would give. For commands that
+ * find out before long work. */
+int afile_check(const char *path);
+
 /* The reason for an error code from the functions above, for a person. */
 const char *afile_strerror(int code);
 

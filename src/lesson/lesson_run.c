@@ -75,19 +75,29 @@ static int by_name(const void *a, const void *b)
     return strcmp((const char *)a, (const char *)b);
 }
 
+int lesson_count(const char *dir)
+{
+    return lesson_list(dir, NULL, 0);
+}
+
 int lesson_list(const char *dir, char paths[][512], int cap)
 {
     DIR *d = opendir(dir);
     if (!d)
         return 0;
-    int n = 0;
+    int n = 0, total = 0;
     struct dirent *e;
-    while ((e = readdir(d)) && n < cap) {
+    while ((e = readdir(d))) {
         size_t len = strlen(e->d_name);
-        if (len > 3 && !strcmp(e->d_name + len - 3, ".md") && e->d_name[0] != '.')
+        if (len <= 3 || strcmp(e->d_name + len - 3, ".md") || e->d_name[0] == '.')
+            continue;
+        if (n < cap)
             snprintf(paths[n++], 512, "%s/%s", dir, e->d_name);
+        total++;
     }
     closedir(d);
+    if (cap == 0)
+        return total;
     qsort(paths, (size_t)n, 512, by_name);
     return n;
 }

@@ -24,5 +24,7 @@ int lesson_advance(const Lesson *lesson, Session *s, int k, char *msg, size_t ca
 const char *lesson_dir(void);
 /* Sorted paths of the *.md files in dir; returns the count (<= cap). */
 int lesson_list(const char *dir, char paths[][512], int cap);
+/* How many *.md files dir holds (to size the list). */
+int lesson_count(const char *dir);
 
 #endif

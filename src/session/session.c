@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "csv_num.h"
 #include "init.h"
 #include "optim.h"
 #include "sample.h"
@@ -557,7 +558,9 @@ int sess_select(Session *s, int l, int t, char *msg, size_t cap)
 {
     const Net *net = sess_net(s);
     if (l < -1 || l >= net_config(net)->num_layers || t < 0 || t >= net_steps(net)) {
-        if (msg && cap)
+        if (msg && cap && l == -1)
+            snprintf(msg, cap, "no output at step %d (steps 0..%d)", t, net_steps(net) - 1);
+        else if (msg && cap)
             snprintf(msg, cap, "no node at layer %d, step %d (layers 0..%d, steps 0..%d)", l, t,
                      net_config(net)->num_layers - 1, net_steps(net) - 1);
         return NET_ERR_ARG;
@@ -695,14 +698,15 @@ char *sess_grad_csv(const Session *s)
     int L = net_config(net)->num_layers, T = net_steps(net);
     bool lstm = net_config(net)->cell == NET_CELL_LSTM;
     Text t = {malloc(4096), 0, 4096, false};
+    char a[CSV_NUM_CAP], b[CSV_NUM_CAP]; /* numbers spelled for CSV */
     if (!t.buf)
         return NULL;
     t.buf[0] = '\0';
     put(&t, lstm ? "layer,step,grad_h,grad_c\n" : "layer,step,grad_h\n");
     for (int l = 0; l < L; l++)
         for (int tt = 0; tt < T; tt++) {
-            put(&t, "%d,%d,%.17g", l, tt, net_grad_h(net, l, tt));
-            put(&t, lstm ? ",%.17g\n" : "\n", net_grad_c(net, l, tt));
+            put(&t, "%d,%d,%s", l, tt, csv_num(net_grad_h(net, l, tt), a));
+            put(&t, lstm ? ",%s\n" : "\n", csv_num(net_grad_c(net, l, tt), b));
         }
     const Trainer *tr = s->tr;
     int n = train_history_len(tr);
@@ -714,9 +718,9 @@ char *sess_grad_csv(const Session *s)
         put(&t, "\n");
         for (int k = 0; k < n; k++) {
             const TrainRecord *r = train_history(tr, k);
-            put(&t, "%ld,%.17g,%.17g", r->iter, r->loss, r->grad_norm);
+            put(&t, "%ld,%s,%s", r->iter, csv_num(r->loss, a), csv_num(r->grad_norm, b));
             for (int i = 0; i < L * T; i++)
-                put(&t, ",%.17g", r->grad_h[i]);
+                put(&t, ",%s", csv_num(r->grad_h[i], a));
             put(&t, "\n");
         }
     }
