@@ -101,6 +101,12 @@ static int setup(void **state)
     snprintf(path, sizeof path, "%s/linked.json", tmp);
     snprintf(other, sizeof other, "%s/linked2.json", tmp);
     assert_int_equal(link(path, other), 0);
+    /* a sparse 4 GB file: beyond the largest valid model or data file */
+    snprintf(path, sizeof path, "%s/sparse.json", tmp);
+    FILE *f4 = fopen(path, "wb");
+    assert_non_null(f4);
+    assert_int_equal(ftruncate(fileno(f4), (off_t)4 << 30), 0);
+    fclose(f4);
     return 0;
 }
 

@@ -19,6 +19,8 @@
 
 #include <cmocka.h>
 
+#include <cjson/cJSON.h>
+
 #include "data_io.h"
 #include "model_io.h"
 #include "net.h"
