@@ -5,7 +5,7 @@ set -euo pipefail
 
 RNNVIZ_PACKAGES=(build-essential cmake pkg-config libsdl2-dev libsdl2-ttf-dev
     libsdl2-image-dev libcmocka-dev libopenblas-dev liblapacke-dev
-    libcjson-dev libcmark-dev "$@")
+    libcjson-dev libcmark-dev util-linux "$@") # util-linux: prlimit in the tests
 
 missing=()
 for pkg in "${RNNVIZ_PACKAGES[@]}"; do

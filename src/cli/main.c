@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "blas_env.h"
 #include "commands.h"
 #include "la.h"
 
@@ -74,6 +75,8 @@ static int run(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
+    blas_env_reexec(argv);
     la_single_thread();
-    return close_stdout(run(argc, argv));
+    int rc = blas_env_ready(argc, argv);
+    return close_stdout(rc ? rc : run(argc, argv));
 }

@@ -2,11 +2,38 @@
 
 #include <cblas.h>
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 void la_single_thread(void)
 {
     openblas_set_num_threads(1);
+}
+
+/* OpenBLAS 0.3's BUFFER_SIZE on x86_64 (32 << 22, 128 MiB) and the page
+ * its allocator adds, with room to spare. */
+#define BLAS_BUFFER_BYTES ((size_t)136 << 20)
+#define WARM_N 256 /* large enough that dgemm takes the buffered path */
+
+size_t la_reserve_bytes(void)
+{
+    return BLAS_BUFFER_BYTES;
+}
+
+int la_reserve(void)
+{
+    void *probe = malloc(BLAS_BUFFER_BYTES);
+    if (!probe)
+        return -1;
+    free(probe);
+    double *a = calloc((size_t)3 * WARM_N * WARM_N, sizeof *a);
+    if (!a)
+        return -1;
+    double *b = a + WARM_N * WARM_N, *c = b + WARM_N * WARM_N;
+    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, WARM_N, WARM_N, WARM_N, 1.0, a, WARM_N,
+                b, WARM_N, 0.0, c, WARM_N);
+    free(a);
+    return 0;
 }
 
 /* A batch of one row is a matrix-vector product: dgemv skips dgemm's

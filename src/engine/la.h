@@ -12,6 +12,14 @@
  * instead of 500 iterations/s with two). Call once at startup. */
 void la_single_thread(void);
 
+/* OpenBLAS allocates its work buffer (la_reserve_bytes()) at the first
+ * larger product and, when malloc fails, retries forever. la_reserve
+ * checks that the memory is there and makes that first product now, so
+ * later products never allocate: 0, or -1 (nothing done) when the memory
+ * is not there. Call once at startup, before other allocations. */
+int la_reserve(void);
+size_t la_reserve_bytes(void);
+
 /* c (M, N) = a (M, K) * b (N, K)^T + beta * c */
 void la_gemm_nt(double *c, const double *a, const double *b, int M, int N, int K, double beta);
 /* c (M, N) = a (M, K) * b (K, N) + beta * c */
