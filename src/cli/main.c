@@ -9,6 +9,7 @@
 #include "blas_env.h"
 #include "commands.h"
 #include "la.h"
+#include "lesson_files.h"
 
 typedef struct {
     const char *name;
@@ -33,7 +34,8 @@ static void print_usage(FILE *out)
                  "commands:\n");
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         fprintf(out, "  %-13s %s\n", commands[i].name, commands[i].help);
-    fprintf(out, "\nrnnviz COMMAND --help shows a command's options.\n");
+    fprintf(out, "\nrnnviz COMMAND --help shows a command's options.\n"
+                 "--allow-files (any command) lets a lesson read files outside its folder.\n");
 }
 
 /* Every command's output is checked once more at the end: a write that
@@ -77,6 +79,7 @@ int main(int argc, char **argv)
 {
     blas_env_reexec(argv);
     la_single_thread();
+    argc = lesson_files_take_flag(argc, argv); /* --allow-files, for any command */
     int rc = blas_env_ready(argc, argv);
     return close_stdout(rc ? rc : run(argc, argv));
 }

@@ -1,4 +1,5 @@
 #include "lesson_run.h"
+#include "lesson_files.h"
 
 #include <dirent.h>
 #include <stdio.h>
@@ -14,12 +15,57 @@ int lesson_settings(const Lesson *lesson, Settings *out, char *msg, size_t cap)
         int line, col;
         char inner[400];
         lesson_setup_entry(lesson, i, &key, &value, &line, &col);
+        char path[SETTINGS_PATH_MAX];
+        if (lesson_files_is_file_key(key) &&
+            lesson_files_resolve(lesson_name(lesson), value, path, sizeof path, inner,
+                                 sizeof inner) < 0) {
+            snprintf(msg, cap, "%s:%d:%d: %s: %s", lesson_name(lesson), line, col, key, inner);
+            return -1;
+        }
+        if (lesson_files_is_file_key(key))
+            value = path;
         if (settings_set(&st, key, value, inner, sizeof inner)) {
             snprintf(msg, cap, "%s:%d:%d: %s", lesson_name(lesson), line, col, inner);
             return -1;
         }
     }
     *out = st;
+    return 0;
+}
+
+/* A step's `set text_file = ...` goes through the lesson sandbox: *copy
+ * is then a copy of acts with the resolved paths (free() it). */
+static int resolve_step_files(const Lesson *lesson, const ActionList *acts, ActionList **copy,
+                              char *msg, size_t cap)
+{
+    for (int i = 0; i < acts->count; i++) {
+        const Action *a = &acts->items[i];
+        if (a->verb != ACT_SET || !lesson_files_is_file_key(a->key))
+            continue;
+        if (!*copy) {
+            *copy = malloc(sizeof **copy);
+            if (!*copy) {
+                snprintf(msg, cap, "%s: out of memory", lesson_name(lesson));
+                return -1;
+            }
+            **copy = *acts;
+        }
+        char path[SETTINGS_PATH_MAX], why[400];
+        int rc =
+            lesson_files_resolve(lesson_name(lesson), a->value, path, sizeof path, why, sizeof why);
+        if (rc == 0 && strlen(path) >= ACTION_VALUE_CAP)
+            rc = -1, snprintf(why, sizeof why,
+                              "the path is too long for a step (set it in the "
+                              "setup block)");
+        if (rc < 0) {
+            snprintf(msg, cap, "%s:%d:%d: %s: %s", lesson_name(lesson), a->line, a->value_col,
+                     a->key, why);
+            free(*copy);
+            *copy = NULL;
+            return -1;
+        }
+        snprintf((*copy)->items[i].value, ACTION_VALUE_CAP, "%s", path);
+    }
     return 0;
 }
 
@@ -31,8 +77,13 @@ int lesson_advance(const Lesson *lesson, Session *s, int k, char *msg, size_t ca
                  lesson_step_count(lesson));
         return -1;
     }
+    ActionList *copy = NULL;
+    if (resolve_step_files(lesson, acts, &copy, msg, cap) < 0)
+        return -1;
     char inner[480];
-    if (sess_run_actions(s, acts, inner, sizeof inner)) {
+    int rc = sess_run_actions(s, copy ? copy : acts, inner, sizeof inner);
+    free(copy);
+    if (rc) {
         snprintf(msg, cap, "%s:%s", lesson_name(lesson), inner);
         return -1;
     }
