@@ -168,9 +168,9 @@ static void test_cli(void **state)
     assert_non_null(strstr(err_text, "absolute path is not allowed"));
     put_lesson("fifo.md", "pipe.txt");
     assert_int_equal(run_cli("check-lesson fifo.md"), 1);
-    assert_non_null(strstr(err_text, "not a regular file"));
+    assert_non_null(strstr(err_text, "cannot read: not a regular file"));
     assert_int_equal(run_cli("render --lesson fifo.md --size 320x240 --out x.png"), 1);
-    assert_non_null(strstr(err_text, "not a regular file"));
+    assert_non_null(strstr(err_text, "cannot read: not a regular file"));
     /* a step's `set text_file` goes through the same gate */
     put("step.md", "# Step set\n\n## Step\n\n```rnnviz\nset text_file = ../../etc/passwd\n```\n");
     assert_int_equal(run_cli("check-lesson step.md"), 1);

@@ -10,7 +10,7 @@ FILE *file_open_regular(const char *path, char *why, size_t cap)
 {
     int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC); /* a FIFO opens at once */
     if (fd < 0) {
-        snprintf(why, cap, "%s", strerror(errno));
+        snprintf(why, cap, "cannot open: %s", strerror(errno));
         return NULL;
     }
     struct stat st;
@@ -18,7 +18,7 @@ FILE *file_open_regular(const char *path, char *why, size_t cap)
     if (fstat(fd, &st) != 0)
         bad = strerror(errno);
     else if (S_ISDIR(st.st_mode))
-        bad = "is a directory";
+        bad = strerror(EISDIR);
     else if (!S_ISREG(st.st_mode))
         bad = "not a regular file (a FIFO, device or socket)";
     int flags = bad ? 0 : fcntl(fd, F_GETFL);
@@ -26,7 +26,7 @@ FILE *file_open_regular(const char *path, char *why, size_t cap)
         bad = strerror(errno);
     FILE *f = bad ? NULL : fdopen(fd, "rb");
     if (!f) {
-        snprintf(why, cap, "%s", bad ? bad : strerror(errno));
+        snprintf(why, cap, "cannot read: %s", bad ? bad : strerror(errno));
         close(fd);
     }
     return f;

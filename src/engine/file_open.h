@@ -9,8 +9,9 @@
 #include <stdio.h>
 
 /* A FILE for reading path when it is a regular file; otherwise NULL with
- * the reason in why ("No such file or directory", "is a directory", "not
- * a regular file (a FIFO, device or socket)"). */
+ * the reason in why ("cannot open: No such file or directory", "cannot
+ * read: Is a directory", "cannot read: not a regular file (a FIFO, device
+ * or socket)"). */
 FILE *file_open_regular(const char *path, char *why, size_t cap);
 
 #endif

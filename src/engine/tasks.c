@@ -51,7 +51,7 @@ static int load_text(Task *task, const char *path, NetError *err)
     FILE *f = file_open_regular(path, why, sizeof why);
     if (!f) {
         if (err)
-            snprintf(err->msg, sizeof err->msg, "%s: cannot open: %s", path, why);
+            snprintf(err->msg, sizeof err->msg, "%s: %s", path, why);
         return NET_ERR_IO;
     }
     size_t cap = 1 << 16, len = 0;

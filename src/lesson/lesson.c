@@ -579,7 +579,7 @@ Lesson *lesson_load(const char *path, char *msg, size_t cap)
     char why[128];
     FILE *f = file_open_regular(path, why, sizeof why); /* a FIFO never blocks */
     if (!f) {
-        fail(&p, 0, 0, "cannot open: %s", why);
+        fail(&p, 0, 0, "%s", why);
         return NULL;
     }
     char *buf = malloc((size_t)LESSON_MAX_BYTES + 1);
