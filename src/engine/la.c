@@ -2,6 +2,7 @@
 
 #include <cblas.h>
 #include <math.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -124,14 +125,39 @@ double la_gram_pair_norm(const double *ga, const double *gb, int B)
     return sqrt(fmax(s, 0.0));
 }
 
-double la_outer_norm(const double *a, const double *b, int B, int M, int N, double *scratch_a,
-                     double *scratch_b)
+bool la_outer_prefers_gram(int B, int M, int N)
+{
+    return (long long)B * (M + N) <= (long long)M * N;
+}
+
+int la_outer_gram_batch(int B, int M, int N)
+{
+    long long most = (long long)M * N / (M + N);
+    return most < B ? (int)most : B;
+}
+
+double la_outer_norm_gram(const double *a, const double *b, int B, int M, int N, double *gram_a,
+                          double *gram_b)
+{
+    la_gram(gram_a, a, B, M);
+    la_gram(gram_b, b, B, N);
+    return la_gram_pair_norm(gram_a, gram_b, B);
+}
+
+double la_outer_norm_product(const double *a, const double *b, int B, int M, int N, double *prod)
+{
+    cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, M, N, B, 1.0, a, M, b, N, 0.0, prod, N);
+    return la_norm(prod, (size_t)M * (size_t)N);
+}
+
+double la_outer_norm(const double *a, const double *b, int B, int M, int N, double *gram_a,
+                     double *gram_b, double *prod)
 {
     if (B == 1)
         return la_norm(a, (size_t)M) * la_norm(b, (size_t)N);
-    la_gram(scratch_a, a, B, M);
-    la_gram(scratch_b, b, B, N);
-    return la_gram_pair_norm(scratch_a, scratch_b, B);
+    if (la_outer_prefers_gram(B, M, N))
+        return la_outer_norm_gram(a, b, B, M, N, gram_a, gram_b);
+    return la_outer_norm_product(a, b, B, M, N, prod);
 }
 
 double la_tanh(double x)

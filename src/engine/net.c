@@ -81,8 +81,19 @@ static void carve_all(Net *n, Carver *cv)
     n->contrib = carve(cv, (size_t)NET_MAX_TENSORS * T, sizeof(double));
     n->scratch_gh = carve(cv, B * wide, sizeof(double));
     n->scratch_v = carve(cv, wide > I ? wide : I, sizeof(double));
-    n->gram_a = carve(cv, B * B, sizeof(double));
-    n->gram_b = carve(cv, B * B, sizeof(double));
+    /* share norms: Gram matrices up to the batch where the product form
+     * becomes cheaper, and a product buffer when the batch goes beyond */
+    size_t pairs[3][2] = {{GH, I}, {GH, H}, {O, H}}, gB = 0, prod = 0;
+    for (int k = 0; k < 3; k++) {
+        int M = (int)pairs[k][0], N = (int)pairs[k][1];
+        size_t g = (size_t)la_outer_gram_batch((int)B, M, N);
+        gB = g > gB ? g : gB;
+        if (!la_outer_prefers_gram((int)B, M, N) && (size_t)M * N > prod)
+            prod = (size_t)M * N;
+    }
+    n->gram_a = carve(cv, gB * gB, sizeof(double));
+    n->gram_b = carve(cv, gB * gB, sizeof(double));
+    n->outer = carve(cv, prod, sizeof(double));
     n->fwd_done = carve(cv, L * T, 1);
     n->bwd_done = carve(cv, L * T, 1);
     n->head_fwd_done = carve(cv, T, 1);
@@ -603,7 +614,7 @@ static void head_contrib(Net *net, int t, const double *dy, const double *h)
     int B = net->B, H = net->cfg.hidden_size, O = net->cfg.output_size;
     int kw = net->n_tensors - 2, kb = net->n_tensors - 1;
     size_t Tm = (size_t)net->cfg.max_steps;
-    net->contrib[kw * Tm + t] = la_outer_norm(dy, h, B, O, H, net->gram_a, net->gram_b);
+    net->contrib[kw * Tm + t] = la_outer_norm(dy, h, B, O, H, net->gram_a, net->gram_b, net->outer);
     net->contrib[kb * Tm + t] = la_colsum_norm(dy, B, O, net->scratch_v);
 }
 
@@ -647,13 +658,15 @@ static void layer_contrib(Net *net, int l, int t, const double *dpre_x, const do
             C[p->k_b_hh * Tm + t] = nh;
         return;
     }
-    la_gram(ga, dpre_x, B, GH);
-    la_gram(gb, x, B, p->in);
-    C[p->k_w_ih * Tm + t] = la_gram_pair_norm(ga, gb, B);
-    if (dpre_h != dpre_x)
-        la_gram(ga, dpre_h, B, GH);
-    la_gram(gb, h_prev, B, H);
-    C[p->k_w_hh * Tm + t] = la_gram_pair_norm(ga, gb, B);
+    C[p->k_w_ih * Tm + t] = la_outer_norm(dpre_x, x, B, GH, p->in, ga, gb, net->outer);
+    bool shared = dpre_h == dpre_x && la_outer_prefers_gram(B, GH, p->in) &&
+                  la_outer_prefers_gram(B, GH, H); /* ga holds dpre_x's Gram */
+    if (shared) {
+        la_gram(gb, h_prev, B, H);
+        C[p->k_w_hh * Tm + t] = la_gram_pair_norm(ga, gb, B);
+    } else {
+        C[p->k_w_hh * Tm + t] = la_outer_norm(dpre_h, h_prev, B, GH, H, ga, gb, net->outer);
+    }
     C[p->k_b_ih * Tm + t] = la_colsum_norm(dpre_x, B, GH, net->scratch_v);
     if (p->k_b_hh >= 0)
         C[p->k_b_hh * Tm + t] = dpre_h == dpre_x ? C[p->k_b_ih * Tm + t]
