@@ -67,8 +67,8 @@ static void test_choice_by_size(void **state)
     assert_int_equal(la_outer_gram_batch(10, 128, 128), 10);
 }
 
-/* At B = 4096 the network no longer holds two 4096 x 4096 Gram matrices
- * (256 MiB): its buffers grow linearly with the batch. */
+/* The network no longer holds two B x B Gram matrices (256 MiB at
+ * B = 4096): its buffers grow linearly with the batch. */
 static void test_buffers_linear_in_batch(void **state)
 {
     (void)state;
@@ -77,8 +77,9 @@ static void test_buffers_linear_in_batch(void **state)
     size_t b1 = net_config_bytes(&c);
     c.max_batch = 4096;
     size_t b4 = net_config_bytes(&c);
-    assert_true(b4 < 5 * b1); /* 4x the batch, not 16x */
-    assert_true(b4 < ((size_t)256 << 20)); /* the two Grams alone were 256 MiB */
+    /* 4x the batch, 4x the bytes (with two B x B Grams it was 5.9x) */
+    if ((double)b4 > 4.05 * (double)b1)
+        fail_msg("%zu bytes at B 1024, %zu at B 4096", b1, b4);
 }
 
 int main(void)
