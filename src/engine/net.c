@@ -830,18 +830,47 @@ int net_schedule(const Net *net, NetOrder order, NetOp *out, int cap)
     return n;
 }
 
+void net_set_yield(Net *net, NetYield fn, void *user)
+{
+    net->yield_fn = fn;
+    net->yield_user = user;
+}
+
+/* Between time steps of a whole pass: whether to stop now. */
+static bool yield_now(Net *net)
+{
+    if (!net->yield_fn || !net->yield_fn(net->yield_user))
+        return false;
+    snprintf(net->err, sizeof net->err, "cancelled between time steps");
+    return true;
+}
+
 int net_forward(Net *net)
 {
     net_reset_pass(net);
+    return net_forward_continue(net);
+}
+
+int net_forward_continue(Net *net)
+{
     for (int t = 0; t < net->T; t++) {
+        bool ran = false;
         for (int l = 0; l < net->cfg.num_layers; l++) {
+            if (net_op_done(net, (NetOp){NET_OP_FORWARD, l, t}))
+                continue;
             int rc = net_forward_node(net, l, t);
             if (rc)
                 return rc;
+            ran = true;
         }
-        int rc = net_head_forward(net, t);
-        if (rc)
-            return rc;
+        if (!net_op_done(net, (NetOp){NET_OP_HEAD_FORWARD, -1, t})) {
+            int rc = net_head_forward(net, t);
+            if (rc)
+                return rc;
+            ran = true;
+        }
+        if (ran && t + 1 < net->T && yield_now(net))
+            return NET_ERR_CANCELLED;
     }
     return NET_OK;
 }
@@ -849,11 +878,13 @@ int net_forward(Net *net)
 int net_backward(Net *net)
 {
     for (int t = net->T - 1; t >= 0; t--) {
+        bool ran = false;
         NetOp hb = {NET_OP_HEAD_BACKWARD, -1, t};
         if (net_has_target(net, t) && !net_op_done(net, hb)) {
             int rc = net_head_backward(net, t);
             if (rc)
                 return rc;
+            ran = true;
         }
         for (int l = net->cfg.num_layers - 1; l >= 0; l--) {
             NetOp op = {NET_OP_BACKWARD, l, t};
@@ -862,7 +893,10 @@ int net_backward(Net *net)
             int rc = net_backward_node(net, l, t);
             if (rc)
                 return rc;
+            ran = true;
         }
+        if (ran && t > 0 && yield_now(net))
+            return NET_ERR_CANCELLED;
     }
     if (!all_finite(net->grads, net->n_params))
         net->nonfinite |= NET_NONFINITE_GRAD;

@@ -27,6 +27,8 @@ typedef struct {
 
 struct Net {
     NetConfig cfg;
+    NetYield yield_fn; /* asked between time steps of a whole pass */
+    void *yield_user;
     int G, GH;
     int B, T; /* bound batch */
 
