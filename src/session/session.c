@@ -752,7 +752,7 @@ static int log_loss(const Trainer *tr, const TrainRecord *rec, void *user)
 
 /* One cell of the comparison: same settings but the cell, the batch on
  * screen, gradient norms after iters iterations of training. */
-static int compare_one(Session *s, int c, int iters, char *msg, size_t cap)
+static Settings compare_settings(const Session *s, int c)
 {
     static const NetCell cells[3] = {NET_CELL_RNN, NET_CELL_GRU, NET_CELL_LSTM};
     Settings st = s->settings;
@@ -761,6 +761,12 @@ static int compare_one(Session *s, int c, int iters, char *msg, size_t cap)
         st.nonlinearity = NET_ACT_TANH;
         st.bias_hh = true;
     }
+    return st;
+}
+
+static int compare_one(Session *s, int c, int iters, char *msg, size_t cap)
+{
+    Settings st = compare_settings(s, c);
     NetError err = {{0}};
     Trainer *tr = settings_trainer(&st, &err);
     if (!tr)
@@ -793,6 +799,17 @@ int sess_compare(Session *s, int iters, char *msg, size_t cap)
     int L = net_config(net)->num_layers, T = net_steps(net);
     if (iters < 0 || iters > 100000)
         return fail(msg, cap, NET_ERR_ARG, "%s", "compare takes 0 to 100000 iterations");
+    /* every network is checked (memory cap included) before any work */
+    for (int c = 0; c < 3; c++) {
+        Settings st = compare_settings(s, c);
+        NetConfig nc;
+        NetError err = {{0}};
+        if (settings_net_config(&st, NULL, &nc, &err) < 0) {
+            if (msg && cap)
+                snprintf(msg, cap, "compare: %s: %s", net_cell_name(st.cell), err.msg);
+            return NET_ERR_ARG;
+        }
+    }
     for (int c = 0; c < 3; c++) {
         free(s->cmp.grad_h[c]);
         free(s->cmp.loss[c]);
