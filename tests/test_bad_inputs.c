@@ -84,6 +84,8 @@ static int setup(void **state)
                              "```rnnviz\nselect 7 0\n```\n");
     write_text("bad_value.md", "# Bad value\n\n```rnnviz\nhidden = 0\n```\n\n## Step\n\n"
                                "```rnnviz\nforward all\n```\n");
+    write_text("hours.md", "# Hours\n\n```rnnviz\nbatch = 4096\nsteps = 1000\n```\n\n"
+                           "## Train\n\n```rnnviz\ntrain 1000000\n```\n");
     write_text("unreadable.json", "{}");
     char path[512];
     snprintf(path, sizeof path, "%s/unreadable.json", tmp);

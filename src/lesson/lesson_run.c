@@ -1,4 +1,5 @@
 #include "lesson_run.h"
+#include "lesson_budget.h"
 #include "lesson_files.h"
 
 #include <dirent.h>
@@ -98,7 +99,7 @@ Session *lesson_enter(const Lesson *lesson, int k, char *msg, size_t cap)
                  lesson_step_count(lesson));
         return NULL;
     }
-    if (lesson_settings(lesson, &st, msg, cap))
+    if (lesson_settings(lesson, &st, msg, cap) || lesson_check_budget(lesson, msg, cap))
         return NULL;
     char inner[480];
     Session *s = sess_create(&st, inner, sizeof inner);
