@@ -15,6 +15,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -340,6 +341,210 @@ static void test_killed_model_writer(void **state)
     net_destroy(b);
 }
 
+/* ---- what is at the path ---- */
+
+static void expect_text(const char *path, const char *want)
+{
+    expect_bytes(path, want, strlen(want), path);
+}
+
+/* A symlink (also a chain, also a relative one) is followed: its target
+ * gets the new bytes, the link stays a link. A dangling link creates its
+ * target. */
+static void test_symlink_followed(void **state)
+{
+    (void)state;
+    char target[512], link1[512], link2[512], msg[600] = "";
+    path_of(target, sizeof target, "real.txt");
+    path_of(link1, sizeof link1, "link1.txt");
+    path_of(link2, sizeof link2, "link2.txt");
+    put_file(target, "old\n");
+    assert_int_equal(symlink("real.txt", link1), 0);
+    assert_int_equal(symlink(link1, link2), 0);
+    assert_int_equal(afile_write(link2, "new\n", 4, msg, sizeof msg), 0);
+    expect_text(target, "new\n");
+    struct stat st;
+    assert_int_equal(lstat(link1, &st), 0);
+    assert_true(S_ISLNK(st.st_mode));
+    assert_int_equal(lstat(link2, &st), 0);
+    assert_true(S_ISLNK(st.st_mode));
+    /* dangling: the target appears, the link stays */
+    char dangling[512], made[512];
+    path_of(dangling, sizeof dangling, "dangling.txt");
+    path_of(made, sizeof made, "made.txt");
+    assert_int_equal(symlink("made.txt", dangling), 0);
+    assert_int_equal(afile_write(dangling, "fresh\n", 6, msg, sizeof msg), 0);
+    expect_text(made, "fresh\n");
+    assert_int_equal(lstat(dangling, &st), 0);
+    assert_true(S_ISLNK(st.st_mode));
+    unlink(link1);
+    unlink(link2);
+    unlink(dangling);
+    unlink(made);
+    unlink(target);
+}
+
+/* The mode of an existing file is kept (0600 stays 0600, 0640 stays
+ * 0640); as root, so are its owner and group. */
+static void test_mode_and_owner_kept(void **state)
+{
+    (void)state;
+    char path[512], msg[600] = "";
+    path_of(path, sizeof path, "secret.txt");
+    put_file(path, "old\n");
+    mode_t modes[] = {0600, 0640, 0755};
+    for (int k = 0; k < 3; k++) {
+        assert_int_equal(chmod(path, modes[k]), 0);
+        if (geteuid() == 0)
+            assert_int_equal(chown(path, 1234 + k, 4321 + k), 0);
+        assert_int_equal(afile_write(path, "new\n", 4, msg, sizeof msg), 0);
+        struct stat st;
+        assert_int_equal(stat(path, &st), 0);
+        if ((st.st_mode & 07777) != modes[k])
+            fail_msg("mode %o became %o", (unsigned)modes[k], (unsigned)(st.st_mode & 07777));
+        if (geteuid() == 0) {
+            assert_int_equal(st.st_uid, 1234 + k);
+            assert_int_equal(st.st_gid, 4321 + k);
+        }
+    }
+    unlink(path);
+}
+
+/* A directory, a FIFO, a device: refused with a message, left as they are. */
+static void test_non_regular_refused(void **state)
+{
+    (void)state;
+    char fifo[512], msg[600] = "";
+    path_of(fifo, sizeof fifo, "pipe");
+    assert_int_equal(mkfifo(fifo, 0644), 0);
+    int entries = count_entries();
+    assert_int_equal(afile_write(fifo, "x", 1, msg, sizeof msg), -AFILE_ENOTREG);
+    if (!strstr(msg, fifo) || !strstr(msg, "not a regular file"))
+        fail_msg("FIFO: message '%s'", msg);
+    struct stat st;
+    assert_int_equal(lstat(fifo, &st), 0);
+    assert_true(S_ISFIFO(st.st_mode));
+    assert_int_equal(count_entries(), entries);
+    /* a symlink to the FIFO: refused too */
+    char link[512];
+    path_of(link, sizeof link, "pipe-link");
+    assert_int_equal(symlink(fifo, link), 0);
+    assert_int_equal(afile_write(link, "x", 1, msg, sizeof msg), -AFILE_ENOTREG);
+    assert_int_equal(afile_write(dir, "x", 1, msg, sizeof msg), -EISDIR);
+    assert_non_null(strstr(msg, strerror(EISDIR)));
+    /* a device: /dev/null is a character device and stays one */
+    assert_int_equal(afile_write("/dev/null", "x", 1, msg, sizeof msg), -AFILE_ENOTREG);
+    assert_non_null(strstr(msg, "/dev/null"));
+    assert_int_equal(lstat("/dev/null", &st), 0);
+    assert_true(S_ISCHR(st.st_mode));
+    NetError err = {{0}};
+    Net *a = make_net(1);
+    assert_int_equal(model_save(a, "/dev/null", &err), NET_ERR_IO);
+    assert_non_null(strstr(err.msg, "not a regular file"));
+    net_destroy(a);
+    unlink(link);
+    unlink(fifo);
+}
+
+/* A hard-linked target is refused (README: saving never breaks a hard
+ * link), both names keep the old bytes. */
+static void test_hard_link_refused(void **state)
+{
+    (void)state;
+    char a[512], b[512], msg[600] = "";
+    path_of(a, sizeof a, "one.txt");
+    path_of(b, sizeof b, "two.txt");
+    put_file(a, "shared\n");
+    assert_int_equal(link(a, b), 0);
+    assert_int_equal(afile_write(a, "new\n", 4, msg, sizeof msg), -AFILE_EHARDLINK);
+    assert_non_null(strstr(msg, "hard links"));
+    expect_text(a, "shared\n");
+    expect_text(b, "shared\n");
+    struct stat sa, sb;
+    assert_int_equal(stat(a, &sa), 0);
+    assert_int_equal(stat(b, &sb), 0);
+    assert_true(sa.st_ino == sb.st_ino);
+    unlink(b);
+    /* one link left: saved as usual */
+    assert_int_equal(afile_write(a, "new\n", 4, msg, sizeof msg), 0);
+    expect_text(a, "new\n");
+    unlink(a);
+}
+
+/* A name of NAME_MAX characters saves, with O_TMPFILE and without. */
+static void test_long_names(void **state)
+{
+    (void)state;
+    char base[NAME_MAX + 1], path[1024], msg[600] = "";
+    for (int tmpfile = 0; tmpfile < 2; tmpfile++) {
+        afile_use_tmpfile(tmpfile);
+        memset(base, 'a' + tmpfile, NAME_MAX);
+        base[NAME_MAX] = '\0';
+        path_of(path, sizeof path, base);
+        int entries = count_entries();
+        assert_int_equal(afile_write(path, "long\n", 5, msg, sizeof msg), 0);
+        expect_text(path, "long\n");
+        assert_int_equal(afile_write(path, "again\n", 6, msg, sizeof msg), 0);
+        expect_text(path, "again\n");
+        assert_int_equal(count_entries(), entries + 1);
+        unlink(path);
+    }
+    afile_use_tmpfile(true);
+}
+
+/* A writer killed with its temporary open: with O_TMPFILE nothing is left
+ * behind; with named temporaries the next save of the same target removes
+ * what the dead writer left (and leaves another target's alone). */
+static void kill_open_writer(const char *path, bool tmpfile)
+{
+    int ready[2];
+    assert_int_equal(pipe(ready), 0);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        afile_use_tmpfile(tmpfile);
+        char tmp[AFILE_TMP_CAP];
+        FILE *f = afile_open(path, tmp, sizeof tmp);
+        fputs("half", f);
+        fflush(f);
+        (void)!write(ready[1], "x", 1);
+        for (;;)
+            pause();
+    }
+    char c;
+    assert_int_equal(read(ready[0], &c, 1), 1);
+    kill(pid, SIGKILL);
+    waitpid(pid, NULL, 0);
+    close(ready[0]);
+    close(ready[1]);
+}
+
+static void test_killed_writer_leaves_nothing(void **state)
+{
+    (void)state;
+    char path[512], other[512], msg[600] = "";
+    path_of(path, sizeof path, "target.txt");
+    path_of(other, sizeof other, "other.txt");
+    put_file(path, "old\n");
+    int entries = count_entries();
+    kill_open_writer(path, true);
+    assert_int_equal(count_entries(), entries);
+    expect_text(path, "old\n");
+
+    kill_open_writer(path, false);
+    kill_open_writer(other, false);
+    assert_int_equal(count_entries(), entries + 2);
+    afile_use_tmpfile(false);
+    assert_int_equal(afile_write(path, "new\n", 4, msg, sizeof msg), 0);
+    afile_use_tmpfile(true);
+    expect_text(path, "new\n");
+    assert_int_equal(count_entries(), entries + 1); /* other.txt's stays */
+    assert_int_equal(afile_write(other, "o\n", 2, msg, sizeof msg), 0);
+    assert_int_equal(count_entries(), entries + 1); /* with O_TMPFILE, too */
+    unlink(other);
+    unlink(path);
+}
+
 /* ---- the command line ---- */
 
 /* Runs `rnnviz ARGS` in dir, with file writes limited to `blocks` blocks
@@ -405,6 +610,12 @@ int main(void)
         cmocka_unit_test(test_readonly_dir),
         cmocka_unit_test(test_killed_model_writer),
         cmocka_unit_test(test_cli_writes_keep_old_files),
+        cmocka_unit_test(test_symlink_followed),
+        cmocka_unit_test(test_mode_and_owner_kept),
+        cmocka_unit_test(test_non_regular_refused),
+        cmocka_unit_test(test_hard_link_refused),
+        cmocka_unit_test(test_long_names),
+        cmocka_unit_test(test_killed_writer_leaves_nothing),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

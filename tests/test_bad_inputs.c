@@ -84,6 +84,8 @@ static int setup(void **state)
                              "```rnnviz\nselect 7 0\n```\n");
     write_text("bad_value.md", "# Bad value\n\n```rnnviz\nhidden = 0\n```\n\n## Step\n\n"
                                "```rnnviz\nforward all\n```\n");
+    write_text("hours.md", "# Hours\n\n```rnnviz\nbatch = 4096\nsteps = 1000\n```\n\n"
+                           "## Train\n\n```rnnviz\ntrain 1000000\n```\n");
     write_text("unreadable.json", "{}");
     char path[512];
     snprintf(path, sizeof path, "%s/unreadable.json", tmp);
@@ -91,6 +93,22 @@ static int setup(void **state)
     make_dir("dir.json", 0755);
     make_dir("dir.md", 0755);
     make_dir("ro", 0555);
+    /* what is at a save's path: a FIFO, a hard-linked file, a plain file
+     * where a directory should be */
+    snprintf(path, sizeof path, "%s/fifo", tmp);
+    assert_int_equal(mkfifo(path, 0644), 0);
+    write_text("plain.txt", "not a directory\n");
+    write_text("linked.json", "{}\n");
+    char other[512];
+    snprintf(path, sizeof path, "%s/linked.json", tmp);
+    snprintf(other, sizeof other, "%s/linked2.json", tmp);
+    assert_int_equal(link(path, other), 0);
+    /* a sparse 4 GB file: beyond the largest valid model or data file */
+    snprintf(path, sizeof path, "%s/sparse.json", tmp);
+    FILE *f4 = fopen(path, "wb");
+    assert_non_null(f4);
+    assert_int_equal(ftruncate(fileno(f4), (off_t)4 << 30), 0);
+    fclose(f4);
     return 0;
 }
 

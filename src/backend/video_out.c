@@ -124,7 +124,7 @@ void video_out_abort(VideoOut *vo)
 struct VideoOut {
     VideoFormat fmt;
     int w, h, cw, ch, fps;
-    char path[4096], tmp[4200];
+    char path[4096], tmp[AFILE_TMP_CAP];
     FILE *hold; /* the atomic writer's temporary, kept open for afile_commit */
     AVFormatContext *oc;
     AVStream *st;

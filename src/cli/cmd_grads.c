@@ -4,6 +4,7 @@
  * shared/spec/engine-contract.md so that another framework can check the
  * engine number by number.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <math.h>
 #include <stdbool.h>
@@ -26,8 +27,9 @@ static void print_help(FILE *out)
             "  \"grads\"    dL/d(parameter), same names and shapes as the model's \"params\"\n"
             "  \"grad_h\"   L x T, ||dL/dh^l_t|| (total derivative, Frobenius norm over batch)\n"
             "  \"grad_c\"   L x T, ||dL/dc^l_t|| (lstm only)\n"
-            "Every number is printed with %%.17g; a non-finite value is printed as NaN,\n"
-            "Infinity or -Infinity (not strict JSON, but Python's json module reads them).\n"
+            "Every number is printed with %%.17g. The output is always valid JSON: a value\n"
+            "that overflowed (NaN, +Inf or -Inf) is written as null, and the object then\n"
+            "has \"nonfinite\": N, the count of such values (the exit status stays 0).\n"
             "The file formats and equations are in shared/spec/engine-contract.md.\n\n"
             "options:\n"
             "  -m, --model FILE  model file (\"format\": \"rnnviz-model\")\n"
@@ -43,14 +45,18 @@ static int usage_error(const char *what, const char *arg)
     return 2;
 }
 
+/* Values written as null because they are not finite (JSON has no NaN or
+ * Infinity); reported as "nonfinite" at the end of the object. */
+static long nonfinite;
+
 static void put_num(FILE *f, double v)
 {
-    if (isnan(v))
-        fputs("NaN", f);
-    else if (isinf(v))
-        fputs(v > 0 ? "Infinity" : "-Infinity", f);
-    else
+    if (isfinite(v)) {
         fprintf(f, "%.17g", v);
+    } else {
+        fputs("null", f);
+        nonfinite++;
+    }
 }
 
 static void put_row(FILE *f, const double *v, int n)
@@ -130,6 +136,7 @@ static void put_norms(FILE *f, const Net *net, const char *key,
 
 static void put_result(FILE *f, const Net *net)
 {
+    nonfinite = 0;
     fputs("{\n  \"loss\": ", f);
     put_num(f, net_loss(net));
     fputs(",\n", f);
@@ -138,6 +145,8 @@ static void put_result(FILE *f, const Net *net)
     put_norms(f, net, "grad_h", net_grad_h);
     if (net_config(net)->cell == NET_CELL_LSTM)
         put_norms(f, net, "grad_c", net_grad_c);
+    if (nonfinite)
+        fprintf(f, ",\n  \"nonfinite\": %ld", nonfinite);
     fputs("\n}\n", f);
 }
 
@@ -179,7 +188,7 @@ static int grads(const char *model_path, const char *data_path)
     if (run_pass(net, m, d, &err) == 0) {
         put_result(stdout, net);
         if (fflush(stdout) != 0 || ferror(stdout))
-            snprintf(err.msg, sizeof err.msg, "cannot write the output");
+            snprintf(err.msg, sizeof err.msg, "cannot write the output: %s", strerror(errno));
         else
             status = 0;
     }

@@ -6,6 +6,7 @@
  * file, until interrupted.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -25,10 +26,16 @@ int cmd_lessons(int argc, char **argv)
         fprintf(stderr, "rnnviz lessons: unexpected argument '%s'\n", argv[1]);
         return 2;
     }
-    static char paths[64][512];
-    int n = lesson_list(lesson_dir(), paths, 64);
+    int n = lesson_count(lesson_dir());
+    char(*paths)[512] = n > 0 ? malloc((size_t)n * sizeof *paths) : NULL;
+    if (n > 0 && !paths) {
+        fprintf(stderr, "rnnviz lessons: out of memory\n");
+        return 1;
+    }
+    n = n > 0 ? lesson_list(lesson_dir(), paths, n) : 0;
     if (n == 0) {
         fprintf(stderr, "rnnviz lessons: no lessons in %s\n", lesson_dir());
+        free(paths);
         return 1;
     }
     for (int i = 0; i < n; i++) {
@@ -40,6 +47,7 @@ int cmd_lessons(int argc, char **argv)
             printf("%-40s (broken: %s)\n", paths[i], msg);
         lesson_destroy(l);
     }
+    free(paths);
     return 0;
 }
 

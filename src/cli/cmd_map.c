@@ -265,7 +265,7 @@ static void put_csv(FILE *f, GradMap *const *maps, const MapKind *kinds, int n)
 
 static int write_csv(const char *path, GradMap *const *maps, const MapKind *kinds, int n)
 {
-    char tmp[4096];
+    char tmp[AFILE_TMP_CAP];
     FILE *f = afile_open(path, tmp, sizeof tmp);
     if (!f) {
         fprintf(stderr, "rnnviz map: %s: cannot write: %s\n", path, strerror(errno));

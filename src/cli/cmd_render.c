@@ -2,6 +2,7 @@
  * rnnviz render: any state of the window, headless, to PNG or SVG.
  * Settings come as flags (--cell lstm --hidden 16 ...), actions as --do.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -119,7 +120,7 @@ static int parse_args(int argc, char **argv, RenderArgs *a, Settings *st)
         const char *v = i + 1 < argc ? argv[i + 1] : NULL;
         if (!strcmp(f, "--help") || !strcmp(f, "-h")) {
             usage(stdout);
-            exit(0);
+            return -1;
         }
         if (!strcmp(f, "--contrast") || !strcmp(f, "--all") || !strcmp(f, "--svg")) {
             a->contrast |= !strcmp(f, "--contrast");
@@ -193,8 +194,10 @@ static int render_lesson(const RenderArgs *a, Fonts *fonts)
     }
     int n = lesson_step_count(lesson), rc = 0;
     int first = a->all ? 0 : a->step, last = a->all ? n : a->step;
-    if (a->all && mkdir(a->out, 0777) != 0 && !is_dir(a->out)) {
-        fprintf(stderr, "rnnviz render: cannot create directory %s\n", a->out);
+    int mkdir_errno = a->all && mkdir(a->out, 0777) != 0 ? errno : 0;
+    if (mkdir_errno && !is_dir(a->out)) {
+        fprintf(stderr, "rnnviz render: cannot create directory %s: %s\n", a->out,
+                strerror(mkdir_errno == EEXIST ? ENOTDIR : mkdir_errno));
         lesson_destroy(lesson);
         return 1;
     }
@@ -260,7 +263,7 @@ int cmd_render(int argc, char **argv)
     settings_default(&st);
     int rc = parse_args(argc, argv, &a, &st);
     if (rc)
-        return rc;
+        return rc < 0 ? 0 : rc; /* -1: help shown */
     if (a.all && !a.lesson) {
         fprintf(stderr, "rnnviz render: --all needs --lesson FILE\n");
         return 2;

@@ -7,6 +7,8 @@
  */
 #include <errno.h>
 #include <math.h>
+#include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,7 +18,9 @@
 
 #include "atomic_file.h"
 #include "commands.h"
+#include "csv_num.h"
 #include "model_io.h"
+#include "net.h"
 #include "settings.h"
 #include "train.h"
 
@@ -40,6 +44,10 @@ typedef struct {
     int csv_errno; /* why a CSV row could not be written */
 } Progress;
 
+/* Ctrl+C: the pass stops at the next time step (the network's yield
+ * hook), the iteration is dropped, and the rows logged so far are kept. */
+static volatile sig_atomic_t interrupted;
+
 static void usage(FILE *out)
 {
     int n;
@@ -50,7 +58,7 @@ static void usage(FILE *out)
                  "Trains on a synthetic task and prints the final loss and task accuracy.\n\n"
                  "  --iters N           iterations to run (default 1000)\n"
                  "  --save FILE         write the trained model as JSON\n"
-                 "  --csv FILE          log iteration, loss, grad_norm (before clipping) and\n"
+                 "  --csv FILE|-        log iteration, loss, grad_norm (before clipping) and\n"
                  "                      grad_h_l{l}_t{t} = ||dL/dh^l_t|| per iteration\n"
                  "  --quiet             no progress output\n\n"
                  "settings (--key VALUE, '-' or '_' alike):\n");
@@ -148,9 +156,10 @@ static int csv_header(FILE *f, int L, int T)
 
 static int csv_row(FILE *f, const TrainRecord *r, int L, int T)
 {
-    fprintf(f, "%ld,%.17g,%.17g", r->iter, r->loss, r->grad_norm);
+    char a[CSV_NUM_CAP], b[CSV_NUM_CAP];
+    fprintf(f, "%ld,%s,%s", r->iter, csv_num(r->loss, a), csv_num(r->grad_norm, b));
     for (int k = 0; k < L * T; k++)
-        fprintf(f, ",%.17g", r->grad_h[k]);
+        fprintf(f, ",%s", csv_num(r->grad_h[k], a));
     return fputc('\n', f) == EOF || ferror(f) ? -1 : 0;
 }
 
@@ -189,6 +198,8 @@ static int on_iteration(const Trainer *tr, const TrainRecord *r, void *user)
         p->csv_errno = errno ? errno : EIO;
         return 1;
     }
+    if (interrupted)
+        return 1;
     if (p->quiet)
         return 0;
     if (p->tty) {
@@ -228,26 +239,28 @@ static int report(Trainer *tr, const TrainArgs *a, const Settings *s)
 {
     const TrainRecord *last = train_last(tr);
     NetError err = {{0}};
+    /* with the CSV on stdout, the summary goes to stderr */
+    FILE *out = a->csv_path && !strcmp(a->csv_path, "-") ? stderr : stdout;
     double eval_loss, eval_acc;
     if (evaluate(tr, &eval_loss, &eval_acc, &err) < 0) {
         fprintf(stderr, "rnnviz train: %s\n", err.msg);
         return 1;
     }
     int rounds = (EVAL_SEQUENCES + s->batch - 1) / s->batch;
-    printf("task %s, %s, hidden %d, layers %d, steps %d, batch %d, %s lr %g, seed %llu\n",
-           task_kind_name(s->task), net_cell_name(s->cell), s->hidden, s->layers, s->steps,
-           s->batch, optim_kind_name(s->optimizer), s->learning_rate, (unsigned long long)s->seed);
-    printf("iterations: %ld\n", a->iters);
-    printf("final loss: %.6g (last batch)\n", last->loss);
-    printf("final grad_norm: %.6g (before clipping)\n", last->grad_norm);
-    printf("task accuracy: %.1f%% (%d fresh sequences; loss %.6g)\n", 100.0 * eval_acc,
-           rounds * s->batch, eval_loss);
+    fprintf(out, "task %s, %s, hidden %d, layers %d, steps %d, batch %d, %s lr %g, seed %llu\n",
+            task_kind_name(s->task), net_cell_name(s->cell), s->hidden, s->layers, s->steps,
+            s->batch, optim_kind_name(s->optimizer), s->learning_rate, (unsigned long long)s->seed);
+    fprintf(out, "iterations: %ld\n", a->iters);
+    fprintf(out, "final loss: %.6g (last batch)\n", last->loss);
+    fprintf(out, "final grad_norm: %.6g (before clipping)\n", last->grad_norm);
+    fprintf(out, "task accuracy: %.1f%% (%d fresh sequences; loss %.6g)\n", 100.0 * eval_acc,
+            rounds * s->batch, eval_loss);
     if (a->save_path) {
         if (model_save(train_net_const(tr), a->save_path, &err) < 0) {
             fprintf(stderr, "rnnviz train: %s\n", err.msg);
             return 1;
         }
-        printf("saved: %s\n", a->save_path);
+        fprintf(out, "saved: %s\n", a->save_path);
     }
     return 0;
 }
@@ -267,30 +280,85 @@ static bool dir_writable(const char *path)
     return access(dir, W_OK) == 0;
 }
 
-static Progress progress_start(const Trainer *tr, const TrainArgs *a, const Settings *s)
+static void on_sigint(int sig)
 {
-    const NetConfig *nc = net_config(train_net_const(tr));
-    Progress p = {
-        .tty = isatty(STDERR_FILENO),
-        .quiet = a->quiet,
-        .total = a->iters,
-        .every = a->iters >= 10 ? a->iters / 10 : 1,
-        .start = now(),
-        .L = nc->num_layers,
-        .T = s->steps,
-    };
-    return p;
+    (void)sig;
+    interrupted = 1;
 }
 
-/* Renames the finished log over its path; 0, or -1 after a message. */
-static int commit_csv(Progress *p, const char *tmp, const char *path)
+static bool stop_requested(void *user)
+{
+    (void)user;
+    return interrupted != 0;
+}
+
+/* The save target and its directory, checked before training. */
+static int check_save_target(const char *path)
+{
+    if (!path)
+        return 0;
+    int e = dir_writable(path) ? afile_check(path) : errno;
+    if (e)
+        fprintf(stderr, "rnnviz train: %s: cannot save: %s\n", path, afile_strerror(e));
+    return e ? -1 : 0;
+}
+
+/* Opens the log (a temporary renamed over its path at the end, so a failed
+ * run leaves any previous log whole; or stdout for '-') with its header. */
+static int open_log(Progress *p, const char *path, char *tmp, size_t cap)
+{
+    if (!path)
+        return 0;
+    bool to_stdout = !strcmp(path, "-");
+    p->csv = to_stdout ? stdout : afile_open(path, tmp, cap);
+    if (p->csv && csv_header(p->csv, p->L, p->T) == 0)
+        return 0;
+    fprintf(stderr, "rnnviz train: %s: cannot write: %s\n", to_stdout ? "stdout" : path,
+            afile_strerror(errno));
+    return -1;
+}
+
+/* Flushes the log to its path (or stdout); 0 or -1 with a message. */
+static int close_log(Progress *p, const char *path, const char *tmp)
 {
     FILE *f = p->csv;
     p->csv = NULL;
-    int e = afile_commit(f, tmp, path, NULL);
-    if (e) {
-        fprintf(stderr, "rnnviz train: %s: cannot write: %s\n", path, strerror(e));
-        return -1;
+    if (!f)
+        return 0;
+    int e = !strcmp(path, "-") ? (fflush(f) != 0 ? errno : 0) : afile_commit(f, tmp, path, NULL);
+    if (e)
+        fprintf(stderr, "rnnviz train: %s: cannot write: %s\n", path, afile_strerror(e));
+    return e ? -1 : 0;
+}
+
+/* Runs the iterations; the exit status (0 to go on to the report). */
+static int run_training(Trainer *tr, const TrainArgs *a, Progress *p, const char *csv_tmp)
+{
+    NetError err = {{0}};
+    interrupted = 0;
+    void (*old)(int) = signal(SIGINT, on_sigint);
+    net_set_yield(train_net(tr), stop_requested, NULL);
+    long done = train_run(tr, a->iters, on_iteration, p, &err);
+    net_set_yield(train_net(tr), NULL, NULL);
+    signal(SIGINT, old);
+    if (p->tty && !p->quiet)
+        fputc('\n', stderr);
+    if (done < 0) {
+        fprintf(stderr, "rnnviz train: %s\n", err.msg);
+        return 1;
+    }
+    if (done < a->iters && !interrupted) {
+        fprintf(stderr, "rnnviz train: %s: cannot write: %s\n", a->csv_path,
+                strerror(p->csv_errno));
+        return 1;
+    }
+    if (close_log(p, a->csv_path, csv_tmp) < 0)
+        return 1;
+    if (interrupted) {
+        fprintf(stderr, "rnnviz train: interrupted after %ld iterations%s%s%s\n", done,
+                a->csv_path ? " (" : "", a->csv_path ? a->csv_path : "",
+                a->csv_path ? " holds them)" : "");
+        return 130;
     }
     return 0;
 }
@@ -303,48 +371,32 @@ int cmd_train(int argc, char **argv)
     int rc = parse_args(&s, &a, argc, argv);
     if (rc)
         return rc > 0 ? 0 : 2;
-
     /* a model that cannot be saved is found out before training, not after */
-    if (a.save_path && !dir_writable(a.save_path)) {
-        fprintf(stderr, "rnnviz train: %s: cannot save: %s\n", a.save_path, strerror(errno));
+    if (check_save_target(a.save_path) < 0)
         return 1;
-    }
     NetError err = {{0}};
     Trainer *tr = settings_trainer(&s, &err);
     if (!tr) {
         fprintf(stderr, "rnnviz train: %s\n", err.msg);
         return 2;
     }
-    Progress p = progress_start(tr, &a, &s);
-    int status = 1;
-    /* the log goes to a temporary renamed over its path at the end, so a
-     * failed or interrupted run leaves any previous log whole */
-    char csv_tmp[4200];
-    if (a.csv_path) {
-        p.csv = afile_open(a.csv_path, csv_tmp, sizeof csv_tmp);
-        if (!p.csv || csv_header(p.csv, p.L, p.T) < 0) {
-            fprintf(stderr, "rnnviz train: %s: cannot write: %s\n", a.csv_path, strerror(errno));
-            goto out;
-        }
-    }
-    long done = train_run(tr, a.iters, on_iteration, &p, &err);
-    if (p.tty && !p.quiet)
-        fputc('\n', stderr);
-    if (done < 0) {
-        fprintf(stderr, "rnnviz train: %s\n", err.msg);
-        goto out;
-    }
-    if (done < a.iters) {
-        fprintf(stderr, "rnnviz train: %s: cannot write: %s\n", a.csv_path, strerror(p.csv_errno));
-        goto out;
-    }
-    if (p.csv && commit_csv(&p, csv_tmp, a.csv_path))
-        goto out;
-    status = report(tr, &a, &s);
-out:
-    if (p.csv) {
+    Progress p = {
+        .tty = isatty(STDERR_FILENO),
+        .quiet = a.quiet,
+        .total = a.iters,
+        .every = a.iters >= 10 ? a.iters / 10 : 1,
+        .start = now(),
+        .L = net_config(train_net_const(tr))->num_layers,
+        .T = s.steps,
+    };
+    char csv_tmp[AFILE_TMP_CAP];
+    int status = open_log(&p, a.csv_path, csv_tmp, sizeof csv_tmp) < 0 ? 1 : 0;
+    if (status == 0)
+        status = run_training(tr, &a, &p, csv_tmp);
+    if (status == 0)
+        status = report(tr, &a, &s);
+    if (p.csv && p.csv != stdout)
         afile_abort(p.csv, csv_tmp);
-    }
     train_destroy(tr);
     return status;
 }

@@ -2,11 +2,14 @@
  * rnnviz: the command line. A thin dispatcher: each subcommand parses its
  * own arguments and calls session/engine functions.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "blas_env.h"
 #include "commands.h"
 #include "la.h"
+#include "lesson_files.h"
 #include "man_page.h"
 #include "version.h"
 
@@ -35,7 +38,8 @@ static void print_usage(FILE *out)
                  "commands:\n");
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         fprintf(out, "  %-13s %s\n", commands[i].name, commands[i].help);
-    fprintf(out, "\nrnnviz COMMAND --help shows a command's options.\n");
+    fprintf(out, "\nrnnviz COMMAND --help shows a command's options.\n"
+                 "--allow-files (any command) lets a lesson read files outside its folder.\n");
 }
 
 /* The window, or, in a build without it, a message saying so. */
@@ -52,9 +56,22 @@ static int open_window(int argc, char **argv)
 #endif
 }
 
-int main(int argc, char **argv)
+/* Every command's output is checked once more at the end: a write that
+ * failed (a full disk, /dev/full, a closed pipe) is an error, not exit 0. */
+static int close_stdout(int rc)
 {
-    la_single_thread();
+    errno = 0;
+    if (fflush(stdout) != 0 || ferror(stdout) || fclose(stdout) != 0) {
+        /* a command that failed has said why already */
+        if (rc == 0)
+            fprintf(stderr, "rnnviz: cannot write to stdout: %s\n", strerror(errno ? errno : EIO));
+        return rc ? rc : 1;
+    }
+    return rc;
+}
+
+static int run(int argc, char **argv)
+{
     if (argc < 2)
         return open_window(argc, argv);
     if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
@@ -78,4 +95,13 @@ int main(int argc, char **argv)
         return open_window(argc, argv);
     fprintf(stderr, "rnnviz: unknown command '%s' (try rnnviz --help)\n", argv[1]);
     return 2;
+}
+
+int main(int argc, char **argv)
+{
+    blas_env_reexec(argv);
+    la_single_thread();
+    argc = lesson_files_take_flag(argc, argv); /* --allow-files, for any command */
+    int rc = blas_env_ready(argc, argv);
+    return close_stdout(rc ? rc : run(argc, argv));
 }

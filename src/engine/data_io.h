@@ -24,11 +24,20 @@
 typedef struct DataFile DataFile;
 
 /* Reads and fully validates a data file for a network configured as cfg
- * (cfg's max_batch and max_steps are not used). */
+ * (cfg's max_batch and max_steps are not used). A path that is not a
+ * regular file, or is larger than datafile_max_bytes(cfg), is refused
+ * before anything is read; B and T are measured (without reading the
+ * numbers) and a batch whose network would be over the memory cap
+ * (net_config_bytes > NET_MAX_BYTES with capacity B x T) is refused
+ * before any number is read or allocated. */
 DataFile *datafile_load(const char *path, const NetConfig *cfg, NetError *err);
 DataFile *datafile_parse(const char *text, size_t len, const char *name_for_messages,
                          const NetConfig *cfg, NetError *err);
 void datafile_destroy(DataFile *d);
+
+/* The largest valid data file for a network configured as cfg, at the
+ * limits B = NET_MAX_BATCH, T = NET_MAX_STEPS (see FILE_BYTES_PER_NUMBER). */
+size_t datafile_max_bytes(const NetConfig *cfg);
 
 /* The batch, ready for net_bind; its pointers live as long as d. */
 const NetBatch *datafile_batch(const DataFile *d);

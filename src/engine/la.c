@@ -2,11 +2,39 @@
 
 #include <cblas.h>
 #include <math.h>
+#include <stdbool.h>
+#include <stdlib.h>
 #include <string.h>
 
 void la_single_thread(void)
 {
     openblas_set_num_threads(1);
+}
+
+/* OpenBLAS 0.3's BUFFER_SIZE on x86_64 (32 << 22, 128 MiB) and the page
+ * its allocator adds, with room to spare. */
+#define BLAS_BUFFER_BYTES ((size_t)136 << 20)
+#define WARM_N 256 /* large enough that dgemm takes the buffered path */
+
+size_t la_reserve_bytes(void)
+{
+    return BLAS_BUFFER_BYTES;
+}
+
+int la_reserve(void)
+{
+    void *probe = malloc(BLAS_BUFFER_BYTES);
+    if (!probe)
+        return -1;
+    free(probe);
+    double *a = calloc((size_t)3 * WARM_N * WARM_N, sizeof *a);
+    if (!a)
+        return -1;
+    double *b = a + WARM_N * WARM_N, *c = b + WARM_N * WARM_N;
+    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, WARM_N, WARM_N, WARM_N, 1.0, a, WARM_N,
+                b, WARM_N, 0.0, c, WARM_N);
+    free(a);
+    return 0;
 }
 
 /* A batch of one row is a matrix-vector product: dgemv skips dgemm's
@@ -97,14 +125,39 @@ double la_gram_pair_norm(const double *ga, const double *gb, int B)
     return sqrt(fmax(s, 0.0));
 }
 
-double la_outer_norm(const double *a, const double *b, int B, int M, int N, double *scratch_a,
-                     double *scratch_b)
+bool la_outer_prefers_gram(int B, int M, int N)
+{
+    return (long long)B * (M + N) <= (long long)M * N;
+}
+
+int la_outer_gram_batch(int B, int M, int N)
+{
+    long long most = (long long)M * N / (M + N);
+    return most < B ? (int)most : B;
+}
+
+double la_outer_norm_gram(const double *a, const double *b, int B, int M, int N, double *gram_a,
+                          double *gram_b)
+{
+    la_gram(gram_a, a, B, M);
+    la_gram(gram_b, b, B, N);
+    return la_gram_pair_norm(gram_a, gram_b, B);
+}
+
+double la_outer_norm_product(const double *a, const double *b, int B, int M, int N, double *prod)
+{
+    cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, M, N, B, 1.0, a, M, b, N, 0.0, prod, N);
+    return la_norm(prod, (size_t)M * (size_t)N);
+}
+
+double la_outer_norm(const double *a, const double *b, int B, int M, int N, double *gram_a,
+                     double *gram_b, double *prod)
 {
     if (B == 1)
         return la_norm(a, (size_t)M) * la_norm(b, (size_t)N);
-    la_gram(scratch_a, a, B, M);
-    la_gram(scratch_b, b, B, N);
-    return la_gram_pair_norm(scratch_a, scratch_b, B);
+    if (la_outer_prefers_gram(B, M, N))
+        return la_outer_norm_gram(a, b, B, M, N, gram_a, gram_b);
+    return la_outer_norm_product(a, b, B, M, N, prod);
 }
 
 double la_tanh(double x)

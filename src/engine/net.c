@@ -82,8 +82,19 @@ static void carve_all(Net *n, Carver *cv)
     n->contrib = carve(cv, (size_t)NET_MAX_TENSORS * T, sizeof(double));
     n->scratch_gh = carve(cv, B * wide, sizeof(double));
     n->scratch_v = carve(cv, wide > I ? wide : I, sizeof(double));
-    n->gram_a = carve(cv, B * B, sizeof(double));
-    n->gram_b = carve(cv, B * B, sizeof(double));
+    /* share norms: Gram matrices up to the batch where the product form
+     * becomes cheaper, and a product buffer when the batch goes beyond */
+    size_t pairs[3][2] = {{GH, I}, {GH, H}, {O, H}}, gB = 0, prod = 0;
+    for (int k = 0; k < 3; k++) {
+        int M = (int)pairs[k][0], N = (int)pairs[k][1];
+        size_t g = (size_t)la_outer_gram_batch((int)B, M, N);
+        gB = g > gB ? g : gB;
+        if (!la_outer_prefers_gram((int)B, M, N) && (size_t)M * N > prod)
+            prod = (size_t)M * N;
+    }
+    n->gram_a = carve(cv, gB * gB, sizeof(double));
+    n->gram_b = carve(cv, gB * gB, sizeof(double));
+    n->outer = carve(cv, prod, sizeof(double));
     n->fwd_done = carve(cv, L * T, 1);
     n->bwd_done = carve(cv, L * T, 1);
     n->head_fwd_done = carve(cv, T, 1);
@@ -640,7 +651,7 @@ static void head_contrib(Net *net, int t, const double *dy, const double *h)
     int B = net->B, H = net->cfg.hidden_size, O = net->cfg.output_size;
     int kw = net->n_tensors - 2, kb = net->n_tensors - 1;
     size_t Tm = (size_t)net->cfg.max_steps;
-    net->contrib[kw * Tm + t] = la_outer_norm(dy, h, B, O, H, net->gram_a, net->gram_b);
+    net->contrib[kw * Tm + t] = la_outer_norm(dy, h, B, O, H, net->gram_a, net->gram_b, net->outer);
     net->contrib[kb * Tm + t] = la_colsum_norm(dy, B, O, net->scratch_v);
 }
 
@@ -684,13 +695,15 @@ static void layer_contrib(Net *net, int l, int t, const double *dpre_x, const do
             C[p->k_b_hh * Tm + t] = nh;
         return;
     }
-    la_gram(ga, dpre_x, B, GH);
-    la_gram(gb, x, B, p->in);
-    C[p->k_w_ih * Tm + t] = la_gram_pair_norm(ga, gb, B);
-    if (dpre_h != dpre_x)
-        la_gram(ga, dpre_h, B, GH);
-    la_gram(gb, h_prev, B, H);
-    C[p->k_w_hh * Tm + t] = la_gram_pair_norm(ga, gb, B);
+    C[p->k_w_ih * Tm + t] = la_outer_norm(dpre_x, x, B, GH, p->in, ga, gb, net->outer);
+    bool shared = dpre_h == dpre_x && la_outer_prefers_gram(B, GH, p->in) &&
+                  la_outer_prefers_gram(B, GH, H); /* ga holds dpre_x's Gram */
+    if (shared) {
+        la_gram(gb, h_prev, B, H);
+        C[p->k_w_hh * Tm + t] = la_gram_pair_norm(ga, gb, B);
+    } else {
+        C[p->k_w_hh * Tm + t] = la_outer_norm(dpre_h, h_prev, B, GH, H, ga, gb, net->outer);
+    }
     C[p->k_b_ih * Tm + t] = la_colsum_norm(dpre_x, B, GH, net->scratch_v);
     if (p->k_b_hh >= 0)
         C[p->k_b_hh * Tm + t] = dpre_h == dpre_x ? C[p->k_b_ih * Tm + t]
@@ -854,18 +867,47 @@ int net_schedule(const Net *net, NetOrder order, NetOp *out, int cap)
     return n;
 }
 
+void net_set_yield(Net *net, NetYield fn, void *user)
+{
+    net->yield_fn = fn;
+    net->yield_user = user;
+}
+
+/* Between time steps of a whole pass: whether to stop now. */
+static bool yield_now(Net *net)
+{
+    if (!net->yield_fn || !net->yield_fn(net->yield_user))
+        return false;
+    snprintf(net->err, sizeof net->err, "cancelled between time steps");
+    return true;
+}
+
 int net_forward(Net *net)
 {
     net_reset_pass(net);
+    return net_forward_continue(net);
+}
+
+int net_forward_continue(Net *net)
+{
     for (int t = 0; t < net->T; t++) {
+        bool ran = false;
         for (int l = 0; l < net->cfg.num_layers; l++) {
+            if (net_op_done(net, (NetOp){NET_OP_FORWARD, l, t}))
+                continue;
             int rc = net_forward_node(net, l, t);
             if (rc)
                 return rc;
+            ran = true;
         }
-        int rc = net_head_forward(net, t);
-        if (rc)
-            return rc;
+        if (!net_op_done(net, (NetOp){NET_OP_HEAD_FORWARD, -1, t})) {
+            int rc = net_head_forward(net, t);
+            if (rc)
+                return rc;
+            ran = true;
+        }
+        if (ran && t + 1 < net->T && yield_now(net))
+            return NET_ERR_CANCELLED;
     }
     return NET_OK;
 }
@@ -873,11 +915,13 @@ int net_forward(Net *net)
 int net_backward(Net *net)
 {
     for (int t = net->T - 1; t >= 0; t--) {
+        bool ran = false;
         NetOp hb = {NET_OP_HEAD_BACKWARD, -1, t};
         if (net_has_target(net, t) && !net_op_done(net, hb)) {
             int rc = net_head_backward(net, t);
             if (rc)
                 return rc;
+            ran = true;
         }
         for (int l = net->cfg.num_layers - 1; l >= 0; l--) {
             NetOp op = {NET_OP_BACKWARD, l, t};
@@ -886,7 +930,10 @@ int net_backward(Net *net)
             int rc = net_backward_node(net, l, t);
             if (rc)
                 return rc;
+            ran = true;
         }
+        if (ran && t > 0 && yield_now(net))
+            return NET_ERR_CANCELLED;
     }
     if (!all_finite(net->grads, net->n_params))
         net->nonfinite |= NET_NONFINITE_GRAD;

@@ -30,7 +30,8 @@ enum {
     NET_ERR_ORDER = -2, /* a node run before its inputs are ready */
     NET_ERR_NOMEM = -3,
     NET_ERR_IO = -4,
-    NET_ERR_FORMAT = -5, /* a malformed file */
+    NET_ERR_FORMAT = -5,    /* a malformed file */
+    NET_ERR_CANCELLED = -6, /* the yield hook asked to stop (not an error) */
 };
 
 typedef struct {
@@ -152,6 +153,17 @@ void net_reset_pass(Net *net);
 int net_forward(Net *net);
 int net_backward(Net *net);
 void net_zero_grad(Net *net);
+
+/* Long passes yield: between time steps, net_forward, net_forward_continue
+ * and net_backward call the hook (when set); when it returns true they
+ * stop with NET_ERR_CANCELLED, every finished node kept, so
+ * net_forward_continue / net_backward go on from there. The hook is how a
+ * window keeps its frame deadline and how Ctrl+C stops a long pass; NULL
+ * removes it. */
+typedef bool (*NetYield)(void *user);
+void net_set_yield(Net *net, NetYield fn, void *user);
+/* Runs the forward ops not yet run, on the current pass. */
+int net_forward_continue(Net *net);
 
 /* Node granular: each fails with NET_ERR_ORDER (and net_last_error) when an
  * input is not ready or the op already ran. */

@@ -27,6 +27,8 @@ typedef struct {
 
 struct Net {
     NetConfig cfg;
+    NetYield yield_fn; /* asked between time steps of a whole pass */
+    void *yield_user;
     int G, GH;
     int B, T; /* bound batch */
 
@@ -58,7 +60,8 @@ struct Net {
     /* Scratch for one node. */
     double *scratch_gh;      /* (Bmax, GH): gru forward, W_hh h + b_hh */
     double *scratch_v;       /* (max(GH, O, I)) */
-    double *gram_a, *gram_b; /* (Bmax, Bmax) */
+    double *gram_a, *gram_b; /* (Bg, Bg): Gram matrices up to la_outer_gram_batch */
+    double *outer;           /* (GH or O, I or H): the product form beyond it */
 
     /* Pass state: which ops ran. */
     uint8_t *fwd_done, *bwd_done;           /* (L, Tmax) */

@@ -1,4 +1,5 @@
 #include "tasks.h"
+#include "file_open.h"
 #include "names.h"
 
 #include <errno.h>
@@ -63,10 +64,11 @@ static int load_text(Task *task, const char *path, NetError *err)
 {
     if (!path || !*path)
         return fail(err, NET_ERR_ARG, "task text: no text file given");
-    FILE *f = fopen(path, "rb");
+    char why[128];
+    FILE *f = file_open_regular(path, why, sizeof why);
     if (!f) {
         if (err)
-            snprintf(err->msg, sizeof err->msg, "%s: cannot open: %s", path, strerror(errno));
+            snprintf(err->msg, sizeof err->msg, "%s: %s", path, why);
         return NET_ERR_IO;
     }
     size_t cap = 1 << 16, len = 0;

@@ -29,6 +29,10 @@ struct Trainer {
     bool have_carry;
 
     long iters;
+    /* An iteration stopped by the network's yield hook, resumed by the
+     * next train_step: its phase, and the forward's results. */
+    enum { PEND_NONE, PEND_FORWARD, PEND_BACKWARD } pending;
+    double pend_loss, pend_acc;
     TrainRecord *ring; /* (cap) */
     double *ring_gh;   /* (cap, L, T) */
     int cap, count, next;
@@ -304,44 +308,35 @@ static TrainRecord *push_record(Trainer *tr)
     return rec;
 }
 
-int train_step(Trainer *tr, NetError *err)
+/* A fresh batch, bound to the network (a new pass). */
+static int bind_batch(Trainer *tr, NetError *err)
 {
-    const int B = tr->cfg.batch, T = tr->cfg.steps;
     const bool carry = tr->cfg.carry != TRAIN_CARRY_NONE;
     NetBatch batch;
-    int rc = task_fill(tr->task, &tr->rng, tr->targets, B, T, carry && tr->have_carry, tr->x,
-                       tr->classes, tr->y, &batch, err);
+    int rc = task_fill(tr->task, &tr->rng, tr->targets, tr->cfg.batch, tr->cfg.steps,
+                       carry && tr->have_carry, tr->x, tr->classes, tr->y, &batch, err);
     if (rc < 0)
         return rc;
     if (carry && tr->have_carry) {
         batch.h0 = tr->h0;
         batch.c0 = tr->c0;
     }
-    rc = net_bind(tr->net, &batch, err);
-    if (rc < 0)
-        return rc;
+    return net_bind(tr->net, &batch, err);
+}
 
-    rc = net_forward(tr->net);
-    if (rc < 0)
-        return fail(err, rc, "forward: %s", net_last_error(tr->net));
-    double loss = net_loss(tr->net);
-    double acc = task_accuracy(tr->task, tr->net);
-    if (carry)
-        save_carry(tr);
-
-    net_zero_grad(tr->net);
-    rc = net_backward(tr->net);
-    if (rc < 0)
-        return fail(err, rc, "backward: %s", net_last_error(tr->net));
+/* After the backward pass: record, clip, update. */
+static void finish_iteration(Trainer *tr)
+{
+    const int T = tr->cfg.steps;
     double *grads = net_grads(tr->net);
     size_t n = net_num_params(tr->net);
     double norm = optim_clip_grad_norm(grads, n, tr->cfg.clip);
 
     TrainRecord *rec = push_record(tr);
     rec->iter = ++tr->iters;
-    rec->loss = loss;
+    rec->loss = tr->pend_loss;
     rec->grad_norm = norm;
-    rec->accuracy = acc;
+    rec->accuracy = tr->pend_acc;
     rec->clipped = isfinite(norm) && tr->cfg.clip > 0.0 && norm > tr->cfg.clip;
     rec->skipped = !isfinite(norm);
     rec->nonfinite = net_nonfinite(tr->net);
@@ -352,7 +347,53 @@ int train_step(Trainer *tr, NetError *err)
 
     if (!rec->skipped)
         optim_step(tr->opt, net_params(tr->net), grads);
+}
+
+/* A pass that failed or was cancelled: the message, and the phase kept
+ * only for a cancel (to resume). */
+static int pass_failed(Trainer *tr, int rc, const char *pass, NetError *err)
+{
+    if (rc != NET_ERR_CANCELLED)
+        tr->pending = PEND_NONE;
+    return fail(err, rc, "%s: %s", pass, net_last_error(tr->net));
+}
+
+int train_step(Trainer *tr, NetError *err)
+{
+    int rc;
+    if (tr->pending == PEND_NONE) {
+        rc = bind_batch(tr, err);
+        if (rc < 0)
+            return rc;
+        tr->pending = PEND_FORWARD;
+    }
+    if (tr->pending == PEND_FORWARD) {
+        rc = net_forward_continue(tr->net);
+        if (rc < 0)
+            return pass_failed(tr, rc, "forward", err);
+        tr->pend_loss = net_loss(tr->net);
+        tr->pend_acc = task_accuracy(tr->task, tr->net);
+        if (tr->cfg.carry != TRAIN_CARRY_NONE)
+            save_carry(tr);
+        net_zero_grad(tr->net);
+        tr->pending = PEND_BACKWARD;
+    }
+    rc = net_backward(tr->net);
+    if (rc < 0)
+        return pass_failed(tr, rc, "backward", err);
+    tr->pending = PEND_NONE;
+    finish_iteration(tr);
     return NET_OK;
+}
+
+bool train_pending(const Trainer *tr)
+{
+    return tr->pending != PEND_NONE;
+}
+
+void train_abandon(Trainer *tr)
+{
+    tr->pending = PEND_NONE;
 }
 
 long train_run(Trainer *tr, long n, TrainCallback cb, void *user, NetError *err)
@@ -360,6 +401,8 @@ long train_run(Trainer *tr, long n, TrainCallback cb, void *user, NetError *err)
     long done = 0;
     while (done < n) {
         int rc = train_step(tr, err);
+        if (rc == NET_ERR_CANCELLED)
+            break;
         if (rc < 0)
             return rc;
         done++;
@@ -396,6 +439,7 @@ int train_evaluate(Trainer *tr, int B, double *loss, double *accuracy, NetError 
 {
     if (B < 1 || B > tr->cfg.batch)
         return fail(err, NET_ERR_ARG, "evaluation batch %d is outside 1..%d", B, tr->cfg.batch);
+    tr->pending = PEND_NONE; /* the batch is about to be replaced */
     NetBatch batch;
     int rc = task_fill(tr->task, &tr->rng, tr->targets, B, tr->cfg.steps, false, tr->x, tr->classes,
                        tr->y, &batch, err);
@@ -417,6 +461,7 @@ int train_evaluate(Trainer *tr, int B, double *loss, double *accuracy, NetError 
 
 void train_reset(Trainer *tr, uint64_t seed)
 {
+    tr->pending = PEND_NONE;
     rng_seed(&tr->rng, seed);
     tr->cfg.seed = seed;
     optim_reset(tr->opt);

@@ -94,11 +94,19 @@ Rng *train_rng(Trainer *tr);
 const TrainConfig *train_config(const Trainer *tr);
 
 /* One iteration. Fails only when the batch cannot be made or bound, or an
- * engine call refuses; the network is then left as the failed call left it. */
+ * engine call refuses; the network is then left as the failed call left it.
+ * When the network's yield hook (net_set_yield) stops a pass between time
+ * steps, returns NET_ERR_CANCELLED with the iteration pending: the next
+ * train_step resumes it where it stopped (same batch, same numbers as an
+ * uninterrupted run). Using the network otherwise in between needs
+ * train_abandon first (the batch is then dropped, the Rng has moved on). */
 int train_step(Trainer *tr, NetError *err);
+bool train_pending(const Trainer *tr);
+void train_abandon(Trainer *tr);
 
 /* Up to n iterations, calling cb (may be NULL) after each. Returns the
- * number of iterations run, or a negative error code. */
+ * number of iterations finished (fewer when a cancel stopped one, which
+ * stays pending), or a negative error code. */
 long train_run(Trainer *tr, long n, TrainCallback cb, void *user, NetError *err);
 
 /* Iterations run since create or reset. */

@@ -1,4 +1,5 @@
 #include "lesson.h"
+#include "file_open.h"
 
 #include <cmark.h>
 #include <errno.h>
@@ -610,9 +611,10 @@ Lesson *lesson_load(const char *path, char *msg, size_t cap)
         fail(&p, 0, 0, "no file name");
         return NULL;
     }
-    FILE *f = fopen(path, "rb");
+    char why[128];
+    FILE *f = file_open_regular(path, why, sizeof why); /* a FIFO never blocks */
     if (!f) {
-        fail(&p, 0, 0, "cannot open: %s", strerror(errno));
+        fail(&p, 0, 0, "%s", why);
         return NULL;
     }
     char *buf = malloc((size_t)LESSON_MAX_BYTES + 1);

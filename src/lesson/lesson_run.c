@@ -1,4 +1,6 @@
 #include "lesson_run.h"
+#include "lesson_budget.h"
+#include "lesson_files.h"
 #include "paths.h"
 
 #include <dirent.h>
@@ -15,12 +17,73 @@ int lesson_settings(const Lesson *lesson, Settings *out, char *msg, size_t cap)
         int line, col;
         char inner[400];
         lesson_setup_entry(lesson, i, &key, &value, &line, &col);
+        char path[SETTINGS_PATH_MAX];
+        if (lesson_files_is_file_key(key) &&
+            lesson_files_resolve(lesson_name(lesson), value, path, sizeof path, inner,
+                                 sizeof inner) < 0) {
+            snprintf(msg, cap, "%s:%d:%d: %s: %s", lesson_name(lesson), line, col, key, inner);
+            return -1;
+        }
+        if (lesson_files_is_file_key(key))
+            value = path;
         if (settings_set(&st, key, value, inner, sizeof inner)) {
             snprintf(msg, cap, "%s:%d:%d: %s", lesson_name(lesson), line, col, inner);
             return -1;
         }
     }
     *out = st;
+    return 0;
+}
+
+/* A step's `set text_file = ...` goes through the lesson sandbox: the
+ * resolved path into out (ACTION_VALUE_CAP bytes); -1 with msg saying
+ * "KEY: why" (the caller adds the place). */
+static int resolve_file_value(const Lesson *lesson, const Action *a, char *out, char *msg,
+                              size_t cap)
+{
+    char path[SETTINGS_PATH_MAX], why[400];
+    int rc =
+        lesson_files_resolve(lesson_name(lesson), a->value, path, sizeof path, why, sizeof why);
+    if (rc == 0 && strlen(path) >= ACTION_VALUE_CAP)
+        rc = -1,
+        snprintf(why, sizeof why, "the path is too long for a step (set it in the setup block)");
+    if (rc < 0) {
+        snprintf(msg, cap, "%s: %.380s", a->key, why);
+        return -1;
+    }
+    snprintf(out, ACTION_VALUE_CAP, "%s", path);
+    return 0;
+}
+
+static bool is_file_action(const Action *a)
+{
+    return a->verb == ACT_SET && lesson_files_is_file_key(a->key);
+}
+
+/* The step's actions with every file path resolved: *copy is then a copy
+ * of acts (free() it), or stays NULL when no action names a file. */
+static int resolve_step_files(const Lesson *lesson, const ActionList *acts, ActionList **copy,
+                              char *msg, size_t cap)
+{
+    for (int i = 0; i < acts->count; i++) {
+        if (!is_file_action(&acts->items[i]))
+            continue;
+        if (!*copy) {
+            if (!(*copy = malloc(sizeof **copy))) {
+                snprintf(msg, cap, "%s: out of memory", lesson_name(lesson));
+                return -1;
+            }
+            **copy = *acts;
+        }
+        char why[480];
+        const Action *a = &acts->items[i];
+        if (resolve_file_value(lesson, a, (*copy)->items[i].value, why, sizeof why) < 0) {
+            snprintf(msg, cap, "%s:%d:%d: %s", lesson_name(lesson), a->line, a->value_col, why);
+            free(*copy);
+            *copy = NULL;
+            return -1;
+        }
+    }
     return 0;
 }
 
@@ -32,8 +95,13 @@ int lesson_advance(const Lesson *lesson, Session *s, int k, char *msg, size_t ca
         return -1;
     }
     const ActionList *acts = lesson_step_actions(lesson, k - 1);
+    ActionList *copy = NULL;
+    if (resolve_step_files(lesson, acts, &copy, msg, cap) < 0)
+        return -1;
     char inner[480];
-    if (sess_run_actions(s, acts, inner, sizeof inner)) {
+    int rc = sess_run_actions(s, copy ? copy : acts, inner, sizeof inner);
+    free(copy);
+    if (rc) {
         snprintf(msg, cap, "%s:%s", lesson_name(lesson), inner);
         return -1;
     }
@@ -48,7 +116,7 @@ Session *lesson_enter(const Lesson *lesson, int k, char *msg, size_t cap)
                  lesson_step_count(lesson));
         return NULL;
     }
-    if (lesson_settings(lesson, &st, msg, cap))
+    if (lesson_settings(lesson, &st, msg, cap) || lesson_check_budget(lesson, msg, cap))
         return NULL;
     char inner[480];
     Session *s = sess_create(&st, inner, sizeof inner);
@@ -75,19 +143,29 @@ static int by_name(const void *a, const void *b)
     return strcmp((const char *)a, (const char *)b);
 }
 
+int lesson_count(const char *dir)
+{
+    return lesson_list(dir, NULL, 0);
+}
+
 int lesson_list(const char *dir, char paths[][512], int cap)
 {
     DIR *d = opendir(dir);
     if (!d)
         return 0;
-    int n = 0;
+    int n = 0, total = 0;
     struct dirent *e;
-    while ((e = readdir(d)) && n < cap) {
+    while ((e = readdir(d))) {
         size_t len = strlen(e->d_name);
-        if (len > 3 && !strcmp(e->d_name + len - 3, ".md") && e->d_name[0] != '.')
+        if (len <= 3 || strcmp(e->d_name + len - 3, ".md") || e->d_name[0] == '.')
+            continue;
+        if (n < cap)
             snprintf(paths[n++], 512, "%s/%s", dir, e->d_name);
+        total++;
     }
     closedir(d);
+    if (cap == 0)
+        return total;
     qsort(paths, (size_t)n, 512, by_name);
     return n;
 }
@@ -161,6 +239,13 @@ static int run_action(LessonRun *r, Session *s, const Action *a, double budget, 
 {
     if (a->verb == ACT_TRAIN || a->verb == ACT_COMPARE)
         return long_action(r, s, a, budget, clock, ctx, msg, cap);
+    Action resolved;
+    if (is_file_action(a)) { /* the sandbox, as lesson_advance applies it */
+        resolved = *a;
+        if (resolve_file_value(r->lesson, a, resolved.value, msg, cap) < 0)
+            return -1;
+        a = &resolved;
+    }
     int rc = sess_run_action(s, a, msg, cap);
     return rc ? rc : 1;
 }

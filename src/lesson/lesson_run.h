@@ -44,5 +44,7 @@ void lesson_run_progress(const LessonRun *r, char *out, size_t cap);
 const char *lesson_dir(void);
 /* Sorted paths of the *.md files in dir; returns the count (<= cap). */
 int lesson_list(const char *dir, char paths[][512], int cap);
+/* How many *.md files dir holds (to size the list). */
+int lesson_count(const char *dir);
 
 #endif

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "csv_num.h"
 #include "init.h"
 #include "optim.h"
 #include "sample.h"
@@ -668,7 +669,9 @@ int sess_select(Session *s, int l, int t, char *msg, size_t cap)
 {
     const Net *net = sess_net(s);
     if (l < -1 || l >= net_config(net)->num_layers || t < 0 || t >= net_steps(net)) {
-        if (msg && cap)
+        if (msg && cap && l == -1)
+            snprintf(msg, cap, "no output at step %d (steps 0..%d)", t, net_steps(net) - 1);
+        else if (msg && cap)
             snprintf(msg, cap, "no node at layer %d, step %d (layers 0..%d, steps 0..%d)", l, t,
                      net_config(net)->num_layers - 1, net_steps(net) - 1);
         return NET_ERR_ARG;
@@ -808,14 +811,15 @@ char *sess_grad_csv(const Session *s)
     int L = net_config(net)->num_layers, T = net_steps(net);
     bool lstm = net_config(net)->cell == NET_CELL_LSTM;
     Text t = {malloc(4096), 0, 4096, false};
+    char a[CSV_NUM_CAP], b[CSV_NUM_CAP]; /* numbers spelled for CSV */
     if (!t.buf)
         return NULL;
     t.buf[0] = '\0';
     put(&t, lstm ? "layer,step,grad_h,grad_c\n" : "layer,step,grad_h\n");
     for (int l = 0; l < L; l++)
         for (int tt = 0; tt < T; tt++) {
-            put(&t, "%d,%d,%.17g", l, tt, net_grad_h(net, l, tt));
-            put(&t, lstm ? ",%.17g\n" : "\n", net_grad_c(net, l, tt));
+            put(&t, "%d,%d,%s", l, tt, csv_num(net_grad_h(net, l, tt), a));
+            put(&t, lstm ? ",%s\n" : "\n", csv_num(net_grad_c(net, l, tt), b));
         }
     const Trainer *tr = s->tr;
     int n = train_history_len(tr);
@@ -827,9 +831,9 @@ char *sess_grad_csv(const Session *s)
         put(&t, "\n");
         for (int k = 0; k < n; k++) {
             const TrainRecord *r = train_history(tr, k);
-            put(&t, "%ld,%.17g,%.17g", r->iter, r->loss, r->grad_norm);
+            put(&t, "%ld,%s,%s", r->iter, csv_num(r->loss, a), csv_num(r->grad_norm, b));
             for (int i = 0; i < L * T; i++)
-                put(&t, ",%.17g", r->grad_h[i]);
+                put(&t, ",%s", csv_num(r->grad_h[i], a));
             put(&t, "\n");
         }
     }
@@ -861,7 +865,7 @@ static int log_loss(const Trainer *tr, const TrainRecord *rec, void *user)
 
 /* One cell of the comparison: same settings but the cell, the batch on
  * screen, gradient norms after iters iterations of training. */
-static int compare_one(Session *s, int c, int iters, char *msg, size_t cap)
+static Settings compare_settings(const Session *s, int c)
 {
     static const NetCell cells[3] = {NET_CELL_RNN, NET_CELL_GRU, NET_CELL_LSTM};
     Settings st = s->settings;
@@ -870,6 +874,12 @@ static int compare_one(Session *s, int c, int iters, char *msg, size_t cap)
         st.nonlinearity = NET_ACT_TANH;
         st.bias_hh = true;
     }
+    return st;
+}
+
+static int compare_one(Session *s, int c, int iters, char *msg, size_t cap)
+{
+    Settings st = compare_settings(s, c);
     NetError err = {{0}};
     Trainer *tr = settings_trainer(&st, &err);
     if (!tr)
@@ -902,6 +912,17 @@ int sess_compare(Session *s, int iters, char *msg, size_t cap)
     int L = net_config(net)->num_layers, T = net_steps(net);
     if (iters < 0 || iters > 100000)
         return fail(msg, cap, NET_ERR_ARG, "%s", "compare takes 0 to 100000 iterations");
+    /* every network is checked (memory cap included) before any work */
+    for (int c = 0; c < 3; c++) {
+        Settings st = compare_settings(s, c);
+        NetConfig nc;
+        NetError err = {{0}};
+        if (settings_net_config(&st, NULL, &nc, &err) < 0) {
+            if (msg && cap)
+                snprintf(msg, cap, "compare: %s: %s", net_cell_name(st.cell), err.msg);
+            return NET_ERR_ARG;
+        }
+    }
     for (int c = 0; c < 3; c++) {
         free(s->cmp.grad_h[c]);
         free(s->cmp.loss[c]);

@@ -201,6 +201,15 @@ def torch_unrolled(c, model, data):
     return loss.item(), y.detach(), grad_h, grad_c
 
 
+def denull(x):
+    """rnnviz writes a non-finite value as null (and counts them in "nonfinite")."""
+    if isinstance(x, list):
+        return [denull(v) for v in x]
+    if isinstance(x, dict):
+        return {k: denull(v) for k, v in x.items()}
+    return math.nan if x is None else x
+
+
 def rel_err(a, b):
     """max_i |a_i - b_i| / max(|b_i|, 1e-6 max|b|); absolute when b is all 0."""
     a = torch.as_tensor(a, dtype=torch.float64).flatten()
@@ -297,7 +306,7 @@ def main():
             print(f"case {idx}: {describe(c)}: rnnviz failed (exit {rc}): {err.strip()}")
             failures += 1
             continue
-        got = json.loads(out)
+        got = denull(json.loads(out))
         loss, y, grads = torch_whole(c, model, data)
         loss_u, y_u, grad_h, grad_c = torch_unrolled(c, model, data)
         errs = {"loss": rel_err([got["loss"]], [loss]), "outputs": rel_err(got["outputs"], y)}
