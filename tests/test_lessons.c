@@ -472,6 +472,99 @@ static NetOp last_op(const Session *s)
     return sess_op(s, sess_cursor(s) - 1);
 }
 
+/* ---- 0. One number ------------------------------------------------------------------- */
+
+/* The one number of a one-unit network: parameter name's value. */
+static double scalar(const Net *net, const char *name)
+{
+    const NetParam *p = net_param_find(net, name);
+    assert_non_null(p);
+    assert_int_equal(p->rows * p->cols, 1);
+    return net_params_const(net)[p->offset];
+}
+
+/* Lesson 0 after backward all (steps 3 to 7): h holds h_0 .. h_10. */
+static void claims_00_backward(const Lesson *l, Session *s, int k, const double *h)
+{
+    const Net *net = sess_net(s);
+    double w = scalar(net, "weight_hh_l0"), r = ratio_h(net, 0, 10);
+    const double *dh5 = net_dh(net, 0, 5), *dh4 = net_dh(net, 0, 4);
+    const double *dh10 = net_dh(net, 0, 10), *dh9 = net_dh(net, 0, 9);
+    if (k == 3) { /* at t = 5: 0.070 -> 0.070 -> 0.049 */
+        assert_near(dh5[0], 0.070, 5e-4);
+        assert_near(dh5[0] * (1 - h[5] * h[5]), 0.070, 5e-4);
+        assert_near(dh4[0], 0.049, 5e-4);
+        assert_near(dh4[0], w * (1 - h[5] * h[5]) * dh5[0], 1e-15);
+    } else if (k == 4) { /* at t = 10: factor 0.48; 0.666 -> 0.461 -> 0.323 */
+        assert_near(w * (1 - h[10] * h[10]), 0.48, 5e-3);
+        assert_near(0.7 * 0.692, 0.48, 5e-3);
+        assert_near(dh10[0], 0.666, 5e-4);
+        assert_near(dh10[0] * (1 - h[10] * h[10]), 0.461, 5e-4);
+        assert_near(dh9[0], 0.323, 5e-4);
+    } else if (k == 5) { /* 0.7^10 = 0.028; the real ratio 0.0072 is the product */
+        double prod = 1;
+        for (int t = 1; t <= 10; t++)
+            prod *= w * (1 - h[t] * h[t]);
+        print_message("lesson 0: w 0.7: ratio %.4g = product of w(1 - h^2) %.4g; 0.7^10 = %.4g\n",
+                      r, prod, pow(0.7, 10));
+        assert_near(pow(0.7, 10), 0.028, 5e-4);
+        assert_near(r, 0.0072, 5e-5);
+        assert_near(r, prod, 1e-12 * prod);
+        assert_int_equal(sess_display(s)->plot, PLOT_GRAD);
+        narration_says(l, k, "0.0072");
+    } else if (k == 6) { /* w 0.95: 0.95^10 = 0.60, ratio 0.038, h up to 0.69 */
+        double top = 0;
+        for (int t = 0; t < 11; t++)
+            top = fmax(top, fabs(h[t]));
+        print_message("lesson 0: w 0.95: ratio %.4g, max |h| %.3f, 0.95^10 = %.4g\n", r, top,
+                      pow(0.95, 10));
+        assert_near(w, 0.95, 1e-12);
+        assert_near(scalar(net, "weight_ih_l0"), -0.423, 5e-4); /* only w changed */
+        assert_near(pow(0.95, 10), 0.60, 5e-3);
+        assert_near(r, 0.038, 5e-4);
+        assert_near(top, 0.69, 5e-3);
+        narration_says(l, k, "0.038");
+    } else if (k == 7) { /* the recap's question: 0.7^39 is the first power below 1e-6 */
+        assert_true(pow(0.7, 38) > 1e-6 && pow(0.7, 39) < 1e-6);
+    }
+}
+
+/* Lesson 0's one-unit network: w, u, b and h_t as the narration states them. */
+static void claims_00(const Lesson *l, Session *s, int k)
+{
+    const Net *net = sess_net(s);
+    double w = scalar(net, "weight_hh_l0"), u = scalar(net, "weight_ih_l0");
+    double b = scalar(net, "bias_ih_l0"), h[11];
+    assert_null(net_param_find(net, "bias_hh_l0"));
+    for (int t = 0; k > 0 && t < 11; t++)
+        h[t] = net_h(net, 0, t)[0];
+    if (k >= 3) {
+        claims_00_backward(l, s, k, h);
+    } else if (k == 1) { /* a5 = w h4 + u x5 + b, h5 = tanh(a5) */
+        assert_near(w, 0.7, 1e-12);
+        assert_near(u, -0.423, 5e-4);
+        assert_near(b, 0.299, 5e-4);
+        assert_near(net_x(net, 5)[0], 0.996, 5e-4);
+        assert_near(h[4], 0.180, 5e-4);
+        assert_near(h[5], 0.004, 5e-4);
+        assert_near(w * h[4] + u * net_x(net, 5)[0] + b, 0.004, 5e-4);
+        assert_near(tanh(0.7 * 0.180 - 0.423 * 0.996 + 0.299), 0.004, 5e-4);
+        narration_says(l, k, "u = −0.423 and b = 0.299");
+    } else if (k == 2) { /* 1 - h^2 at h = 0.5, 0.9 and h10 */
+        assert_near(1 - 0.5 * 0.5, 0.75, 1e-12);
+        assert_near(1 - 0.9 * 0.9, 0.19, 1e-12);
+        assert_near(h[10], 0.555, 5e-4);
+        assert_near(1 - h[10] * h[10], 0.692, 5e-4);
+        narration_says(l, k, "1 − 0.555² = 0.692");
+    }
+}
+
+static void test_lesson_00(void **state)
+{
+    (void)state;
+    run_shipped("00-", claims_00);
+}
+
 /* ---- 1. What an RNN is --------------------------------------------------------------- */
 
 static void claims_01(const Lesson *l, Session *s, int k)
@@ -1114,10 +1207,11 @@ static void test_readme_rho_tilt(void **state)
 static void test_other_lessons(void **state)
 {
     (void)state;
-    static const char *const shipped[] = {"01-", "02-", "03-", "04-", "05-", "06-", "07-", "08-"};
+    static const char *const shipped[] = {"00-", "01-", "02-", "03-", "04-",
+                                          "05-", "06-", "07-", "08-"};
     for (int i = 0; i < lesson_n; i++) {
         bool known = false;
-        for (int j = 0; j < 8; j++)
+        for (int j = 0; j < 9; j++)
             known |= find_lesson(shipped[j], lesson_paths + i, 1) != NULL;
         if (!known)
             run_lesson(lesson_paths[i], NULL);
@@ -1149,11 +1243,12 @@ static int teardown(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_lesson_01),     cmocka_unit_test(test_lesson_02),
-        cmocka_unit_test(test_lesson_03),     cmocka_unit_test(test_lesson_04),
-        cmocka_unit_test(test_lesson_05),     cmocka_unit_test(test_lesson_06),
-        cmocka_unit_test(test_lesson_07),     cmocka_unit_test(test_lesson_08),
-        cmocka_unit_test(test_other_lessons), cmocka_unit_test(test_readme_rho_tilt),
+        cmocka_unit_test(test_lesson_00),       cmocka_unit_test(test_lesson_01),
+        cmocka_unit_test(test_lesson_02),       cmocka_unit_test(test_lesson_03),
+        cmocka_unit_test(test_lesson_04),       cmocka_unit_test(test_lesson_05),
+        cmocka_unit_test(test_lesson_06),       cmocka_unit_test(test_lesson_07),
+        cmocka_unit_test(test_lesson_08),       cmocka_unit_test(test_other_lessons),
+        cmocka_unit_test(test_readme_rho_tilt),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

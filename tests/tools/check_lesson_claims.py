@@ -262,6 +262,44 @@ def gate(st, g):
     return v if g == idx else None
 
 
+def check_lesson_0(S):
+    s = S("00-s1")
+    w, u, b = (float(s.m.p[k].ravel()[0]) for k in ("weight_hh_l0", "weight_ih_l0", "bias_ih_l0"))
+    h = np.array([v[0, 0] for v in s.r["h"][0]])
+    x5 = s.x[0, 5, 0]
+    claim("L0.1", "one unit: w = 0.7, u = -0.423, b = 0.299; x5 0.996, h4 0.180, h5 = tanh(a5) = 0.004",
+          abs(w - 0.7) < 1e-12 and abs(u + 0.423) < 5e-4 and abs(b - 0.299) < 5e-4 and
+          abs(x5 - 0.996) < 5e-4 and abs(h[4] - 0.180) < 5e-4 and abs(h[5] - 0.004) < 5e-4 and
+          abs(np.tanh(w * h[4] + u * x5 + b) - h[5]) < 1e-15,
+          "w %.4f u %.4f b %.4f x5 %.4f h4 %.4f h5 %.4f" % (w, u, b, x5, h[4], h[5]))
+    claim("L0.2", "tanh' = 1 - h^2: 0.75 at 0.5, 0.19 at 0.9; h10 0.555, 1 - h10^2 0.692",
+          abs(1 - np.tanh(np.arctanh(0.5)) ** 2 - 0.75) < 1e-12 and abs(h[10] - 0.555) < 5e-4
+          and abs(1 - h[10] ** 2 - 0.692) < 5e-4, "h10 %.4f, 1 - h10^2 %.4f" % (h[10], 1 - h[10] ** 2))
+    s = S("00-s3")
+    dh = s.r["grad_h"][0]  # one unit, one row: |dL/dh_t|
+    claim("L0.3", "at t = 5: dL/dh 0.070, dL/da 0.070, dL/dh4 0.049 = 0.7 x 0.070",
+          abs(dh[5] - 0.070) < 5e-4 and abs(dh[5] * (1 - h[5] ** 2) - 0.070) < 5e-4 and
+          abs(dh[4] - 0.049) < 5e-4, "%.4f %.4f %.4f" % (dh[5], dh[5] * (1 - h[5] ** 2), dh[4]))
+    claim("L0.4", "at t = 10: factor 0.7(1 - h10^2) = 0.48; 0.666 -> 0.461 -> 0.323",
+          abs(w * (1 - h[10] ** 2) - 0.48) < 5e-3 and abs(dh[10] - 0.666) < 5e-4 and
+          abs(dh[10] * (1 - h[10] ** 2) - 0.461) < 5e-4 and abs(dh[9] - 0.323) < 5e-4,
+          "%.4f: %.4f %.4f %.4f" % (w * (1 - h[10] ** 2), dh[10], dh[10] * (1 - h[10] ** 2), dh[9]))
+    prod = np.prod(w * (1 - h[1:] ** 2))
+    claim("L0.5", "0.7^10 = 0.028; dL/dh0 / dL/dh10 = 0.0072 = prod of w(1 - h_t^2), t = 1..10",
+          abs(0.7 ** 10 - 0.028) < 5e-4 and abs(dh[0] / dh[10] - 0.0072) < 5e-5 and
+          abs(dh[0] / dh[10] - prod) < 1e-15, "%s, %s, %s" % (fmt(0.7 ** 10), fmt(dh[0] / dh[10]), fmt(prod)),
+          fmt(s.engine_ratio(0, 10)))
+    s = S("00-s6")
+    h6 = np.array([v[0, 0] for v in s.r["h"][0]])
+    r = s.ratio(0, 10)
+    claim("L0.6", "w = 0.95 (only w changed): 0.95^10 = 0.60, ratio 0.038, |h| up to 0.69",
+          abs(float(s.m.whh().ravel()[0]) - 0.95) < 1e-12 and abs(float(s.m.p["weight_ih_l0"].ravel()[0]) - u) == 0
+          and abs(0.95 ** 10 - 0.60) < 5e-3 and abs(r - 0.038) < 5e-4 and abs(np.abs(h6).max() - 0.69) < 5e-3,
+          "%s, %s, %.3f" % (fmt(0.95 ** 10), fmt(r), np.abs(h6).max()), fmt(s.engine_ratio(0, 10)))
+    claim("L0.7", "recap: 0.7^k first drops below 1e-6 at k = 39", 0.7 ** 38 > 1e-6 > 0.7 ** 39,
+          "%s, %s" % (fmt(0.7 ** 38), fmt(0.7 ** 39)))
+
+
 def check_lesson_1(S):
     s = S("01-s5")
     m = np.array([np.abs(h).min() for h in s.r["h"][0]])
@@ -428,7 +466,7 @@ def main():
 
         agree = max(abs(S(t).r["loss"] - S(t).engine["loss"]) for t in ("02-s5", "05-s2", "07-s2", "07-s3"))
         claim("all", "NumPy forward agrees with the engine's loss", agree < 1e-10, fmt(agree))
-        for check in (check_lesson_1, check_loss_factors, check_lesson_2_3_4, check_lesson_5,
+        for check in (check_lesson_0, check_lesson_1, check_loss_factors, check_lesson_2_3_4, check_lesson_5,
                       check_lesson_6, check_lesson_7, check_lesson_8):
             check(S)
     print("%d FAIL" % len(failures) if failures else "all claims OK")
