@@ -1172,12 +1172,92 @@ static void test_lesson_07(void **state)
 
 static double lm_accuracy;
 
+/* The three most probable classes of batch row 0 at step t, most probable first. */
+static void top3(const Net *net, int t, int V, int k[3])
+{
+    const double *p = net_prob(net, t);
+    k[0] = k[1] = k[2] = -1;
+    for (int c = 0; c < V; c++) {
+        int at = 3;
+        while (at > 0 && (k[at - 1] < 0 || p[c] > p[k[at - 1]]))
+            at--;
+        for (int m = 2; m > at; m--)
+            k[m] = k[m - 1];
+        if (at < 3)
+            k[at] = c;
+    }
+}
+
+static void print_top3(Session *s, int t)
+{
+    const Net *net = sess_net(s);
+    int k[3];
+    top3(net, t, 53, k);
+    for (int m = 0; m < 3; m++)
+        print_message("lesson 8: step %d top %d: '%c' %.4f\n", t, m,
+                      task_text_byte(sess_task(s), k[m]), net_prob(net, t)[k[m]]);
+}
+
+/* With RNNVIZ_CLAIMS_DIR set, the text task's vocabulary as DIR/TAG.vocab.json: the byte
+ * of each class, so the NumPy check can name the characters it predicts. */
+static void dump_vocab(const char *tag, const Task *task)
+{
+    const char *dir = getenv("RNNVIZ_CLAIMS_DIR");
+    if (!dir || !*dir)
+        return;
+    FILE *f = open_in(dir, tag, "vocab");
+    for (int k = 0; k < task_input_size(task); k++)
+        fprintf(f, "%s%d", k ? "," : "[", task_text_byte(task, k));
+    fputs("]\n", f);
+    fclose(f);
+}
+
+/* Lesson 8 step 4: at step 20 of row 0 (input t after a space) the top three
+ * characters and their probabilities, and h's share at temperature 0.7. */
+static void claims_08_top3(const Lesson *l, Session *s, int k)
+{
+    const Net *net = sess_net(s);
+    const Task *task = sess_task(s);
+    const double *p = net_prob(net, 20);
+    int top[3];
+    top3(net, 20, 53, top);
+    print_top3(s, 20);
+    dump_vocab("08-s4", task);
+    assert_true(net_x(net, 19)[task_text_class(task, ' ')] == 1.0);
+    assert_true(net_x(net, 20)[task_text_class(task, 't')] == 1.0);
+    assert_int_equal(task_text_byte(task, top[0]), 'h');
+    assert_int_equal(task_text_byte(task, top[1]), 'o');
+    assert_int_equal(task_text_byte(task, top[2]), 'a');
+    assert_near(p[top[0]], 0.44, 5e-3);
+    assert_near(p[top[1]], 0.29, 5e-3);
+    assert_near(p[top[2]], 0.06, 5e-3);
+    double z = 0;
+    for (int c = 0; c < 53; c++)
+        z += pow(p[c], 1 / 0.7);
+    double share = pow(p[top[0]], 1 / 0.7) / z;
+    print_message("lesson 8: at temperature 0.7, h is drawn with p = %.4f\n", share);
+    assert_near(share, 0.57, 5e-3);
+    narration_says(l, k, "h 0.44, o 0.29, a 0.06");
+    narration_says(l, k, "draw h 57% of the time, not 44%");
+}
+
 static void claims_08(const Lesson *l, Session *s, int k)
 {
     const Net *net = sess_net(s);
     const Trainer *tr = sess_trainer(s);
     const int T = 25;
     switch (k) {
+    case 2: { /* untrained: every p near 1/53 */
+        double maxp = 0;
+        for (int c = 0; c < 53; c++)
+            maxp = fmax(maxp, net_prob(net, 24)[c]);
+        print_message("lesson 8: untrained: max p at step 24: %.4f (1/53 = %.4f)\n", maxp,
+                      1 / 53.0);
+        assert_near(1 / 53.0, 0.019, 5e-4);
+        assert_true(maxp < 0.0245);
+        narration_says(l, k, "at most 0.024 here");
+        break;
+    }
     case 1: { /* untrained: L near 25 log 53 */
         assert_int_equal(task_input_size(sess_task(s)), 53);
         double uniform = T * log(53.0);
@@ -1185,20 +1265,21 @@ static void claims_08(const Lesson *l, Session *s, int k)
         assert_true(fabs(net_loss(net) - uniform) < 0.05 * uniform);
         break;
     }
-    case 2: { /* the loss falls */
+    case 3: { /* the loss falls */
         double first = history_mean(tr, 0, 10), last = history_mean(tr, 280, 300);
         print_message("lesson 8: train 300: loss %.1f -> %.1f\n", first, last);
         assert_true(last < 0.6 * first);
         break;
     }
-    case 3: {
+    case 4: {
+        claims_08_top3(l, s, k);
         double acc = task_accuracy(sess_task(s), net);
         print_message("lesson 8: after 300: accuracy %.0f%% on the window batch\n", 100 * acc);
         assert_true(acc > 0.3);
         lm_accuracy = acc;
         break;
     }
-    case 4: { /* stated: below 40 per window */
+    case 5: { /* stated: below 40 per window */
         int n = train_history_len(tr);
         double tail = history_mean(tr, n - 20, n);
         print_message("lesson 8: after 600: window L = %.2f, training mean of the last 20 = "
@@ -1212,7 +1293,7 @@ static void claims_08(const Lesson *l, Session *s, int k)
         assert_true(acc > lm_accuracy);
         break;
     }
-    case 5: { /* level: within a factor 10 across the window */
+    case 6: { /* level: within a factor 10 across the window */
         double lo = INFINITY, hi = 0;
         for (int t = 0; t < T; t++) {
             lo = fmin(lo, net_grad_h(net, 0, t));

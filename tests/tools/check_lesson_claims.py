@@ -221,6 +221,7 @@ class State:
         self.x, self.targets, self.h0, self.c0 = load_data(
             os.path.join(d, tag + ".data.json"), self.m)
         self.engine = json.load(open(os.path.join(d, tag + ".engine.json")))
+        self.dir = d
         self.r = run(self.m, self.x, self.targets, self.h0, self.c0)
 
     def ratio(self, t0, t1, l=0):
@@ -451,13 +452,28 @@ def check_lesson_7(S):
 
 def check_lesson_8(S):
     s = S("08-s1")
-    claim("L8.1", "untrained L near 25 log 53 = 99", abs(s.r["loss"] - 25 * math.log(53)) < 5,
-          fmt(s.r["loss"]), fmt(s.engine["loss"]))
+    claim("L8.1", "untrained L near 25 ln 53 = 99; ln 53 = 3.97 nats", abs(s.r["loss"] - 25 * math.log(53)) < 5
+          and abs(math.log(53) - 3.97) < 5e-3, fmt(s.r["loss"]), fmt(s.engine["loss"]))
+    s = S("08-s2")
+    mp = s.r["p"][0, 24].max()
+    claim("L8.2", "untrained: every p at the last step near 1/53 = 0.019, at most 0.024", mp < 0.0245,
+          "max %.4f, min %.4f" % (mp, s.r["p"][0, 24].min()))
     s = S("08-s4")
-    claim("L8.4", "after 600 iterations the window's L below 40 (1.6 nats/char)", s.r["loss"] < 40,
-          fmt(s.r["loss"]), fmt(s.engine["loss"]))
-    g = S("08-s5").r["grad_h"][0]
-    claim("L8.5", "|dL/dh_t| level across the window (within 10x)", g.max() < 10 * g.min(),
+    p = s.r["p"][0, 20]
+    order = np.argsort(-p)[:3]
+    d = json.load(open(os.path.join(s.dir, "08-s4.vocab.json")))
+    chars = "".join(chr(d[k]) for k in order)
+    pt = p ** (1 / 0.7)
+    share = pt[order[0]] / pt.sum()
+    claim("L8.4", "after 300: at step 20 (input t after a space) top h 0.44, o 0.29, a 0.06; h 57% at T 0.7",
+          chars == "hoa" and np.abs(p[order] - [0.44, 0.29, 0.06]).max() < 5e-3 and abs(share - 0.57) < 5e-3
+          and chr(d[int(np.argmax(s.x[0, 20]))]) == "t" and chr(d[int(np.argmax(s.x[0, 19]))]) == " ",
+          "%r %s, %.4f" % (chars, p[order].round(4), share))
+    s = S("08-s5")
+    claim("L8.5", "after 600 iterations the window's L below 40 (1.6 nats/char)", s.r["loss"] < 40
+          and 40 / 25 == 1.6, fmt(s.r["loss"]), fmt(s.engine["loss"]))
+    g = S("08-s6").r["grad_h"][0]
+    claim("L8.6", "|dL/dh_t| level across the window (within 10x)", g.max() < 10 * g.min(),
           "%s..%s" % (fmt(g.min()), fmt(g.max())))
 
 
