@@ -1247,15 +1247,20 @@ static void claims_08(const Lesson *l, Session *s, int k)
     const Trainer *tr = sess_trainer(s);
     const int T = 25;
     switch (k) {
-    case 2: { /* untrained: every p near 1/53 */
-        double maxp = 0;
-        for (int c = 0; c < 53; c++)
-            maxp = fmax(maxp, net_prob(net, 24)[c]);
-        print_message("lesson 8: untrained: max p at step 24: %.4f (1/53 = %.4f)\n", maxp,
-                      1 / 53.0);
+    case 2: { /* untrained: every p near 1/53; row 0's best guesses 2% or 3% */
+        double lo = 1, hi = 0;
+        for (int t = 0; t < T; t++) {
+            double best = 0;
+            for (int c = 0; c < 53; c++)
+                best = fmax(best, net_prob(net, t)[c]);
+            lo = fmin(lo, best);
+            hi = fmax(hi, best);
+        }
+        print_message("lesson 8: untrained: row 0's largest p from %.4f to %.4f (1/53 = %.4f)\n",
+                      lo, hi, 1 / 53.0);
         assert_near(1 / 53.0, 0.019, 5e-4);
-        assert_true(maxp < 0.0245);
-        narration_says(l, k, "at most 0.024 here");
+        assert_true(lo >= 0.015 && hi < 0.035);
+        narration_says(l, k, "2% or 3%");
         break;
     }
     case 1: { /* untrained: L near 25 log 53 */
