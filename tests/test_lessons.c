@@ -893,6 +893,15 @@ static void claims_05(const Lesson *l, Session *s, int k)
         assert_true(p39 > 0.355 && p39 < 0.365 && p39 > pow(0.95, 39));
         break;
     }
+    case 6: { /* the recap: sigma_max 1.74 at rho 0.95 (1.28 at 0.7 is tested at step 3) */
+        double smax = sigma_max(net);
+        print_message("lesson 5: recap: sigma_max at rho 0.95 = %.4g\n", smax);
+        assert_near(sess_spectral_radius(s, 0), 0.95, 1e-9);
+        assert_near(smax, 1.74, 5e-3);
+        narration_says(l, k, "1.74");
+        narration_says(l, k, "1.28 at ρ = 0.7");
+        break;
+    }
     default:
         break;
     }
@@ -1346,6 +1355,27 @@ static void test_readme_rho_tilt(void **state)
     lesson_destroy(l);
 }
 
+/* Every shipped lesson but the first ends on a recap step: a question and a link to the
+ * next lesson (lesson 1 has 8 steps and no room for one). */
+static void test_recaps(void **state)
+{
+    (void)state;
+    static const char *const with_recap[] = {"00-", "02-", "03-", "04-",
+                                             "05-", "06-", "07-", "08-"};
+    for (int i = 0; i < 8; i++) {
+        const char *path = find_lesson(with_recap[i], lesson_paths, lesson_n);
+        if (!path)
+            skip();
+        Lesson *l = load(path);
+        int n = lesson_step_count(l);
+        assert_string_equal(lesson_step_title(l, n - 1), "Recap");
+        narration_says(l, n, "Question:");
+        narration_says(l, n, "Next:");
+        narration_says(l, n, "lesson ");
+        lesson_destroy(l);
+    }
+}
+
 /* Lessons a lecturer adds: the generic checks only. */
 static void test_other_lessons(void **state)
 {
@@ -1386,12 +1416,12 @@ static int teardown(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_lesson_00),       cmocka_unit_test(test_lesson_01),
-        cmocka_unit_test(test_lesson_02),       cmocka_unit_test(test_lesson_03),
-        cmocka_unit_test(test_lesson_04),       cmocka_unit_test(test_lesson_05),
-        cmocka_unit_test(test_lesson_06),       cmocka_unit_test(test_lesson_07),
-        cmocka_unit_test(test_lesson_08),       cmocka_unit_test(test_other_lessons),
-        cmocka_unit_test(test_readme_rho_tilt),
+        cmocka_unit_test(test_lesson_00), cmocka_unit_test(test_lesson_01),
+        cmocka_unit_test(test_lesson_02), cmocka_unit_test(test_lesson_03),
+        cmocka_unit_test(test_lesson_04), cmocka_unit_test(test_lesson_05),
+        cmocka_unit_test(test_lesson_06), cmocka_unit_test(test_lesson_07),
+        cmocka_unit_test(test_lesson_08), cmocka_unit_test(test_other_lessons),
+        cmocka_unit_test(test_recaps),    cmocka_unit_test(test_readme_rho_tilt),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
