@@ -1150,7 +1150,7 @@ static void claims_07(const Lesson *l, Session *s, int k)
         assert_true(r[2] > 2.5e-3 && r[2] < 3.5e-3);
         assert_near(pow(0.88, 49), 0.002, 5e-4);
         assert_true(pow(0.88, 500) > 1.5e-28 && pow(0.88, 500) < 2.5e-28);
-        narration_says(l, k, "is 5e-15 there, 3e-3 for the LSTM");
+        narration_says(l, k, "is 5e-15, the LSTM's (orange) 3e-3");
         break;
     }
     case 6: /* the GRU: z averages 0.48, ratio 5e-11, ~10,000 times the RNN's */
