@@ -64,10 +64,10 @@ for png in "${pngs[@]}"; do
     [ "$(stat -c %s "$png")" -gt 20000 ] || fail "$png is nearly empty"
 done
 lessons="$(cat "$chroot_dir/tmp/lessons.txt")"
-[ "$(grep -c '^/usr/share/rnnviz/lessons/0[1-8]-.*\.md ' <<<"$lessons")" -eq 8 ] ||
+[ "$(grep -c '^/usr/share/rnnviz/lessons/0[0-8]-.*\.md ' <<<"$lessons")" -eq 9 ] ||
     fail "rnnviz lessons: $lessons"
 [ -s "$chroot_dir/usr/share/man/man1/rnnviz.1.gz" ] || fail "no man page"
 if command -v desktop-file-validate >/dev/null; then
     desktop-file-validate "$chroot_dir/usr/share/applications/rnnviz.desktop" || fail "desktop entry"
 fi
-echo "rnnviz: chroot test passed (${#pngs[@]} slides, 8 lessons listed)"
+echo "rnnviz: chroot test passed (${#pngs[@]} slides, 9 lessons listed)"

@@ -472,6 +472,99 @@ static NetOp last_op(const Session *s)
     return sess_op(s, sess_cursor(s) - 1);
 }
 
+/* ---- 0. One number ------------------------------------------------------------------- */
+
+/* The one number of a one-unit network: parameter name's value. */
+static double scalar(const Net *net, const char *name)
+{
+    const NetParam *p = net_param_find(net, name);
+    assert_non_null(p);
+    assert_int_equal(p->rows * p->cols, 1);
+    return net_params_const(net)[p->offset];
+}
+
+/* Lesson 0 after backward all (steps 3 to 7): h holds h_0 .. h_10. */
+static void claims_00_backward(const Lesson *l, Session *s, int k, const double *h)
+{
+    const Net *net = sess_net(s);
+    double w = scalar(net, "weight_hh_l0"), r = ratio_h(net, 0, 10);
+    const double *dh5 = net_dh(net, 0, 5), *dh4 = net_dh(net, 0, 4);
+    const double *dh10 = net_dh(net, 0, 10), *dh9 = net_dh(net, 0, 9);
+    if (k == 3) { /* at t = 5: 0.070 -> 0.070 -> 0.049 */
+        assert_near(dh5[0], 0.070, 5e-4);
+        assert_near(dh5[0] * (1 - h[5] * h[5]), 0.070, 5e-4);
+        assert_near(dh4[0], 0.049, 5e-4);
+        assert_near(dh4[0], w * (1 - h[5] * h[5]) * dh5[0], 1e-15);
+    } else if (k == 4) { /* at t = 10: factor 0.48; 0.666 -> 0.461 -> 0.323 */
+        assert_near(w * (1 - h[10] * h[10]), 0.48, 5e-3);
+        assert_near(0.7 * 0.692, 0.48, 5e-3);
+        assert_near(dh10[0], 0.666, 5e-4);
+        assert_near(dh10[0] * (1 - h[10] * h[10]), 0.461, 5e-4);
+        assert_near(dh9[0], 0.323, 5e-4);
+    } else if (k == 5) { /* 0.7^10 = 0.028; the real ratio 0.0072 is the product */
+        double prod = 1;
+        for (int t = 1; t <= 10; t++)
+            prod *= w * (1 - h[t] * h[t]);
+        print_message("lesson 0: w 0.7: ratio %.4g = product of w(1 - h^2) %.4g; 0.7^10 = %.4g\n",
+                      r, prod, pow(0.7, 10));
+        assert_near(pow(0.7, 10), 0.028, 5e-4);
+        assert_near(r, 0.0072, 5e-5);
+        assert_near(r, prod, 1e-12 * prod);
+        assert_int_equal(sess_display(s)->plot, PLOT_GRAD);
+        narration_says(l, k, "0.0072");
+    } else if (k == 6) { /* w 0.95: 0.95^10 = 0.60, ratio 0.038, h up to 0.69 */
+        double top = 0;
+        for (int t = 0; t < 11; t++)
+            top = fmax(top, fabs(h[t]));
+        print_message("lesson 0: w 0.95: ratio %.4g, max |h| %.3f, 0.95^10 = %.4g\n", r, top,
+                      pow(0.95, 10));
+        assert_near(w, 0.95, 1e-12);
+        assert_near(scalar(net, "weight_ih_l0"), -0.423, 5e-4); /* only w changed */
+        assert_near(pow(0.95, 10), 0.60, 5e-3);
+        assert_near(r, 0.038, 5e-4);
+        assert_near(top, 0.69, 5e-3);
+        narration_says(l, k, "0.038");
+    } else if (k == 7) { /* the recap's question: 0.7^39 is the first power below 1e-6 */
+        assert_true(pow(0.7, 38) > 1e-6 && pow(0.7, 39) < 1e-6);
+    }
+}
+
+/* Lesson 0's one-unit network: w, u, b and h_t as the narration states them. */
+static void claims_00(const Lesson *l, Session *s, int k)
+{
+    const Net *net = sess_net(s);
+    double w = scalar(net, "weight_hh_l0"), u = scalar(net, "weight_ih_l0");
+    double b = scalar(net, "bias_ih_l0"), h[11];
+    assert_null(net_param_find(net, "bias_hh_l0"));
+    for (int t = 0; k > 0 && t < 11; t++)
+        h[t] = net_h(net, 0, t)[0];
+    if (k >= 3) {
+        claims_00_backward(l, s, k, h);
+    } else if (k == 1) { /* a5 = w h4 + u x5 + b, h5 = tanh(a5) */
+        assert_near(w, 0.7, 1e-12);
+        assert_near(u, -0.423, 5e-4);
+        assert_near(b, 0.299, 5e-4);
+        assert_near(net_x(net, 5)[0], 0.996, 5e-4);
+        assert_near(h[4], 0.180, 5e-4);
+        assert_near(h[5], 0.004, 5e-4);
+        assert_near(w * h[4] + u * net_x(net, 5)[0] + b, 0.004, 5e-4);
+        assert_near(tanh(0.7 * 0.180 - 0.423 * 0.996 + 0.299), 0.004, 5e-4);
+        narration_says(l, k, "u = −0.423 and b = 0.299");
+    } else if (k == 2) { /* 1 - h^2 at h = 0.5, 0.9 and h10 */
+        assert_near(1 - 0.5 * 0.5, 0.75, 1e-12);
+        assert_near(1 - 0.9 * 0.9, 0.19, 1e-12);
+        assert_near(h[10], 0.555, 5e-4);
+        assert_near(1 - h[10] * h[10], 0.692, 5e-4);
+        narration_says(l, k, "1 − 0.555² = 0.692");
+    }
+}
+
+static void test_lesson_00(void **state)
+{
+    (void)state;
+    run_shipped("00-", claims_00);
+}
+
 /* ---- 1. What an RNN is --------------------------------------------------------------- */
 
 static void claims_01(const Lesson *l, Session *s, int k)
@@ -800,6 +893,15 @@ static void claims_05(const Lesson *l, Session *s, int k)
         assert_true(p39 > 0.355 && p39 < 0.365 && p39 > pow(0.95, 39));
         break;
     }
+    case 6: { /* the recap: sigma_max 1.74 at rho 0.95 (1.28 at 0.7 is tested at step 3) */
+        double smax = sigma_max(net);
+        print_message("lesson 5: recap: sigma_max at rho 0.95 = %.4g\n", smax);
+        assert_near(sess_spectral_radius(s, 0), 0.95, 1e-9);
+        assert_near(smax, 1.74, 5e-3);
+        narration_says(l, k, "1.74");
+        narration_says(l, k, "1.28 at ρ = 0.7");
+        break;
+    }
     default:
         break;
     }
@@ -910,8 +1012,6 @@ static void test_lesson_06(void **state)
 
 /* ---- 7. LSTM and GRU --------------------------------------------------------------------- */
 
-static double rnn_ratio;
-
 /* Mean, min and max of gate block g (LSTM 1 = f, GRU 1 = z) over every step and row. */
 static void gate_stats(const Net *net, int g, double out[3])
 {
@@ -931,82 +1031,141 @@ static void gate_stats(const Net *net, int g, double out[3])
     out[2] = hi;
 }
 
+/* Lesson 7 after compare 500: the RNN near 0.12, GRU and LSTM solve it. */
+static void claims_07_trained(const Lesson *l, Session *s, int k)
+{
+    const SessCompare *cmp = sess_comparison(s);
+    double tail[3];
+    int at[3];
+    assert_true(cmp->valid);
+    assert_int_equal(cmp->iters, 500);
+    for (int c = 0; c < 3; c++) {
+        tail[c] = mean_loss(cmp->loss[c], 450, 500);
+        at[c] = learned_at(cmp->loss[c], 500, 0.02);
+    }
+    print_message("lesson 7: compare 500: mean loss of the last 50: RNN %.3g, GRU %.3g, "
+                  "LSTM %.3g; below 0.02 from iteration %d (GRU), %d (LSTM)\n",
+                  tail[0], tail[1], tail[2], at[1], at[2]);
+    narration_says(l, k, "0.12 (mean of the last 50)");
+    assert_true(tail[0] > 0.115 && tail[0] < 0.125 && tail[0] > 1.0 / 12);
+    assert_int_equal(at[0], 0);
+    assert_true(tail[1] < 0.005);
+    assert_true(tail[2] < 0.005);
+    assert_true(at[1] >= 160 && at[1] <= 200);
+    assert_true(at[2] >= 360 && at[2] <= 400);
+    narration_says(l, k, "about 180");
+    narration_says(l, k, "about 380");
+    narration_says(l, k, "below 0.005");
+    assert_int_equal(sess_display(s)->plot, PLOT_LOSS);
+}
+
+/* Unit j of batch row 0 at step t: gate block g (LSTM i f g o = 0 1 2 3). */
+static double gate_at(const Net *net, int t, int g, int j)
+{
+    int H = net_config(net)->hidden_size;
+    return net_gates(net, 0, t)[g * H + j];
+}
+
+/* Lesson 7, steps 1 to 4: the LSTM's gates at step 20, batch row 0, unit 0. */
+static void claims_07_gates(const Lesson *l, Session *s, int k)
+{
+    const Net *net = sess_net(s);
+    double i = gate_at(net, 20, 0, 0), f = gate_at(net, 20, 1, 0), g = gate_at(net, 20, 2, 0);
+    double o = gate_at(net, 20, 3, 0), c19 = net_c(net, 0, 19)[0], c20 = net_c(net, 0, 20)[0];
+    double h20 = net_h(net, 0, 20)[0], st[3];
+    int sl, stp;
+    assert_int_equal(net_config(net)->cell, NET_CELL_LSTM);
+    assert_true(sess_selected(s, &sl, &stp) && sl == 0 && stp == 20);
+    assert_true(net_op_done(net, (NetOp){NET_OP_FORWARD, 0, 49}));
+    assert_near(c20, f * c19 + i * g, 1e-15);
+    assert_near(h20, o * tanh(c20), 1e-15);
+    if (k == 2) { /* f near sigma(2) = 0.88; the row reads 0.843, 0.857, 0.864 */
+        gate_stats(net, 1, st);
+        print_message("lesson 7: forget gate mean %.3g (%.3g to %.3g); sigma(2) = %.4f\n", st[0],
+                      st[1], st[2], 1 / (1 + exp(-2.0)));
+        assert_near(1 / (1 + exp(-2.0)), 0.88, 5e-3);
+        assert_near(st[0], 0.88, 5e-3);
+        assert_near(f, 0.843, 5e-4);
+        assert_near(gate_at(net, 20, 1, 1), 0.857, 5e-4);
+        assert_near(gate_at(net, 20, 1, 2), 0.864, 5e-4);
+        narration_says(l, k, "0.843, 0.857, 0.864");
+    }
+    if (k == 3) { /* c20 = 0.843 x (-0.476) + 0.582 x (-0.104) = -0.461 */
+        assert_near(c19, -0.476, 5e-4);
+        assert_near(i, 0.582, 5e-4);
+        assert_near(g, -0.104, 5e-4);
+        assert_near(c20, -0.461, 5e-4);
+        assert_near(0.843 * -0.476 + 0.582 * -0.104, -0.461, 1e-3);
+        narration_says(l, k, "≈ −0.461");
+    }
+    if (k == 4) { /* h20 = 0.542 tanh(-0.461) = -0.234 */
+        assert_near(o, 0.542, 5e-4);
+        assert_near(h20, -0.234, 5e-4);
+        assert_near(0.542 * tanh(-0.461), -0.234, 5e-4);
+        narration_says(l, k, "0.542 × tanh(−0.461) = −0.234");
+    }
+}
+
+/* The plain RNN of lesson 7's settings on the same batch, run forward and backward and
+ * written for the NumPy check: the network compare overlays in blue. Returns its ratio. */
+static double lesson_07_rnn(const Lesson *l)
+{
+    Settings st;
+    char msg[800];
+    assert_int_equal(lesson_settings(l, &st, msg, sizeof msg), 0);
+    st.cell = NET_CELL_RNN;
+    Session *rnn = sess_create(&st, msg, sizeof msg);
+    assert_non_null(rnn);
+    assert_int_equal(sess_forward(rnn, -1, msg, sizeof msg), 0);
+    assert_int_equal(sess_backward(rnn, -1, msg, sizeof msg), 0);
+    double r = ratio_h(sess_net(rnn), 0, 49);
+    dump_state("07-rnn", sess_net(rnn));
+    sess_destroy(rnn);
+    return r;
+}
+
+/* Lesson 7, steps 5 to 8: gradients along the cell, the GRU, training. */
 static void claims_07(const Lesson *l, Session *s, int k)
 {
     const Net *net = sess_net(s);
     const SessCompare *cmp = sess_comparison(s);
     const int T = 50;
+    double r[3], z[3];
+    if (k >= 1 && k <= 4) {
+        claims_07_gates(l, s, k);
+        return;
+    }
+    for (int c = 0; k >= 5 && c < 3; c++)
+        r[c] = cmp->grad_h[c][0] / cmp->grad_h[c][T - 1];
     switch (k) {
-    case 1: /* stated: below 1e-12 */
-        rnn_ratio = ratio_h(net, 0, T - 1);
-        print_message("lesson 7: RNN |dL/dh0| / |dL/dh49| = %.3g (stated < 1e-12)\n", rnn_ratio);
-        narration_says(l, k, "below 1e-12");
-        assert_true(rnn_ratio < 1e-12);
-        break;
-    case 2: { /* the LSTM's h and c gradients fall far more slowly: 3e-3, 4e-2 */
-        assert_int_equal(net_config(net)->cell, NET_CELL_LSTM);
-        double rh = ratio_h(net, 0, T - 1), rc = net_grad_c(net, 0, 0) / net_grad_c(net, 0, T - 1);
-        double f[3];
-        gate_stats(net, 1, f);
-        print_message(
-            "lesson 7: LSTM ratios h %.3g, c %.3g; forget gate mean %.3g (%.3g to %.3g)\n", rh, rc,
-            f[0], f[1], f[2]);
-        narration_says(l, k, "3e-3 for h and 4e-2 for c");
-        assert_true(rh > 2.5e-3 && rh < 3.5e-3 && rc > 3.5e-2 && rc < 4.5e-2);
-        assert_true(rh > 1e3 * rnn_ratio);
-        assert_true(f[0] > 0.87 && f[0] < 0.885 && f[1] > 0.785 && f[2] < 0.935);
+    case 5: { /* 0.88^49 = 0.002; RNN 5e-15, LSTM 3e-3; 0.88^500 = 2e-28 */
+        double rh = ratio_h(net, 0, T - 1), rnn = lesson_07_rnn(l);
+        print_message("lesson 7: ratios RNN %.3g (alone %.3g), LSTM %.3g (session %.3g); "
+                      "0.88^49 %.3g, 0.88^500 %.3g\n",
+                      r[0], rnn, r[2], rh, pow(0.88, 49), pow(0.88, 500));
+        assert_true(cmp->valid);
+        assert_near(rnn, r[0], 1e-9 * r[0]);
+        assert_near(rh, r[2], 1e-9 * r[2]);
+        assert_true(r[0] > 4.5e-15 && r[0] < 5.5e-15);
+        assert_true(r[2] > 2.5e-3 && r[2] < 3.5e-3);
+        assert_near(pow(0.88, 49), 0.002, 5e-4);
+        assert_true(pow(0.88, 500) > 1.5e-28 && pow(0.88, 500) < 2.5e-28);
+        narration_says(l, k, "is 5e-15, the LSTM's (orange) 3e-3");
         break;
     }
-    case 3: { /* untrained z averages 0.48; ratio 5e-11, 10,000 times the RNN's */
+    case 6: /* the GRU: z averages 0.48, ratio 5e-11, ~10,000 times the RNN's */
         assert_int_equal(net_config(net)->cell, NET_CELL_GRU);
-        double z[3], r = ratio_h(net, 0, T - 1);
         gate_stats(net, 1, z);
-        print_message(
-            "lesson 7: GRU ratio %.3g (%.3g times the RNN's); z mean %.3g (%.3g to %.3g)\n", r,
-            r / rnn_ratio, z[0], z[1], z[2]);
-        narration_says(l, k, "averages 0.48");
-        narration_says(l, k, "5e-11");
-        assert_true(z[0] > 0.475 && z[0] < 0.485 && z[1] > 0.355 && z[2] < 0.635);
-        assert_true(r > 4.5e-11 && r < 5.5e-11);
-        assert_true(r > 5e3 * rnn_ratio && r < 2e4 * rnn_ratio);
+        print_message("lesson 7: GRU ratio %.3g (%.3g times the RNN's); z mean %.3g\n", r[1],
+                      r[1] / r[0], z[0]);
+        assert_true(z[0] > 0.475 && z[0] < 0.485);
+        assert_true(r[1] > 4.5e-11 && r[1] < 5.5e-11);
+        assert_true(r[1] > 5e3 * r[0] && r[1] < 2e4 * r[0]);
+        narration_says(l, k, "z averages 0.48");
         break;
-    }
-    case 4: { /* side by side: several orders of magnitude */
-        assert_true(cmp->valid);
-        double r[3];
-        for (int c = 0; c < 3; c++)
-            r[c] = cmp->grad_h[c][0] / cmp->grad_h[c][T - 1];
-        print_message("lesson 7: |dL/dh0| / |dL/dh49|: RNN %.3g, GRU %.3g, LSTM %.3g\n", r[0], r[1],
-                      r[2]);
-        assert_true(r[1] > 1e3 * r[0]);
-        assert_true(r[2] > 1e3 * r[0]);
+    case 7:
+        claims_07_trained(l, s, k);
         break;
-    }
-    case 5: { /* trained: the RNN stays at 1/12, GRU and LSTM solve it */
-        assert_true(cmp->valid);
-        assert_int_equal(cmp->iters, 500);
-        double tail[3];
-        int at[3];
-        for (int c = 0; c < 3; c++) {
-            tail[c] = mean_loss(cmp->loss[c], 450, 500);
-            at[c] = learned_at(cmp->loss[c], 500, 0.02);
-        }
-        print_message("lesson 7: compare 500: mean loss of the last 50: RNN %.3g, GRU %.3g, "
-                      "LSTM %.3g; below 0.02 from iteration %d (GRU), %d (LSTM)\n",
-                      tail[0], tail[1], tail[2], at[1], at[2]);
-        narration_says(l, k, "stays above 0.1");
-        assert_true(tail[0] > 0.1 && tail[0] < 0.13 && tail[0] > 1.0 / 12);
-        assert_int_equal(at[0], 0);
-        assert_true(tail[1] < 0.005);
-        assert_true(tail[2] < 0.005);
-        assert_true(at[1] >= 140 && at[1] <= 220);
-        assert_true(at[2] >= 340 && at[2] <= 420);
-        narration_says(l, k, "about 180");
-        narration_says(l, k, "about 380");
-        narration_says(l, k, "below 0.005");
-        assert_int_equal(sess_display(s)->plot, PLOT_LOSS);
-        break;
-    }
     default:
         break;
     }
@@ -1022,12 +1181,97 @@ static void test_lesson_07(void **state)
 
 static double lm_accuracy;
 
+/* The three most probable classes of batch row 0 at step t, most probable first. */
+static void top3(const Net *net, int t, int V, int k[3])
+{
+    const double *p = net_prob(net, t);
+    k[0] = k[1] = k[2] = -1;
+    for (int c = 0; c < V; c++) {
+        int at = 3;
+        while (at > 0 && (k[at - 1] < 0 || p[c] > p[k[at - 1]]))
+            at--;
+        for (int m = 2; m > at; m--)
+            k[m] = k[m - 1];
+        if (at < 3)
+            k[at] = c;
+    }
+}
+
+static void print_top3(Session *s, int t)
+{
+    const Net *net = sess_net(s);
+    int k[3];
+    top3(net, t, 53, k);
+    for (int m = 0; m < 3; m++)
+        print_message("lesson 8: step %d top %d: '%c' %.4f\n", t, m,
+                      task_text_byte(sess_task(s), k[m]), net_prob(net, t)[k[m]]);
+}
+
+/* With RNNVIZ_CLAIMS_DIR set, the text task's vocabulary as DIR/TAG.vocab.json: the byte
+ * of each class, so the NumPy check can name the characters it predicts. */
+static void dump_vocab(const char *tag, const Task *task)
+{
+    const char *dir = getenv("RNNVIZ_CLAIMS_DIR");
+    if (!dir || !*dir)
+        return;
+    FILE *f = open_in(dir, tag, "vocab");
+    for (int k = 0; k < task_input_size(task); k++)
+        fprintf(f, "%s%d", k ? "," : "[", task_text_byte(task, k));
+    fputs("]\n", f);
+    fclose(f);
+}
+
+/* Lesson 8 step 4: at step 20 of row 0 (input t after a space) the top three
+ * characters and their probabilities, and h's share at temperature 0.7. */
+static void claims_08_top3(const Lesson *l, Session *s, int k)
+{
+    const Net *net = sess_net(s);
+    const Task *task = sess_task(s);
+    const double *p = net_prob(net, 20);
+    int top[3];
+    top3(net, 20, 53, top);
+    print_top3(s, 20);
+    dump_vocab("08-s4", task);
+    assert_true(net_x(net, 19)[task_text_class(task, ' ')] == 1.0);
+    assert_true(net_x(net, 20)[task_text_class(task, 't')] == 1.0);
+    assert_int_equal(task_text_byte(task, top[0]), 'h');
+    assert_int_equal(task_text_byte(task, top[1]), 'o');
+    assert_int_equal(task_text_byte(task, top[2]), 'a');
+    assert_near(p[top[0]], 0.44, 5e-3);
+    assert_near(p[top[1]], 0.29, 5e-3);
+    assert_near(p[top[2]], 0.06, 5e-3);
+    double z = 0;
+    for (int c = 0; c < 53; c++)
+        z += pow(p[c], 1 / 0.7);
+    double share = pow(p[top[0]], 1 / 0.7) / z;
+    print_message("lesson 8: at temperature 0.7, h is drawn with p = %.4f\n", share);
+    assert_near(share, 0.57, 5e-3);
+    narration_says(l, k, "h 0.44, o 0.29, a 0.06");
+    narration_says(l, k, "draw h 57% of the time, not 44%");
+}
+
 static void claims_08(const Lesson *l, Session *s, int k)
 {
     const Net *net = sess_net(s);
     const Trainer *tr = sess_trainer(s);
     const int T = 25;
     switch (k) {
+    case 2: { /* untrained: every p near 1/53; row 0's best guesses 2% or 3% */
+        double lo = 1, hi = 0;
+        for (int t = 0; t < T; t++) {
+            double best = 0;
+            for (int c = 0; c < 53; c++)
+                best = fmax(best, net_prob(net, t)[c]);
+            lo = fmin(lo, best);
+            hi = fmax(hi, best);
+        }
+        print_message("lesson 8: untrained: row 0's largest p from %.4f to %.4f (1/53 = %.4f)\n",
+                      lo, hi, 1 / 53.0);
+        assert_near(1 / 53.0, 0.019, 5e-4);
+        assert_true(lo >= 0.015 && hi < 0.035);
+        narration_says(l, k, "2% or 3%");
+        break;
+    }
     case 1: { /* untrained: L near 25 log 53 */
         assert_int_equal(task_input_size(sess_task(s)), 53);
         double uniform = T * log(53.0);
@@ -1035,20 +1279,21 @@ static void claims_08(const Lesson *l, Session *s, int k)
         assert_true(fabs(net_loss(net) - uniform) < 0.05 * uniform);
         break;
     }
-    case 2: { /* the loss falls */
+    case 3: { /* the loss falls */
         double first = history_mean(tr, 0, 10), last = history_mean(tr, 280, 300);
         print_message("lesson 8: train 300: loss %.1f -> %.1f\n", first, last);
         assert_true(last < 0.6 * first);
         break;
     }
-    case 3: {
+    case 4: {
+        claims_08_top3(l, s, k);
         double acc = task_accuracy(sess_task(s), net);
         print_message("lesson 8: after 300: accuracy %.0f%% on the window batch\n", 100 * acc);
         assert_true(acc > 0.3);
         lm_accuracy = acc;
         break;
     }
-    case 4: { /* stated: below 40 per window */
+    case 5: { /* stated: below 40 per window */
         int n = train_history_len(tr);
         double tail = history_mean(tr, n - 20, n);
         print_message("lesson 8: after 600: window L = %.2f, training mean of the last 20 = "
@@ -1062,7 +1307,7 @@ static void claims_08(const Lesson *l, Session *s, int k)
         assert_true(acc > lm_accuracy);
         break;
     }
-    case 5: { /* level: within a factor 10 across the window */
+    case 6: { /* level: within a factor 10 across the window */
         double lo = INFINITY, hi = 0;
         for (int t = 0; t < T; t++) {
             lo = fmin(lo, net_grad_h(net, 0, t));
@@ -1110,14 +1355,36 @@ static void test_readme_rho_tilt(void **state)
     lesson_destroy(l);
 }
 
+/* Every shipped lesson but the first ends on a recap step: a question and a link to the
+ * next lesson (lesson 1 has 8 steps and no room for one). */
+static void test_recaps(void **state)
+{
+    (void)state;
+    static const char *const with_recap[] = {"00-", "02-", "03-", "04-",
+                                             "05-", "06-", "07-", "08-"};
+    for (int i = 0; i < 8; i++) {
+        const char *path = find_lesson(with_recap[i], lesson_paths, lesson_n);
+        if (!path)
+            skip();
+        Lesson *l = load(path);
+        int n = lesson_step_count(l);
+        assert_string_equal(lesson_step_title(l, n - 1), "Recap");
+        narration_says(l, n, "Question:");
+        narration_says(l, n, "Next:");
+        narration_says(l, n, "lesson ");
+        lesson_destroy(l);
+    }
+}
+
 /* Lessons a lecturer adds: the generic checks only. */
 static void test_other_lessons(void **state)
 {
     (void)state;
-    static const char *const shipped[] = {"01-", "02-", "03-", "04-", "05-", "06-", "07-", "08-"};
+    static const char *const shipped[] = {"00-", "01-", "02-", "03-", "04-",
+                                          "05-", "06-", "07-", "08-"};
     for (int i = 0; i < lesson_n; i++) {
         bool known = false;
-        for (int j = 0; j < 8; j++)
+        for (int j = 0; j < 9; j++)
             known |= find_lesson(shipped[j], lesson_paths + i, 1) != NULL;
         if (!known)
             run_lesson(lesson_paths[i], NULL);
@@ -1149,11 +1416,12 @@ static int teardown(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_lesson_01),     cmocka_unit_test(test_lesson_02),
-        cmocka_unit_test(test_lesson_03),     cmocka_unit_test(test_lesson_04),
-        cmocka_unit_test(test_lesson_05),     cmocka_unit_test(test_lesson_06),
-        cmocka_unit_test(test_lesson_07),     cmocka_unit_test(test_lesson_08),
-        cmocka_unit_test(test_other_lessons), cmocka_unit_test(test_readme_rho_tilt),
+        cmocka_unit_test(test_lesson_00), cmocka_unit_test(test_lesson_01),
+        cmocka_unit_test(test_lesson_02), cmocka_unit_test(test_lesson_03),
+        cmocka_unit_test(test_lesson_04), cmocka_unit_test(test_lesson_05),
+        cmocka_unit_test(test_lesson_06), cmocka_unit_test(test_lesson_07),
+        cmocka_unit_test(test_lesson_08), cmocka_unit_test(test_other_lessons),
+        cmocka_unit_test(test_recaps),    cmocka_unit_test(test_readme_rho_tilt),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
