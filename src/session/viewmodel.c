@@ -36,6 +36,11 @@ typedef struct {
      * as long as: worked out at the first fill. */
     bool known;
     char (*cls_sym)[VM_SYM_LEN]; /* (O) the task's symbol of each class */
+    /* The settings and spectral radius the drawer's rows were formatted
+     * for: formatting a dozen numbers every frame is not free. */
+    bool drawer_known;
+    Settings drawer_settings;
+    double drawer_rho;
 } VmStore;
 
 ViewModel *vm_create(int L, int T, int O)
@@ -204,7 +209,7 @@ static void fill_output(ViewModel *vm, const Session *s, int t)
         st->dy_norm = sqrt(g);
         st->g_head = la_norm(net_dh_out(net, vm->L - 1, t), (size_t)vm->B * vm->H);
     }
-    snprintf(st->y_sym, sizeof st->y_sym, "ŷ");
+    memcpy(st->y_sym, "ŷ", sizeof "ŷ"); /* a literal: no formatting per step */
     st->y_prob = st->y0 = 0;
     if (st->head_fwd && vm->ce) {
         const double *p = net_prob(net, t);
@@ -230,7 +235,7 @@ static void fill_io(ViewModel *vm, const Session *s, int t)
     st->hit = false;
     st->target0 = 0;
     st->step_loss = net_step_loss(net, t);
-    snprintf(st->target_sym, sizeof st->target_sym, "?");
+    memcpy(st->target_sym, "?", sizeof "?");
     if (!st->has_target)
         return;
     int cls = vm->ce ? net_target_class(net, t)[0] : 0;
@@ -406,9 +411,17 @@ static void drawer_value(const Session *s, SettingId id, char *out, size_t cap)
         snprintf(out, cap, "off");
 }
 
-/* The drawer's rows: a dozen short strings, cheap enough for every frame. */
+/* The drawer's rows, formatted again only when a setting or rho changed. */
 static void fill_drawer(ViewModel *vm, const Session *s)
 {
+    VmStore *st = (VmStore *)vm;
+    double rho = sess_spectral_radius(s, 0);
+    if (st->drawer_known && st->drawer_rho == rho &&
+        !memcmp(&st->drawer_settings, sess_settings(s), sizeof st->drawer_settings))
+        return;
+    st->drawer_known = true;
+    st->drawer_rho = rho;
+    st->drawer_settings = *sess_settings(s);
     VmDrawer *d = &vm->drawer;
     SettingId ids[SET_COUNT];
     d->n = settings_drawer(ids);
