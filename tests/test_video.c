@@ -59,31 +59,38 @@ static void probe(const char *path, Probe *p)
     assert_int_equal(pclose(f), 0);
 }
 
-/* Waits until a temporary of the atomic writer in dir holds data. */
-static void wait_for_temporary(void)
+/* Waits until the child pid has a file in dir open that holds data: the
+ * encoder's temporary (an O_TMPFILE has no name in dir to look for). */
+static void wait_for_temporary(pid_t pid)
 {
+    char fds[64];
+    snprintf(fds, sizeof fds, "/proc/%d/fd", (int)pid);
     for (int i = 0; i < 3000; i++) {
-        DIR *d = opendir(dir);
+        DIR *d = opendir(fds);
         struct dirent *e;
-        while ((e = readdir(d))) {
+        while (d && (e = readdir(d))) {
+            char p[600], target[600];
             struct stat st;
-            char p[600];
-            snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
-            if (strstr(e->d_name, ".tmp-") && stat(p, &st) == 0 && st.st_size > 0) {
+            snprintf(p, sizeof p, "%s/%s", fds, e->d_name);
+            ssize_t n = readlink(p, target, sizeof target - 1);
+            target[n > 0 ? n : 0] = '\0';
+            if (n > 0 && !strncmp(target, dir, strlen(dir)) && !strstr(target, "/err") &&
+                stat(p, &st) == 0 && st.st_size > 0) {
                 closedir(d);
                 return;
             }
         }
-        closedir(d);
+        if (d)
+            closedir(d);
         nanosleep(&(struct timespec){0, 10000000}, NULL);
     }
-    fail_msg("no temporary appeared in %s", dir);
+    fail_msg("no temporary with data appeared in %s", dir);
 }
 
 /* Runs rnnviz with args (NULL-ended); stderr into DIR/err. With fsize > 0
- * the child may write no more than fsize bytes to a file. With watch set,
- * SIGINT is sent once a temporary holds data. */
-static int run(const char *const *args, long fsize, const char *watch)
+ * the child may write no more than fsize bytes to a file. With sig set,
+ * it is sent once a temporary holds data. */
+static int run(const char *const *args, long fsize, int sig)
 {
     const char *bin = getenv("RNNVIZ_BIN");
     if (!bin)
@@ -106,23 +113,24 @@ static int run(const char *const *args, long fsize, const char *watch)
         execv(bin, argv);
         _exit(127);
     }
-    if (watch) {
-        wait_for_temporary();
-        kill(pid, SIGINT);
+    if (sig) {
+        wait_for_temporary(pid);
+        kill(pid, sig);
     }
     int status;
     assert_int_equal(waitpid(pid, &status, 0), pid);
     return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
-/* Names in dir holding ".tmp-" (temporaries of the atomic writer). */
+/* Names in dir starting ".rz-" (named temporaries: the atomic writer's
+ * and the encoder's where there is no O_TMPFILE). */
 static int temporaries(void)
 {
     DIR *d = opendir(dir);
     struct dirent *e;
     int n = 0;
     while ((e = readdir(d)))
-        n += strstr(e->d_name, ".tmp-") != NULL;
+        n += strncmp(e->d_name, ".rz-", 4) == 0;
     closedir(d);
     return n;
 }
@@ -181,7 +189,7 @@ static void test_mp4_probe(void **state)
     path_in(out, sizeof out, "steps.mp4");
     const char *args[] = {"--steps", "6",      "--do",    "step 4",  "--speed", "3", "--fps",
                           "30",      "--size", "320x240", "--video", out,       NULL};
-    assert_int_equal(run(args, 0, NULL), 0);
+    assert_int_equal(run(args, 0, 0), 0);
     assert_err_has("70 frames");
     Probe p;
     probe(out, &p);
@@ -201,7 +209,7 @@ static void test_gif_probe(void **state)
     path_in(out, sizeof out, "steps.gif");
     const char *args[] = {"--steps", "6",      "--do",    "step 2",  "--speed", "2", "--fps",
                           "20",      "--size", "200x120", "--video", out,       NULL};
-    assert_int_equal(run(args, 0, NULL), 0);
+    assert_int_equal(run(args, 0, 0), 0);
     Probe p;
     probe(out, &p);
     assert_string_equal(p.codec, "gif");
@@ -218,7 +226,7 @@ static void test_odd_size_padded(void **state)
     char out[300];
     path_in(out, sizeof out, "odd.mp4");
     const char *args[] = {"--size", "321x241", "--fps", "10", "--video", out, NULL};
-    assert_int_equal(run(args, 0, NULL), 0);
+    assert_int_equal(run(args, 0, 0), 0);
     assert_err_has("321x241 padded to 322x242");
     Probe p;
     probe(out, &p);
@@ -235,16 +243,16 @@ static void test_bad_arguments(void **state)
     path_in(avi, sizeof avi, "bad.avi");
     write_old(out);
     const char *ext[] = {"--video", avi, NULL};
-    assert_int_equal(run(ext, 0, NULL), 2);
+    assert_int_equal(run(ext, 0, 0), 2);
     assert_err_has("cannot tell the video format of");
     const char *fps[] = {"--fps", "0", "--video", out, NULL};
-    assert_int_equal(run(fps, 0, NULL), 2);
+    assert_int_equal(run(fps, 0, 0), 2);
     assert_err_has("bad --fps '0'");
     const char *speed[] = {"--speed", "fast", "--video", out, NULL};
-    assert_int_equal(run(speed, 0, NULL), 2);
+    assert_int_equal(run(speed, 0, 0), 2);
     assert_err_has("bad --speed 'fast'");
     const char *act[] = {"--do", "fowrard 2", "--video", out, NULL};
-    assert_int_equal(run(act, 0, NULL), 1);
+    assert_int_equal(run(act, 0, 0), 1);
     assert_err_has("--do: 1:1: unknown verb");
     assert_old(out);
 }
@@ -259,8 +267,50 @@ static void test_interrupt_keeps_old_file(void **state)
     const char *args[] = {
         "--do", "forward all; backward all", "--speed", "0.25", "--size", "640x360", "--video", out,
         NULL};
-    assert_int_equal(run(args, 0, out), 130);
+    assert_int_equal(run(args, 0, SIGINT), 130);
     assert_err_has("interrupted");
+    assert_old(out);
+}
+
+/* kill -9 in the middle: the older file as it was, and no temporary
+ * behind (the encoder's is an O_TMPFILE). A named temporary a killed
+ * export left where there is no O_TMPFILE is removed by the next export. */
+static void test_kill_leaves_nothing(void **state)
+{
+    (void)state;
+    char out[300], stale[400];
+    path_in(out, sizeof out, "killed.mp4");
+    write_old(out);
+    const char *args[] = {
+        "--do", "forward all; backward all", "--speed", "0.25", "--size", "640x360", "--video", out,
+        NULL};
+    assert_int_equal(run(args, 0, SIGKILL), 128 + SIGKILL);
+    assert_old(out);
+    pid_t gone = fork();
+    if (gone == 0)
+        _exit(0);
+    waitpid(gone, NULL, 0);
+    snprintf(stale, sizeof stale, "%s/.rz-video-%d-AbCdEf", dir, (int)gone);
+    write_old(stale);
+    assert_int_equal(temporaries(), 1);
+    const char *small[] = {"--size", "96x64", "--fps", "5", "--video", out, NULL};
+    assert_int_equal(run(small, 0, 0), 0);
+    assert_int_equal(temporaries(), 0);
+}
+
+/* Without the module, --video says what is missing and where it looked. */
+static void test_missing_module(void **state)
+{
+    (void)state;
+    char out[300];
+    path_in(out, sizeof out, "nomodule.mp4");
+    write_old(out);
+    setenv("RNNVIZ_MODULES", "/nonexistent/rnnviz-modules", 1);
+    const char *args[] = {"--size", "96x64", "--video", out, NULL};
+    int rc = run(args, 0, 0);
+    unsetenv("RNNVIZ_MODULES");
+    assert_int_equal(rc, 1);
+    assert_err_has("video export needs rnnviz-video.so: not found in /nonexistent/rnnviz-modules");
     assert_old(out);
 }
 
@@ -272,7 +322,7 @@ static void test_full_disk_keeps_old_file(void **state)
     path_in(out, sizeof out, "full.mp4");
     write_old(out);
     const char *args[] = {"--do", "forward all; backward all", "--video", out, NULL};
-    assert_int_equal(run(args, 20000, NULL), 1);
+    assert_int_equal(run(args, 20000, 0), 1);
     assert_err_has("rnnviz render: cannot write '");
     assert_err_has("full.mp4': File too large");
     assert_old(out);
@@ -319,10 +369,12 @@ static void test_api_commit_and_abort(void **state)
 
 int main(void)
 {
-    if (!video_out_available() || system("ffprobe -version >/dev/null 2>&1") != 0) {
-        printf("test_video: skipped (%s)\n", video_out_available()
-                                                 ? "no ffprobe: apt-get install ffmpeg"
-                                                 : "built without video support");
+    if (!video_out_available()) {
+        printf("test_video: skipped (%s)\n", video_out_unavailable_reason());
+        return 0;
+    }
+    if (system("ffprobe -version >/dev/null 2>&1") != 0) {
+        printf("test_video: skipped (no ffprobe: apt-get install ffmpeg)\n");
         return 0;
     }
     snprintf(dir, sizeof dir, "/tmp/rnnviz-video-XXXXXX");
@@ -334,6 +386,8 @@ int main(void)
         cmocka_unit_test(test_bad_arguments),
         cmocka_unit_test(test_interrupt_keeps_old_file),
         cmocka_unit_test(test_full_disk_keeps_old_file),
+        cmocka_unit_test(test_kill_leaves_nothing),
+        cmocka_unit_test(test_missing_module),
         cmocka_unit_test(test_api_commit_and_abort),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
