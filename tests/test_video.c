@@ -26,6 +26,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "screen_rec.h"
 #include "video_out.h"
 
 static char dir[256];
@@ -328,6 +329,74 @@ static void test_full_disk_keeps_old_file(void **state)
     assert_old(out);
 }
 
+/* Pixel (x, y) of frame n of a video, as RGB. */
+static void pixel_of(const char *path, int n, int w, int h, int x, int y, uint8_t rgb[3])
+{
+    char cmd[1024];
+    snprintf(cmd, sizeof cmd,
+             "ffmpeg -v error -i '%s' -vf 'select=eq(n\\,%d)' -frames:v 1 -f rawvideo "
+             "-pix_fmt rgb24 -",
+             path, n);
+    FILE *f = popen(cmd, "r");
+    assert_non_null(f);
+    static uint8_t buf[3 * 256 * 256];
+    assert_true((size_t)w * h * 3 <= sizeof buf);
+    assert_int_equal(fread(buf, 1, (size_t)w * h * 3, f), (size_t)w * h * 3);
+    assert_int_equal(pclose(f), 0);
+    memcpy(rgb, buf + ((size_t)y * w + x) * 3, 3);
+}
+
+static void assert_rgb(const uint8_t rgb[3], int r, int g, int b)
+{
+    if (abs(rgb[0] - r) > 40 || abs(rgb[1] - g) > 40 || abs(rgb[2] - b) > 40)
+        fail_msg("pixel %d %d %d, expected about %d %d %d", rgb[0], rgb[1], rgb[2], r, g, b);
+}
+
+/* The window's recorder, through the module: canvases presented at uneven
+ * times become frames at a steady 10 fps, each the last canvas presented
+ * by then; a canvas of another size (a resized window) is cropped or
+ * padded with black; an aborted recording leaves the older file. */
+static void test_screen_recording(void **state)
+{
+    (void)state;
+    char out[300];
+    path_in(out, sizeof out, "screen.mp4");
+    write_old(out);
+    static uint32_t red[96 * 64], blue[100 * 60];
+    for (int i = 0; i < 96 * 64; i++)
+        red[i] = 0xFFE00000u;
+    for (int i = 0; i < 100 * 60; i++)
+        blue[i] = 0xFF0000E0u;
+    VideoError err = {{0}};
+    ScreenRec *r = screen_rec_start(out, 96, 64, 10, 100.0, &err);
+    assert_non_null(r);
+    assert_int_equal(screen_rec_frame(r, red, 96, 64, 100.0, &err), 0);
+    screen_rec_abort(r);
+    assert_old(out);
+    r = screen_rec_start(out, 96, 64, 10, 100.0, &err);
+    assert_non_null(r);
+    assert_int_equal(screen_rec_frame(r, red, 96, 64, 100.02, &err), 0);   /* frame 0 */
+    assert_int_equal(screen_rec_frame(r, red, 96, 64, 100.27, &err), 0);   /* 0-2 due */
+    assert_int_equal(screen_rec_frame(r, blue, 100, 60, 100.55, &err), 0); /* 3-5 red */
+    long frames = 0;
+    assert_int_equal(screen_rec_stop(r, 101.05, &frames, &err), 0); /* 6-10 blue */
+    assert_int_equal(frames, 11);
+    assert_int_equal(temporaries(), 0);
+    Probe p;
+    probe(out, &p);
+    assert_string_equal(p.codec, "h264");
+    assert_int_equal(p.w, 96);
+    assert_int_equal(p.h, 64);
+    assert_int_equal(p.frames, 11);
+    uint8_t rgb[3];
+    pixel_of(out, 5, 96, 64, 20, 20, rgb);
+    assert_rgb(rgb, 0xE0, 0, 0);
+    pixel_of(out, 6, 96, 64, 20, 20, rgb);
+    assert_rgb(rgb, 0, 0, 0xE0);
+    pixel_of(out, 9, 96, 64, 20, 63, rgb); /* below the 60 rows: padded */
+    assert_rgb(rgb, 0, 0, 0);
+}
+
 /* The API the window's recorder will use: frames in, commit or abort. */
 static void test_api_commit_and_abort(void **state)
 {
@@ -389,6 +458,7 @@ int main(void)
         cmocka_unit_test(test_kill_leaves_nothing),
         cmocka_unit_test(test_missing_module),
         cmocka_unit_test(test_api_commit_and_abort),
+        cmocka_unit_test(test_screen_recording),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     char cmd[300];
