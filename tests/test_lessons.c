@@ -893,7 +893,7 @@ static void claims_05(const Lesson *l, Session *s, int k)
         assert_true(p39 > 0.355 && p39 < 0.365 && p39 > pow(0.95, 39));
         break;
     }
-    case 6: { /* the recap: sigma_max 1.74 at rho 0.95 (1.28 at 0.7 is tested at step 3) */
+    case 7: { /* the recap: sigma_max 1.74 at rho 0.95 (1.28 at 0.7 is tested at step 4) */
         double smax = sigma_max(net);
         print_message("lesson 5: recap: sigma_max at rho 0.95 = %.4g\n", smax);
         assert_near(sess_spectral_radius(s, 0), 0.95, 1e-9);

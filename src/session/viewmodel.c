@@ -397,7 +397,7 @@ static void fill_display(ViewModel *vm, const Session *s)
 static void drawer_value(const Session *s, SettingId id, char *out, size_t cap)
 {
     if (id == SET_SPECTRAL_RADIUS) {
-        snprintf(out, cap, "%.3g", sess_spectral_radius(s, 0));
+        snprintf(out, cap, "%.3f", sess_spectral_radius(s, 0)); /* as the view writes ρ */
         return;
     }
     if (settings_get(sess_settings(s), settings_info(id)->key, out, cap))

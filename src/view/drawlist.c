@@ -21,6 +21,7 @@ struct DrawList {
     bool overflow, clip_err;
     int depth;         /* pushes minus pops, may exceed DL_CLIP_MAX_DEPTH after an error */
     int reserved_pops; /* recorded pushes whose pop is still to come */
+    DlTextClass text_class;
     ClipLevel stack[DL_CLIP_MAX_DEPTH];
 };
 
@@ -63,6 +64,19 @@ void dl_clear(DrawList *dl)
     dl->clip_err = false;
     dl->depth = 0;
     dl->reserved_pops = 0;
+    dl->text_class = DL_TEXT_OTHER;
+}
+
+DlTextClass dl_text_class_now(const DrawList *dl)
+{
+    return dl->text_class;
+}
+
+DlTextClass dl_text_class(DrawList *dl, DlTextClass cls)
+{
+    DlTextClass old = dl->text_class;
+    dl->text_class = cls;
+    return old;
 }
 
 /* A slot for a drawing command, keeping room for the pops of open clips. */
@@ -181,6 +195,7 @@ int dl_text(DrawList *dl, float x, float y, DlFont font, float size_px, DlAlign 
     dl->text_used += len;
     c->x = x, c->y = y, c->font = font, c->size_px = size_px, c->align = align;
     c->text = dst;
+    c->text_class = dl->text_class;
     return DL_OK;
 }
 

@@ -46,6 +46,19 @@ typedef enum {
     DL_FONT_COUNT
 } DlFont;
 
+/*
+ * What a text is, for the legibility floors (theme.h): the view stamps the
+ * class in force (dl_text_class) on each text command it emits.
+ */
+typedef enum {
+    DL_TEXT_OTHER,     /* chrome: titles, buttons, row labels */
+    DL_TEXT_BODY,      /* lesson narration and body text */
+    DL_TEXT_NODE,      /* values inside the network's nodes */
+    DL_TEXT_TICK,      /* plot ticks, axis labels and legends */
+    DL_TEXT_INSPECTOR, /* the inspector panel */
+    DL_TEXT_CLASS_COUNT
+} DlTextClass;
+
 /* Which point of the text box (x, y) names: its top-left, top-centre or top-right. */
 typedef enum { DL_ALIGN_LEFT, DL_ALIGN_CENTER, DL_ALIGN_RIGHT } DlAlign;
 
@@ -74,6 +87,7 @@ typedef struct {
     float size_px;
     DlAlign align;
     const char *text; /* NUL-terminated UTF-8, owned by the list */
+    DlTextClass text_class;
     /* Polyline */
     const float *points; /* owned by the list */
     int n_points;
@@ -122,6 +136,11 @@ int dl_polyline(DrawList *dl, const float *xy, int n, float width, DlColor color
 /* Single line of text; (x, y) is the top-left/top-centre/top-right of its box by align. */
 int dl_text(DrawList *dl, float x, float y, DlFont font, float size_px, DlAlign align,
             DlColor color, const char *utf8);
+
+/* The class stamped on the text commands that follow (DL_TEXT_OTHER after
+ * dl_clear); returns the class it replaces, to restore. */
+DlTextClass dl_text_class(DrawList *dl, DlTextClass cls);
+DlTextClass dl_text_class_now(const DrawList *dl);
 
 /*
  * Clip rectangles nest: each push intersects with the enclosing clip. A pop

@@ -76,6 +76,10 @@ static void place_regions(Layout *lo, const LayoutInput *in)
      * scale, and when the network would keep less than a third of the
      * width they move under it instead of shrinking their contents */
     float lesson_w = in->show_lesson ? fminf(fmaxf(W * 0.25f, tm->lesson_min_w * s), W * 0.40f) : 0;
+    if (in->show_lesson) /* narration is never cut: it takes what it needs */
+        lesson_w = fminf(fmaxf(lesson_w, in->lesson_w_min), W);
+    if (W - lesson_w < tm->net_min_w * s) /* no room beside it: the lesson alone */
+        lesson_w = W;
     lo->lesson = rect(0, body_y, lesson_w, body_h);
     Rect rest = rect(lesson_w, body_y, W - lesson_w, body_h);
     if (in->focus != FOCUS_NONE && (in->show_side || in->focus == FOCUS_DIAGRAM)) {
@@ -140,8 +144,8 @@ static void place_grid(Layout *lo, const LayoutInput *in)
     lo->rows = L + 3;
     float label_w = tm->net_label_w * s, head_h = tm->net_head_h * s, pad = tm->net_pad * s,
           band_h = in->band ? tm->band_h * s : 0, over_h = tm->overview_h * s;
-    lo->grid = rect(lo->net.x + label_w, lo->net.y + head_h, lo->net.w - label_w - pad,
-                    lo->net.h - head_h - pad - band_h);
+    lo->grid = rect(lo->net.x + label_w, lo->net.y + head_h, fmaxf(lo->net.w - label_w - pad, 1),
+                    fmaxf(lo->net.h - head_h - pad - band_h, 1));
     lo->col_w = column_pitch(lo, in, T);
     float content = T * lo->col_w;
     lo->overview = rect(lo->grid.x, lo->grid.y + lo->grid.h - over_h, lo->grid.w, 0);

@@ -32,7 +32,8 @@ typedef struct {
     bool show_lesson, show_side, show_controls;
     bool band; /* a line of text under the network (the text task's sample) */
     LayoutFocus focus;
-    bool fit_all; /* every column in view, however narrow (semantic zoom) */
+    bool fit_all;       /* every column in view, however narrow (semantic zoom) */
+    float lesson_w_min; /* pixels the narration needs at its floor size (0: any) */
 } LayoutInput;
 
 typedef struct {

@@ -11,6 +11,8 @@
 #include "lesson.h"
 #include "view_parts.h"
 
+static const ThemeMetrics *const tm = &theme_metrics;
+
 /* Text flow: words placed left to right, wrapped at the right edge. */
 typedef struct {
     const ViewCtx *c;
@@ -53,7 +55,7 @@ static void word(Flow *f, const char *w, size_t n, Style st)
     memcpy(buf, w, n);
     buf[n] = '\0';
     DlFont font = font_of(st);
-    float size = st.code ? f->size * 0.92f : f->size;
+    float size = st.code ? fmaxf(f->size * 0.92f, tm->fs_floor_body * f->c->k) : f->size;
     float ww = vt_width(f->c, font, size, buf);
     float sp = f->space_pending && !f->line_empty ? vt_width(f->c, DL_FONT_SANS, f->size, " ") : 0;
     if (!f->line_empty && f->x + sp + ww > f->right) {
@@ -65,7 +67,7 @@ static void word(Flow *f, const char *w, size_t n, Style st)
         const Theme *th = f->c->th;
         if (st.code)
             dl_rect(f->c->dl, f->x - 2, f->y + f->line_h * 0.08f, ww + 4, f->line_h * 0.84f,
-                    3 * f->c->k, th->grid);
+                    tm->radius_code * f->c->k, th->grid);
         float dy = (f->line_h - vt_height(f->c, font, size)) / 2;
         dl_text(f->c->dl, f->x, f->y + dy, font, size, DL_ALIGN_LEFT,
                 st.link ? th->forward : th->text, buf);
@@ -123,7 +125,7 @@ static void spans(Flow *f, const Narration *nar, const NarBlock *b, Style base)
 
 static void code_block(Flow *f, const char *lit, size_t n)
 {
-    float k = f->c->k, size = f->size * 0.9f;
+    float k = f->c->k, size = fmaxf(f->size * 0.9f, tm->fs_floor_body * f->c->k);
     const char *end = lit + n;
     while (lit < end) {
         size_t len = 0;
@@ -133,7 +135,7 @@ static void code_block(Flow *f, const char *lit, size_t n)
         snprintf(buf, sizeof buf, "%.*s", (int)(len < 255 ? len : 255), lit);
         if (f->emit) {
             dl_rect(f->c->dl, f->x0, f->y, f->right - f->x0, f->line_h, 0, f->c->th->grid);
-            dl_text(f->c->dl, f->x0 + 6 * k, f->y, DL_FONT_MONO, size, DL_ALIGN_LEFT,
+            dl_text(f->c->dl, f->x0 + tm->code_pad * k, f->y, DL_FONT_MONO, size, DL_ALIGN_LEFT,
                     f->c->th->text, buf);
         }
         f->y += f->line_h;
@@ -153,10 +155,10 @@ static void item_begin(Flow *f, const char *mark, size_t n, Open *o)
     char buf[16];
     snprintf(buf, sizeof buf, "%.*s", (int)(n < 15 ? n : 15), mark);
     if (f->emit)
-        dl_text(f->c->dl, f->x0 + 4 * k,
+        dl_text(f->c->dl, f->x0 + tm->list_mark_x * k,
                 f->y + (f->line_h - vt_height(f->c, DL_FONT_SANS, f->size)) / 2, DL_FONT_SANS_BOLD,
                 f->size, DL_ALIGN_LEFT, f->c->th->forward, buf);
-    float indent = 26 * k * (f->size / (16 * k));
+    float indent = tm->list_indent * k * (f->size / (tm->list_indent_fs * k));
     o->x0 = f->x0;
     f->x0 += indent;
     f->x = f->x0;
@@ -167,8 +169,8 @@ static void quote_end(Flow *f, const Open *o)
 {
     float k = f->c->k;
     if (f->emit)
-        dl_rect(f->c->dl, o->x0 + 3 * k, o->top, 4 * k, f->y - o->top - f->line_h * 0.45f, 0,
-                f->c->th->accent);
+        dl_rect(f->c->dl, o->x0 + tm->quote_bar_x * k, o->top, tm->quote_bar_w * k,
+                f->y - o->top - f->line_h * 0.45f, 0, f->c->th->accent);
     f->x0 = o->x0;
     f->x = o->x0;
 }
@@ -195,7 +197,7 @@ static void block(Flow *f, const Narration *nar, const NarBlock *b, Open *open, 
     case NAR_RULE:
         if (f->emit)
             dl_line(f->c->dl, f->x0, f->y + f->line_h / 2, f->right, f->y + f->line_h / 2,
-                    1 * f->c->k, f->c->th->panel_edge);
+                    tm->lw_rule * f->c->k, f->c->th->panel_edge);
         f->y += f->line_h;
         break;
     case NAR_ITEM_BEGIN:
@@ -207,7 +209,7 @@ static void block(Flow *f, const Narration *nar, const NarBlock *b, Open *open, 
             item_begin(f, nar->text + b->off, b->len, &open[*depth]);
         } else {
             open[*depth].x0 = f->x0;
-            f->x0 += 16 * f->c->k;
+            f->x0 += tm->quote_indent * f->c->k;
             f->x = f->x0;
         }
         ++*depth;
@@ -262,11 +264,59 @@ static float error_box(const ViewCtx *c, float x, float y, float w)
 {
     float k = c->k;
     const Narration *doc = error_narration(c->vp->lesson_error);
-    Rect text = {x + 8 * k, y + 6 * k, w - 16 * k, 0};
-    float hgt = flow_doc(c, doc, text, 14 * k, false);
-    dl_rect(c->dl, x, y, w, hgt + 8 * k, 6 * k, color_alpha(c->th->bad, 40));
-    flow_doc(c, doc, text, 14 * k, true);
-    return y + (hgt + 18 * k); /* as y += hgt + 18 * k: the same rounding */
+    Rect text = {x + tm->error_pad_x * k, y + tm->error_pad_y * k, w - tm->error_pad_x2 * k, 0};
+    float hgt = flow_doc(c, doc, text, tm->fs_error * k, false);
+    dl_rect(c->dl, x, y, w, hgt + tm->error_box_extra * k, tm->radius_error * k,
+            color_alpha(c->th->bad, 40));
+    flow_doc(c, doc, text, tm->fs_error * k, true);
+    return y + (hgt + tm->error_gap * k); /* as y += hgt + gap: the same rounding */
+}
+
+/* The step title at y (wrapped when long rather than losing words), and
+ * the narration under it; returns the y below the title. */
+static float step_title(const ViewCtx *c, Rect r, float y, bool emit, const Narration **doc)
+{
+    const Lesson *lesson = c->vp->lesson;
+    float k = c->k, pad = tm->lesson_pad * k, w = r.w - 2 * pad;
+    int n = lesson_step_count(lesson), step = c->vp->lesson_step;
+    bool in_step = step > 0 && step <= n;
+    const char *title = in_step ? lesson_step_title(lesson, step - 1) : NULL;
+    *doc = in_step    ? lesson_step_narration(lesson, step - 1)
+           : step > 0 ? NULL
+                      : lesson_intro(lesson);
+    if (title && vt_width(c, DL_FONT_SANS_BOLD, tm->fs_step_title * k, title) <= w) {
+        if (emit)
+            vt_text(c, r.x + pad, y, DL_FONT_SANS_BOLD, tm->fs_step_title * k, DL_ALIGN_LEFT,
+                    c->th->forward, title, w);
+        return y + tm->step_title_h * k;
+    }
+    if (!title)
+        return y;
+    float ts = tm->fs_step_title * k;
+    Flow f = {c, emit, r.x + pad, r.x + pad + w, r.x + pad, y, ts, ts * 1.3f, true, false};
+    Style bold = {.bold = true, .link = true};
+    text(&f, title, strlen(title), bold);
+    return f.y + f.line_h + tm->step_title_gap * k;
+}
+
+bool lessonpanel_fits(const ViewCtx *c, Rect r)
+{
+    float k = c->k, pad = tm->lesson_pad * k, w = r.w - 2 * pad;
+    if (w <= 0)
+        return false;
+    float y = r.y + (tm->lesson_title_y + tm->lesson_title_h + tm->lesson_meta_h) * k;
+    if (vt_width(c, DL_FONT_SANS_BOLD, tm->fs_lesson_title * k, lesson_title(c->vp->lesson)) > w)
+        return false;
+    if (c->vp->lesson_error) {
+        Rect text = {r.x + pad, y, w - tm->error_pad_x2 * k, 0};
+        y += flow_doc(c, error_narration(c->vp->lesson_error), text, tm->fs_error * k, false) +
+             tm->error_gap * k;
+    }
+    const Narration *doc;
+    y = step_title(c, r, y, false, &doc);
+    Rect body = {r.x + pad, y, w,
+                 r.y + r.h - tm->lesson_buttons_h * k - y - tm->lesson_body_gap * k};
+    return flow_doc(c, doc, body, tm->fs_body_min * k, false) <= body.h;
 }
 
 void lessonpanel_draw(const ViewCtx *c)
@@ -274,55 +324,47 @@ void lessonpanel_draw(const ViewCtx *c)
     const Rect r = c->lo->lesson;
     const Theme *th = c->th;
     const Lesson *lesson = c->vp->lesson;
-    float k = c->k, pad = 16 * k;
+    float k = c->k, pad = tm->lesson_pad * k;
     dl_rect(c->dl, r.x, r.y, r.w, r.h, 0, th->panel);
-    dl_line(c->dl, r.x + r.w, r.y, r.x + r.w, r.y + r.h, 1.5f * k, th->panel_edge);
-    float y = r.y + 12 * k, w = r.w - 2 * pad;
-    vt_text(c, r.x + pad, y, DL_FONT_SANS_BOLD, 20 * k, DL_ALIGN_LEFT, th->text,
+    dl_line(c->dl, r.x + r.w, r.y, r.x + r.w, r.y + r.h, tm->lw_panel_edge * k, th->panel_edge);
+    float y = r.y + tm->lesson_title_y * k, w = r.w - 2 * pad;
+    vt_text(c, r.x + pad, y, DL_FONT_SANS_BOLD, tm->fs_lesson_title * k, DL_ALIGN_LEFT, th->text,
             lesson_title(lesson), w);
-    y += 30 * k;
+    y += tm->lesson_title_h * k;
     int n = lesson_step_count(lesson), step = c->vp->lesson_step;
     char buf[96];
     if (step == 0)
         snprintf(buf, sizeof buf, "introduction · %d steps", n);
     else
         snprintf(buf, sizeof buf, "step %d of %d", step, n);
-    vt_text(c, r.x + pad, y, DL_FONT_SANS, 15 * k, DL_ALIGN_LEFT, th->text_dim, buf, w);
+    vt_text(c, r.x + pad, y, DL_FONT_SANS, tm->fs_lesson_meta * k, DL_ALIGN_LEFT, th->text_dim, buf,
+            w);
     /* progress: one dot per step */
-    float dx = fminf(14 * k, (w * 0.45f) / (n + 1));
+    float dx = fminf(tm->progress_pitch * k, (w * 0.45f) / (n + 1));
     for (int i = 0; i <= n; i++)
-        dl_circle(c->dl, r.x + r.w - pad - (n - i) * dx, y + 10 * k, 4 * k,
-                  i <= step ? th->forward : th->grid);
-    y += 30 * k;
+        dl_circle(c->dl, r.x + r.w - pad - (n - i) * dx, y + tm->progress_dy * k,
+                  tm->progress_r * k, i <= step ? th->forward : th->grid);
+    y += tm->lesson_meta_h * k;
     if (c->vp->lesson_error)
         y = error_box(c, r.x + pad, y, w);
-    bool in_step = step > 0 && step <= n;
-    const char *title = in_step ? lesson_step_title(lesson, step - 1) : NULL;
-    if (title && vt_width(c, DL_FONT_SANS_BOLD, 19 * k, title) <= w) {
-        vt_text(c, r.x + pad, y, DL_FONT_SANS_BOLD, 19 * k, DL_ALIGN_LEFT, th->forward, title, w);
-        y += 34 * k;
-    } else if (title) {
-        /* a long step title wraps rather than losing words */
-        float ts = 19 * k;
-        Flow f = {c, true, r.x + pad, r.x + pad + w, r.x + pad, y, ts, ts * 1.3f, true, false};
-        Style bold = {.bold = true, .link = true};
-        text(&f, title, strlen(title), bold);
-        y = f.y + f.line_h + 8 * k;
-    }
-    const Narration *doc = in_step    ? lesson_step_narration(lesson, step - 1)
-                           : step > 0 ? NULL
-                                      : lesson_intro(lesson);
-    float buttons_h = 52 * k;
-    Rect body = {r.x + pad, y, w, r.y + r.h - buttons_h - y - 8 * k};
-    /* the largest size (17 down to 10 at scale 1) at which it all fits */
-    float size = 17 * k;
-    while (size > 10 * k && flow_doc(c, doc, body, size, false) > body.h)
-        size -= 0.5f * k;
-    dl_clip_push(c->dl, body.x - 4 * k, body.y, body.w + 8 * k, body.h);
+    const Narration *doc = NULL;
+    y = step_title(c, r, y, true, &doc);
+    float buttons_h = tm->lesson_buttons_h * k;
+    Rect body = {r.x + pad, y, w, r.y + r.h - buttons_h - y - tm->lesson_body_gap * k};
+    /* the largest size down to the floor at which it all fits */
+    float size = tm->fs_body_max * k;
+    while (size > tm->fs_body_min * k && flow_doc(c, doc, body, size, false) > body.h)
+        size = fmaxf(size - tm->fs_body_step * k, tm->fs_body_min * k);
+    dl_clip_push(c->dl, body.x - tm->body_clip_margin * k, body.y,
+                 body.w + tm->body_clip_margin2 * k, body.h);
+    DlTextClass was = dl_text_class(c->dl, DL_TEXT_BODY);
     flow_doc(c, doc, body, size, true);
+    dl_text_class(c->dl, was);
     dl_clip_pop(c->dl);
-    float bw = (w - 10 * k) / 2, by = r.y + r.h - buttons_h;
-    vt_button(c, (Rect){r.x + pad, by, bw, 40 * k}, BTN_LESSON_PREV, "◀ Prev (PgUp)", false);
-    vt_button(c, (Rect){r.x + pad + bw + 10 * k, by, bw, 40 * k}, BTN_LESSON_NEXT,
-              step < n ? "Next (PgDn) ▶" : "End", step < n);
+    float bw = (w - tm->lesson_button_gap * k) / 2, by = r.y + r.h - buttons_h;
+    vt_button(c, (Rect){r.x + pad, by, bw, tm->lesson_button_h * k}, BTN_LESSON_PREV,
+              "◀ Prev (PgUp)", false);
+    vt_button(c,
+              (Rect){r.x + pad + bw + tm->lesson_button_gap * k, by, bw, tm->lesson_button_h * k},
+              BTN_LESSON_NEXT, step < n ? "Next (PgDn) ▶" : "End", step < n);
 }

@@ -171,10 +171,35 @@ static void layer_node(const ViewCtx *c, int l, int t, double gmax)
         vt_subscript(sub, sizeof sub, t);
         snprintf(lab, sizeof lab, "h%s", sub);
         float fs = fminf(tm->fs_node_label * k, r.h * 0.34f);
-        vt_text(c, r.x + r.w / 2, r.y + tm->node_label_y * k, DL_FONT_SANS, fs, DL_ALIGN_CENTER,
-                f ? th->text_dim : th->ghost, lab, r.w - tm->node_label_inset * k);
+        if (fs >= vt_floor(c) &&
+            vt_width(c, DL_FONT_SANS, fs, lab) <= r.w - tm->node_label_inset * k)
+            vt_text(c, r.x + r.w / 2, r.y + tm->node_label_y * k, DL_FONT_SANS, fs, DL_ALIGN_CENTER,
+                    f ? th->text_dim : th->ghost, lab, 0);
     }
     add_hit(c, r, ROW_LAYER, l, t);
+}
+
+/* A node's value, at the node floor or larger: the second line (the
+ * loss, a probability) only when both lines fit, the first only when it
+ * fits whole; what does not fit is on the hover tip, never shrunk. */
+static void symbol_text(const ViewCtx *c, Rect r, const char *big, const char *small, DlColor ink)
+{
+    float k = c->k, room = r.w - tm->symbol_text_inset * k;
+    DlTextClass was = dl_text_class(c->dl, DL_TEXT_NODE);
+    float floor_px = vt_floor(c), fs = fmaxf(fminf(tm->fs_symbol * k, r.h * 0.52f), floor_px);
+    float fh = vt_height(c, DL_FONT_SANS_BOLD, fs);
+    bool two = small && small[0] && 2 * vt_height(c, DL_FONT_SANS, floor_px) * 0.86f <= r.h &&
+               vt_width(c, DL_FONT_SANS, floor_px, small) <= room;
+    if (two)
+        fs = floor_px, fh = vt_height(c, DL_FONT_SANS_BOLD, fs);
+    if (fh * 0.8f <= r.h && vt_width(c, DL_FONT_SANS_BOLD, fs, big) <= room) {
+        float y = two ? r.y + r.h / 2 - fh * 0.86f : r.y + (r.h - fh) / 2;
+        vt_text(c, r.x + r.w / 2, y, DL_FONT_SANS_BOLD, fs, DL_ALIGN_CENTER, ink, big, 0);
+        if (two)
+            vt_text(c, r.x + r.w / 2, y + fh * 0.86f, DL_FONT_SANS, floor_px, DL_ALIGN_CENTER,
+                    c->th->text_dim, small, 0);
+    }
+    dl_text_class(c->dl, was);
 }
 
 static void symbol_node(const ViewCtx *c, Rect r, bool active, const char *big, const char *small,
@@ -186,23 +211,7 @@ static void symbol_node(const ViewCtx *c, Rect r, bool active, const char *big, 
             active ? th->panel : color_alpha(th->panel, 140));
     dl_rect_outline(c->dl, r.x, r.y, r.w, r.h, tm->radius_symbol * k, tm->lw_symbol_edge * k,
                     edge_col);
-    float fs = fminf(tm->fs_symbol * k, r.h * 0.52f);
-    /* long symbols ("[0.42]", "✗ 0.37") shrink to fit rather than lose digits */
-    float bw = vt_width(c, DL_FONT_SANS_BOLD, fs, big);
-    if (bw > r.w - tm->symbol_inset * k)
-        fs *= fmaxf(0.45f, (r.w - tm->symbol_inset * k) / bw);
-    float fh = vt_height(c, DL_FONT_SANS_BOLD, fs);
-    if (small && small[0]) {
-        float ss = fs * 0.62f, total = fh + vt_height(c, DL_FONT_SANS, ss) * 0.8f;
-        float y = r.y + (r.h - total) / 2;
-        vt_text(c, r.x + r.w / 2, y, DL_FONT_SANS_BOLD, fs, DL_ALIGN_CENTER, ink, big,
-                r.w - tm->symbol_text_inset * k);
-        vt_text(c, r.x + r.w / 2, y + fh * 0.86f, DL_FONT_SANS, ss, DL_ALIGN_CENTER, th->text_dim,
-                small, r.w - tm->symbol_text_inset * k);
-    } else {
-        vt_text(c, r.x + r.w / 2, r.y + (r.h - fh) / 2, DL_FONT_SANS_BOLD, fs, DL_ALIGN_CENTER, ink,
-                big, r.w - tm->symbol_text_inset * k);
-    }
+    symbol_text(c, r, big, small, ink);
 }
 
 static void input_node(const ViewCtx *c, int t)
@@ -285,10 +294,7 @@ static void loss_node(const ViewCtx *c, int t)
     if (f) {
         char l[32];
         double lv = st->step_loss;
-        if (isfinite(lv) && lv < 100)
-            snprintf(l, sizeof l, "%.2f", lv);
-        else
-            vt_num(l, sizeof l, lv);
+        vt_loss(l, sizeof l, lv);
         bool hit = st->hit;
         snprintf(big, sizeof big, "%s %s", hit ? "✓" : "✗", target);
         snprintf(small, sizeof small, "L=%s", l);

@@ -60,50 +60,58 @@ static int nice_step(double span, int target)
     return 10000;
 }
 
-/* Frame, log grid on y (decades, or 1-2-5 within a short span; labels at
- * least two text lines apart), ticks on x. */
-static void log_axes(const ViewCtx *c, const Axes *a, const char *xlabel)
+/* Log grid on y: major ticks at powers of ten only, labelled 10ⁿ, as many
+ * as have room (every decade, or every 2nd, 5th...), each label whole
+ * inside the axis; minor ticks at 2x and 5x unlabelled. */
+static void log_y(const ViewCtx *c, const Axes *a)
 {
     const Theme *th = c->th;
-    float k = c->k;
+    float k = c->k, fs = tm->fs_tick * k, fh = vt_height(c, DL_FONT_SANS, fs);
     Rect r = a->area;
-    dl_rect(c->dl, r.x, r.y, r.w, r.h, 0, th->bg);
-    double span = a->hi - a->lo;
-    float per_decade = r.h / (float)span, min_gap = tm->tick_min_gap * k;
-    int step = (int)ceil(min_gap / per_decade);
-    for (int e = (int)ceil(a->lo); e <= (int)floor(a->hi); e += step < 1 ? 1 : step) {
+    float per_decade = r.h / (float)(a->hi - a->lo);
+    int step = (int)ceilf(fh * 1.5f / per_decade);
+    step = step <= 1 ? 1 : step <= 2 ? 2 : step <= 5 ? 5 : 10 * ((step + 9) / 10);
+    for (int e = (int)ceil(a->lo); e <= (int)floor(a->hi); e++) {
         float y = ax_y(a, e);
         dl_line(c->dl, r.x, y, r.x + r.w, y, tm->lw_grid * k, th->grid);
         char lab[32];
         decade_label(lab, sizeof lab, e);
-        vt_text(c, r.x - tm->tick_gap * k, y - tm->tick_dy * k, DL_FONT_SANS, tm->fs_tick * k,
-                DL_ALIGN_RIGHT, th->text_dim, lab, 0);
+        if (e % step == 0 && y - fh / 2 >= r.y - 1 && y + fh / 2 <= r.y + r.h + 1)
+            vt_text(c, r.x - tm->tick_gap * k, y - fh / 2, DL_FONT_SANS, fs, DL_ALIGN_RIGHT,
+                    th->text_dim, lab, 0);
     }
-    if (per_decade > 3 * min_gap) {
-        /* room for 2x and 5x marks inside each decade */
-        for (int e = (int)floor(a->lo); e <= (int)ceil(a->hi); e++)
-            for (int m = 2; m <= 5; m += 3) {
-                double lg = e + log10(m);
-                if (lg <= a->lo || lg >= a->hi)
-                    continue;
-                float y = ax_y(a, lg);
-                char lab[32];
-                snprintf(lab, sizeof lab, "%g", m * pow(10, e));
-                dl_line(c->dl, r.x, y, r.x + r.w, y, tm->lw_minor_grid * k,
+    if (per_decade < 2 * tm->tick_min_gap * k)
+        return;
+    for (int e = (int)floor(a->lo); e <= (int)ceil(a->hi); e++)
+        for (int m = 2; m <= 5; m += 3) {
+            double lg = e + log10(m);
+            if (lg > a->lo && lg < a->hi)
+                dl_line(c->dl, r.x, ax_y(a, lg), r.x + r.w, ax_y(a, lg), tm->lw_minor_grid * k,
                         color_alpha(th->grid, 160));
-                vt_text(c, r.x - tm->tick_gap * k, y - tm->tick_dy * k, DL_FONT_SANS,
-                        tm->fs_minor_tick * k, DL_ALIGN_RIGHT, th->text_dim, lab, 0);
-            }
-    }
-    int ts = nice_step(a->x1 - a->x0, (int)fmaxf(2, r.w / (tm->x_tick_pitch * k)));
+        }
+}
+
+/* Frame, the log grid on y, ticks on x as far apart as their labels need. */
+static void log_axes(const ViewCtx *c, const Axes *a, const char *xlabel)
+{
+    const Theme *th = c->th;
+    float k = c->k, fs = tm->fs_tick * k;
+    Rect r = a->area;
+    dl_rect(c->dl, r.x, r.y, r.w, r.h, 0, th->bg);
+    log_y(c, a);
+    char widest[24];
+    snprintf(widest, sizeof widest, "%ld", (long)fmax(fabs(a->x0), fabs(a->x1)));
+    float pitch = fmaxf(tm->x_tick_pitch * k, 2.2f * vt_width(c, DL_FONT_SANS, fs, widest));
+    int ts = nice_step(a->x1 - a->x0, (int)fmaxf(1, r.w / pitch));
     for (long x = (long)ceil(a->x0 / ts) * ts; x <= a->x1; x += ts) {
         char lab[24];
         snprintf(lab, sizeof lab, "%ld", x);
-        vt_text(c, ax_x(a, (double)x), r.y + r.h + tm->x_tick_y * k, DL_FONT_SANS, tm->fs_tick * k,
+        vt_text(c, ax_x(a, (double)x), r.y + r.h + tm->x_tick_y * k, DL_FONT_SANS, fs,
                 DL_ALIGN_CENTER, th->text_dim, lab, 0);
     }
-    vt_text(c, r.x + r.w / 2, r.y + r.h + tm->axis_label_y * k, DL_FONT_SANS_ITALIC,
-            tm->fs_axis_label * k, DL_ALIGN_CENTER, th->text_dim, xlabel, 0);
+    float ly = r.y + r.h + tm->x_tick_y * k + vt_height(c, DL_FONT_SANS, fs);
+    vt_text(c, r.x + r.w / 2, ly, DL_FONT_SANS_ITALIC, tm->fs_axis_label * k, DL_ALIGN_CENTER,
+            th->text_dim, xlabel, 0);
 }
 
 static void frame(const ViewCtx *c, const Axes *a)
@@ -162,6 +170,8 @@ static void legend_row(const ViewCtx *c, const Axes *a, int row, const char *lab
 {
     float k = c->k, x = a->area.x + a->area.w + tm->legend_gap * k,
           y = a->area.y + tm->legend_top * k + row * tm->legend_row_h * k;
+    if (y + vt_height(c, DL_FONT_SANS_BOLD, tm->fs_legend * k) > a->area.y + a->area.h)
+        return; /* no room: the lowest rows give way */
     if (swatch)
         dl_rect(c->dl, x, y + tm->swatch_y * k, tm->swatch_w * k, tm->swatch_h * k,
                 tm->radius_swatch * k, col);
@@ -177,12 +187,29 @@ static void legend(const ViewCtx *c, const Axes *a, int row, const char *label, 
     legend_row(c, a, row, label, col, true);
 }
 
+/* A note in the middle of the axes, wrapped at spaces onto as many lines
+ * as it needs; a word wider than the axes is not drawn at all. */
 static void message(const ViewCtx *c, const Axes *a, const char *text)
 {
-    float k = c->k;
-    vt_text(c, a->area.x + a->area.w / 2, a->area.y + a->area.h / 2 - tm->message_dy * k,
-            DL_FONT_SANS, tm->fs_message * k, DL_ALIGN_CENTER, c->th->text_dim, text,
-            a->area.w - tm->message_inset * k);
+    float k = c->k, fs = tm->fs_message * k, lh = vt_height(c, DL_FONT_SANS, fs);
+    float room = a->area.w - tm->message_inset * k, y = a->area.y + a->area.h / 2 - lh;
+    char line[256] = "", probe[256];
+    for (const char *p = text; *p;) {
+        const char *sp = strchr(p, ' ');
+        size_t n = sp ? (size_t)(sp - p) : strlen(p);
+        snprintf(probe, sizeof probe, "%s%s%.*s", line, line[0] ? " " : "", (int)n, p);
+        if (line[0] && vt_width(c, DL_FONT_SANS, fs, probe) > room) {
+            vt_text(c, a->area.x + a->area.w / 2, y, DL_FONT_SANS, fs, DL_ALIGN_CENTER,
+                    c->th->text_dim, line, 0);
+            y += lh;
+            snprintf(probe, sizeof probe, "%.*s", (int)n, p);
+        }
+        snprintf(line, sizeof line, "%s", probe);
+        p += n + (sp != NULL);
+    }
+    if (vt_width(c, DL_FONT_SANS, fs, line) <= room)
+        vt_text(c, a->area.x + a->area.w / 2, y, DL_FONT_SANS, fs, DL_ALIGN_CENTER, c->th->text_dim,
+                line, 0);
 }
 
 static void range_of(const double *v, int n, int stride, double *lo, double *hi, int *count)
@@ -253,9 +280,16 @@ static void contrib_bars(const ViewCtx *c, Rect r, int T)
             mx = v;
     }
     char lab[40 + VM_NAME_LEN];
-    snprintf(lab, sizeof lab, "each step's share of ∂L/∂%s", c->vm->contrib_name);
-    vt_text(c, r.x, r.y, DL_FONT_SANS, tm->fs_bars_label * k, DL_ALIGN_LEFT, th->text_dim, lab,
-            r.w);
+    static const char *const forms[] = {"each step's share of ∂L/∂%s", "share of ∂L/∂%s",
+                                        "∂L/∂%s by step"};
+    for (int i = 0; i < 3; i++) {
+        snprintf(lab, sizeof lab, forms[i], c->vm->contrib_name);
+        if (vt_width(c, DL_FONT_SANS, tm->fs_bars_label * k, lab) <= r.w) {
+            vt_text(c, r.x, r.y, DL_FONT_SANS, tm->fs_bars_label * k, DL_ALIGN_LEFT, th->text_dim,
+                    lab, 0);
+            break;
+        }
+    }
     float by = r.y + tm->bars_label_h * k, bh = r.h - tm->bars_label_h * k, bw = r.w / T;
     dl_line(c->dl, r.x, by + bh, r.x + r.w, by + bh, tm->lw_grid * k, th->panel_edge);
     if (mx <= 0)
@@ -306,12 +340,12 @@ static int grad_series(const ViewCtx *c, const Axes *a, bool with_cmp)
         char lab[48]; /* "‖∂L/∂hₜ‖ layer " is 26 bytes of UTF-8, plus an int */
         const VmNode *done = vm->node + l * T;
         log_series(c, a, vm->grad_h + l * T, done, T, 1, series[l % 4], tm->lw_series * k, T <= 60);
-        snprintf(lab, sizeof lab, L > 1 ? "‖∂L/∂hₜ‖ l%d" : "‖∂L/∂hₜ‖", l);
+        snprintf(lab, sizeof lab, L > 1 ? "‖∂L/∂hₜ‖ L%d" : "‖∂L/∂hₜ‖", l);
         legend(c, a, row++, lab, series[l % 4]);
         if (vm->cell == VM_CELL_LSTM) {
             log_series(c, a, vm->grad_c + l * T, done, T, 1, color_alpha(c->th->cell, 230),
                        tm->lw_series_cell * k, false);
-            snprintf(lab, sizeof lab, L > 1 ? "‖∂L/∂cₜ‖ l%d" : "‖∂L/∂cₜ‖", l);
+            snprintf(lab, sizeof lab, L > 1 ? "‖∂L/∂cₜ‖ L%d" : "‖∂L/∂cₜ‖", l);
             legend(c, a, row++, lab, c->th->cell);
         }
     }
@@ -326,10 +360,13 @@ static void grad_guides(const ViewCtx *c, const Axes *a, int row)
     const Theme *th = c->th;
     char lab[64];
     legend(c, a, row++, "σ_max^(T−1−t)", color_alpha(th->text, 140));
-    vt_fmt(lab, sizeof lab, "σ_max = %.3g", vm->sigma);
+    char num[32];
+    vt_rho(num, sizeof num, vm->sigma);
+    snprintf(lab, sizeof lab, "σ_max = %s", num);
     legend_row(c, a, row++, lab, th->text_dim, false);
     legend(c, a, row++, "ρ^(T−1−t)", color_alpha(th->text_dim, 170));
-    vt_fmt(lab, sizeof lab, "ρ = %.3g", vm->rho);
+    vt_rho(num, sizeof num, vm->rho);
+    snprintf(lab, sizeof lab, "ρ = %s", num);
     legend_row(c, a, row++, lab, th->text_dim, false);
 }
 
@@ -386,7 +423,7 @@ static void loss_legend(const ViewCtx *c, const Axes *a)
     const VmHistory *h = &c->vm->hist;
     char lab[64];
     legend(c, a, 0, "loss", c->th->forward);
-    vt_fmt(lab, sizeof lab, "%.4g", h->last_loss);
+    vt_loss(lab, sizeof lab, h->last_loss);
     legend_row(c, a, 1, lab, c->th->text, false);
     vt_fmt(lab, sizeof lab, "accuracy %.0f%%", 100 * h->last_accuracy);
     legend_row(c, a, 2, lab, c->th->text_dim, false);
@@ -481,11 +518,13 @@ static void plot_eigen(const ViewCtx *c, Rect R)
                 area.y + tm->eigen_legend_y * k + b * tm->eigen_legend_row * k, DL_FONT_SANS_BOLD,
                 tm->fs_eigen_legend * k, DL_ALIGN_LEFT, col, gate_names[which][b], 0);
     }
-    char lab[64];
-    vt_fmt(lab, sizeof lab, "ρ = %.3g", vm->rho);
+    char lab[64], num[32];
+    vt_rho(num, sizeof num, vm->rho);
+    snprintf(lab, sizeof lab, "ρ = %s", num);
     vt_text(c, area.x + side + tm->eigen_legend_gap * k, area.y + tm->eigen_pad_t2 * k,
             DL_FONT_SANS_BOLD, tm->fs_eigen_rho * k, DL_ALIGN_LEFT, th->text, lab, 0);
-    vt_fmt(lab, sizeof lab, "σ_max = %.3g", vm->sigma);
+    vt_rho(num, sizeof num, vm->sigma);
+    snprintf(lab, sizeof lab, "σ_max = %s", num);
     vt_text(c, area.x + side + tm->eigen_legend_gap * k,
             area.y + tm->eigen_legend_y * k + blocks * tm->eigen_legend_row * k, DL_FONT_SANS,
             tm->fs_eigen_legend * k, DL_ALIGN_LEFT, th->text_dim, lab, 0);
@@ -553,7 +592,7 @@ static void heat_labels(const ViewCtx *c, const Axes *a, double lo, double hi)
     char dec_lo[24], dec_hi[24], axis[96];
     decade_label(dec_lo, sizeof dec_lo, (int)floor(lo));
     decade_label(dec_hi, sizeof dec_hi, (int)ceil(hi));
-    snprintf(axis, sizeof axis, "step t  ·  ‖∂L/∂hₜ‖ %s … %s", isfinite(lo) ? dec_lo : "–",
+    snprintf(axis, sizeof axis, "step t  ·  ‖∂L/∂hₜ‖ %s to %s", isfinite(lo) ? dec_lo : "–",
              isfinite(hi) ? dec_hi : "–");
     vt_text(c, a->area.x + a->area.w / 2, a->area.y + a->area.h + tm->axis_label_y * k,
             DL_FONT_SANS_ITALIC, tm->fs_axis_label * k, DL_ALIGN_CENTER, th->text_dim, axis, 0);
@@ -601,6 +640,7 @@ void plots_draw(const ViewCtx *c)
         vt_button_sized(c, (Rect){x, R.y + tm->tab_y * k, tw, tm->tab_h * k}, BTN_PLOT_GRAD + i,
                         tabs[i], (int)v->plot == i, fs);
     Rect body = {R.x, R.y + tm->tabs_h * k, R.w, R.h - tm->tabs_h * k};
+    DlTextClass was = dl_text_class(c->dl, DL_TEXT_TICK);
     switch (v->plot) {
     case VM_PLOT_LOSS:
         plot_loss(c, body);
@@ -615,4 +655,5 @@ void plots_draw(const ViewCtx *c)
         plot_grad(c, body);
         break;
     }
+    dl_text_class(c->dl, was);
 }

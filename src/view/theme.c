@@ -11,11 +11,11 @@ static const Theme light = {
     .grid = {226, 226, 220, 255},
     .forward = {0, 114, 178, 255}, /* Okabe-Ito blue */
     .backward = {213, 94, 0, 255}, /* Okabe-Ito vermillion */
-    .cell = {204, 121, 167, 255},  /* Okabe-Ito reddish purple */
-    .accent = {230, 159, 0, 255},  /* Okabe-Ito orange */
+    .cell = {170, 68, 130, 255},   /* Okabe-Ito reddish purple, darkened to 5:1 */
+    .accent = {184, 118, 0, 255},  /* Okabe-Ito orange, darkened to 3.5:1 */
     .ghost = {200, 200, 196, 255},
-    .good = {0, 158, 115, 255}, /* bluish green */
-    .bad = {213, 94, 0, 255},
+    .good = {0, 122, 88, 255}, /* bluish green, darkened: text at 5:1 */
+    .bad = {184, 70, 0, 255},  /* vermillion, darkened: text at 5:1 */
     .button = {236, 236, 232, 255},
     .button_on = {0, 114, 178, 255},
     .button_text = {28, 30, 36, 255},
@@ -41,6 +41,10 @@ static const Theme contrast = {
 };
 
 const ThemeMetrics theme_metrics = {
+    .fs_floor = 10.7f,
+    .fs_floor_body = 17.4f,
+    .fs_floor_node = 18.7f,
+    .fs_floor_tick = 13.4f,
     /* window regions and the network grid */
     .top_h = 46,
     .controls_h = 56,
@@ -93,7 +97,7 @@ const ThemeMetrics theme_metrics = {
     .fs_help = 18,
     .help_chrome_h = 90,
     .overlay_inset = 20,
-    .help_w = 640,
+    .help_w = 700,
     .radius_overlay = 14,
     .lw_overlay_edge = 2,
     .overlay_title_y = 18,
@@ -180,8 +184,8 @@ const ThemeMetrics theme_metrics = {
     .step_title_gap = 8,
     .lesson_buttons_h = 52,
     .lesson_body_gap = 8,
-    .fs_body_max = 17,
-    .fs_body_min = 10,
+    .fs_body_max = 18,
+    .fs_body_min = 17.4f,
     .fs_body_step = 0.5,
     .body_clip_margin = 4,
     .body_clip_margin2 = 8,
@@ -256,7 +260,7 @@ const ThemeMetrics theme_metrics = {
     .marker_r = 6,
     .marker_label_below = 8,
     .marker_label_above = 26,
-    .fs_marker = 13,
+    .fs_marker = 13.4f,
     .series_dot_r = 3.5,
     .legend_gap = 8,
     .legend_top = 4,
@@ -265,7 +269,7 @@ const ThemeMetrics theme_metrics = {
     .swatch_w = 14,
     .swatch_h = 5,
     .radius_swatch = 2,
-    .fs_legend = 13,
+    .fs_legend = 13.4f,
     .message_dy = 10,
     .fs_message = 15,
     .message_inset = 12,
@@ -273,7 +277,7 @@ const ThemeMetrics theme_metrics = {
     .region_label_y = 4,
     .fs_region = 14,
     .region_label_bottom = 22,
-    .fs_bars_label = 13,
+    .fs_bars_label = 13.4f,
     .bars_label_h = 18,
     .lw_series_cmp = 3,
     .lw_series = 2.6,
@@ -294,7 +298,7 @@ const ThemeMetrics theme_metrics = {
     .eigen_pad_t = 8,
     .lw_unit_circle = 2,
     .eigen_circle_label_dy = 18,
-    .fs_eigen_note = 13,
+    .fs_eigen_note = 13.4f,
     .eigen_dot_r = 4,
     .eigen_legend_gap = 12,
     .eigen_legend_y = 30,
@@ -302,7 +306,7 @@ const ThemeMetrics theme_metrics = {
     .fs_eigen_legend = 14,
     .eigen_pad_t2 = 6,
     .fs_eigen_rho = 15,
-    .fs_heat_label = 13,
+    .fs_heat_label = 13.4f,
     .heat_label_bottom = 16,
     .plot_pad_r = 76,
     .tab_pad2 = 28,
@@ -313,10 +317,24 @@ const ThemeMetrics theme_metrics = {
     .tab_y = 8,
     .tab_h = 30,
     .tabs_h = 44,
-    .legend_w = 112,
+    .legend_w = 150,
     .swatch_gap = 18,
     .legend_text_inset = 4,
 };
+
+float theme_text_floor(int text_class)
+{
+    switch (text_class) {
+    case DL_TEXT_BODY:
+        return theme_metrics.fs_floor_body;
+    case DL_TEXT_NODE:
+        return theme_metrics.fs_floor_node;
+    case DL_TEXT_TICK:
+        return theme_metrics.fs_floor_tick;
+    default:
+        return theme_metrics.fs_floor;
+    }
+}
 
 const Theme *theme_get(bool high_contrast)
 {

@@ -30,6 +30,9 @@ typedef struct {
  * "N * k" numbers.
  */
 typedef struct {
+    /* legibility floors: no text of a class is drawn smaller (26, 28, 20
+     * and 16 px at 1920x1080, scale 1, where k = 1.5) */
+    float fs_floor, fs_floor_body, fs_floor_node, fs_floor_tick;
     /* window regions and the network grid */
     float top_h, controls_h, lesson_min_w, side_min_w, net_label_w, net_head_h, net_pad, band_h,
         band_gap, band_inset, col_min_w, col_max_w, node_max_w, node_max_h, small_max_h;
@@ -96,6 +99,8 @@ typedef struct {
 extern const ThemeMetrics theme_metrics;
 
 const Theme *theme_get(bool high_contrast);
+/* The floor of a text class (DlTextClass), in design pixels. */
+float theme_text_floor(int text_class);
 
 /* v in [-1, 1] -> blue (negative), white (0), orange (positive). */
 DlColor cmap_diverging(double v);

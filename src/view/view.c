@@ -45,6 +45,15 @@ void view_layout(const ViewModel *vm, const ViewParams *vp, Layout *lo)
         .fit_all = v->fit_all || d->fit_all,
     };
     layout_compute(lo, &in);
+    if (!in.show_lesson || !vp->lesson)
+        return;
+    /* a wider lesson panel, in steps, until the narration fits at its floor */
+    static const float widths[] = {0.5f, 0.6f, 0.75f, 1.0f};
+    ViewCtx c = {vm, vp, lo, theme_get(v->high_contrast), NULL, NULL, lo->s, NULL};
+    for (int i = 0; i < 4 && !lessonpanel_fits(&c, lo->lesson); i++) {
+        in.lesson_w_min = widths[i] * vp->win_w;
+        layout_compute(lo, &in);
+    }
 }
 
 static void draw_title(const ViewCtx *c, float y, float fs)
@@ -57,8 +66,8 @@ static void draw_title(const ViewCtx *c, float y, float fs)
                                        : "LSTM",
              vm->cell == VM_CELL_RNN ? (vm->relu ? "relu" : "tanh") : "", vm->task_name, vm->T,
              vm->H, vm->L);
-    vt_text(c, tm->bar_pad * c->k, y, DL_FONT_SANS_BOLD, fs, DL_ALIGN_LEFT, c->th->text, title,
-            c->lo->top.w * 0.5f);
+    vt_text_parts(c, tm->bar_pad * c->k, y, DL_FONT_SANS_BOLD, fs, DL_ALIGN_LEFT, c->th->text,
+                  title, c->lo->top.w * 0.5f - tm->bar_pad * c->k);
 }
 
 static void draw_top(const ViewCtx *c)
@@ -83,8 +92,9 @@ static void draw_top(const ViewCtx *c)
     else if (vm->message[0])
         snprintf(status + strlen(status), sizeof status - strlen(status), "  ·  %s", vm->message);
     status[199] = '\0'; /* the status line's length before the message moved here */
-    vt_text(c, lo->top.w - tm->bar_pad * k, y + tm->status_dy * k, DL_FONT_SANS, tm->fs_status * k,
-            DL_ALIGN_RIGHT, th->text_dim, status, lo->top.w * 0.48f);
+    vt_text_parts(c, lo->top.w - tm->bar_pad * k, y + tm->status_dy * k, DL_FONT_SANS,
+                  tm->fs_status * k, DL_ALIGN_RIGHT, th->text_dim, status,
+                  lo->top.w * 0.5f - 2 * tm->bar_pad * k);
 }
 
 /* The exact value under the mouse, in a box beside the pointer. */
@@ -120,8 +130,11 @@ void view_draw(const ViewModel *vm, const ViewParams *vp, DrawList *dl, HitList 
     side.k = lo.s_side;
     if (lo.net.w > 0 && lo.net.h > 0)
         netview_draw(&net);
-    if (lo.inspector.w > 0 && lo.inspector.h > 0)
+    if (lo.inspector.w > 0 && lo.inspector.h > 0) {
+        dl_text_class(dl, DL_TEXT_INSPECTOR);
         inspector_draw(&side);
+        dl_text_class(dl, DL_TEXT_OTHER);
+    }
     if (lo.plots.w > 0 && lo.plots.h > 0)
         plots_draw(&side);
     if (lo.lesson.w > 0 && vp->lesson) /* the drawer alone opens it too */

@@ -24,15 +24,25 @@ typedef struct {
 /* Shared drawing helpers (view_text.c). */
 float vt_width(const ViewCtx *c, DlFont font, float size, const char *s);
 float vt_height(const ViewCtx *c, DlFont font, float size);
-/* Draws text shrunk (down to 60%) or cut with an ellipsis to fit max_w. */
+/* The smallest size text of the class in force may be drawn at, in pixels. */
+float vt_floor(const ViewCtx *c);
+/* Draws text shrunk (never below vt_floor) or cut with an ellipsis
+ * to fit max_w: a caller that must not lose words checks the width first. */
 void vt_text(const ViewCtx *c, float x, float y, DlFont font, float size, DlAlign align,
              DlColor color, const char *s, float max_w);
+/* Text of parts joined by "  ·  ": the last parts give way until it fits. */
+void vt_text_parts(const ViewCtx *c, float x, float y, DlFont font, float size, DlAlign align,
+                   DlColor color, const char *s, float max_w);
 /* Number for people: 3 decimals, or scientific when tiny or huge; NaN,
  * +Inf, −Inf. */
 void vt_num(char *buf, size_t cap, double v);
 /* v with a printf format of one double ("%.2f"); NaN, +Inf, −Inf when not
  * finite, never the C library's "nan"/"-inf". */
 void vt_fmt(char *buf, size_t cap, const char *fmt, double v);
+/* A loss in at most four digits: 0.37, 21.4, 153; scientific past 10⁴. */
+void vt_loss(char *buf, size_t cap, double v);
+/* A spectral radius or σ_max, one format everywhere: 1.025. */
+void vt_rho(char *buf, size_t cap, double v);
 /* "12" -> "₁₂" */
 void vt_subscript(char *buf, size_t cap, int n);
 void vt_button(const ViewCtx *c, Rect r, int id, const char *label, bool on);
@@ -51,6 +61,8 @@ void plots_draw(const ViewCtx *c);
 void controls_draw(const ViewCtx *c);
 void help_draw(const ViewCtx *c);
 void lessonpanel_draw(const ViewCtx *c);
+/* Whether the lesson's narration fits a panel r at its floor size (c->dl unused). */
+bool lessonpanel_fits(const ViewCtx *c, Rect r);
 void picker_draw(const ViewCtx *c);
 void drawer_draw(const ViewCtx *c);
 void confirm_draw(const ViewCtx *c);

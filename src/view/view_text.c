@@ -25,14 +25,27 @@ static size_t utf8_cut(const char *s, size_t n)
     return n;
 }
 
+float vt_floor(const ViewCtx *c)
+{
+    return ceilf(theme_text_floor(dl_text_class_now(c->dl)) * c->k * 100) / 100;
+}
+
 void vt_text(const ViewCtx *c, float x, float y, DlFont font, float size, DlAlign align,
              DlColor color, const char *s, float max_w)
 {
     float w = vt_width(c, font, size, s);
     if (max_w > 0 && w > max_w) {
-        float shrunk = size * fmaxf(0.6f, max_w / w);
-        size = floorf(shrunk);
-        w = vt_width(c, font, size, s);
+        /* smaller, never below the floor of the text's class; the
+         * inspector (its floor is its own rewrite's) and text already
+         * under its floor (overlays) shrink to 60% as they did */
+        float floor_px = vt_floor(c);
+        bool legacy = dl_text_class_now(c->dl) == DL_TEXT_INSPECTOR || size < floor_px;
+        float shrunk = legacy ? floorf(size * fmaxf(0.6f, max_w / w))
+                              : fmaxf(floorf(size * max_w / w), floor_px);
+        if (shrunk < size) {
+            size = shrunk;
+            w = vt_width(c, font, size, s);
+        }
     }
     if (max_w > 0 && w > max_w) {
         /* the longest prefix that fits with an ellipsis, by bisection:
@@ -63,6 +76,23 @@ void vt_text(const ViewCtx *c, float x, float y, DlFont font, float size, DlAlig
     dl_text(c->dl, x, y, font, size, align, color, s);
 }
 
+void vt_text_parts(const ViewCtx *c, float x, float y, DlFont font, float size, DlAlign align,
+                   DlColor color, const char *s, float max_w)
+{
+    static const char sep[] = "  ·  ";
+    char buf[512];
+    snprintf(buf, sizeof buf, "%s", s);
+    while (vt_width(c, font, size, buf) > max_w) {
+        char *last = NULL;
+        for (char *p = strstr(buf, sep); p; p = strstr(p + 1, sep))
+            last = p;
+        if (!last)
+            break;
+        *last = '\0';
+    }
+    vt_text(c, x, y, font, size, align, color, buf, max_w);
+}
+
 void vt_num(char *buf, size_t cap, double v)
 {
     if (isnan(v))
@@ -73,6 +103,19 @@ void vt_num(char *buf, size_t cap, double v)
         snprintf(buf, cap, "%.2e", v);
     else
         snprintf(buf, cap, "%.3f", v);
+}
+
+void vt_loss(char *buf, size_t cap, double v)
+{
+    if (!isfinite(v) || v >= 1e4 || (v != 0 && fabs(v) < 1e-3))
+        vt_num(buf, cap, v);
+    else
+        snprintf(buf, cap, fabs(v) >= 100 ? "%.0f" : fabs(v) >= 10 ? "%.1f" : "%.2f", v);
+}
+
+void vt_rho(char *buf, size_t cap, double v)
+{
+    vt_fmt(buf, cap, "%.3f", v);
 }
 
 void vt_fmt(char *buf, size_t cap, const char *fmt, double v)

@@ -385,8 +385,8 @@ def check_lesson_5(S):
     claim("L5.6", "rho 0.95: ratio about 2e-3, below 0.95^39 = 0.135; ||W_hh^39|| = 0.36",
           1.5e-3 < r < 3e-3 and r < 0.95 ** 39 and abs(pnorm(W, 39) - 0.36) < 0.005,
           "%s, ||W^39|| %s" % (fmt(r), fmt(pnorm(W, 39))), fmt(s.engine_ratio(0, 39)))
-    W = S("05-s6").m.whh()
-    claim("L5.6", "recap: sigma_max 1.74 at rho 0.95", abs(sv(W) - 1.74) < 5e-3 and
+    W = S("05-s7").m.whh()
+    claim("L5.7", "recap: sigma_max 1.74 at rho 0.95", abs(sv(W) - 1.74) < 5e-3 and
           abs(max(abs(np.linalg.eigvals(W))) - 0.95) < 1e-9, fmt(sv(W)))
     s = S("05-s2")
     r11, r12 = [rescaled(s, rho)["grad_h"][0] for rho in (1.1, 1.2)]
