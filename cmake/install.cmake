@@ -65,6 +65,17 @@ install(CODE "if(CMAKE_INSTALL_DO_STRIP)
     execute_process(COMMAND ${CMAKE_OBJCOPY} --remove-section=.comment
         \$ENV{DESTDIR}\${CMAKE_INSTALL_PREFIX}/${CMAKE_INSTALL_BINDIR}/rnnviz)
 endif()")
+# The video module (FFmpeg), loaded by --video from P/lib/rnnviz for
+# P/bin/rnnviz (src/base/paths.c). In the .deb, dpkg-shlibdeps reads it as
+# it reads the binary, so FFmpeg's libraries come into Depends.
+if(TARGET rnnviz-video)
+    install(TARGETS rnnviz-video LIBRARY DESTINATION lib/rnnviz
+        PERMISSIONS OWNER_READ OWNER_WRITE GROUP_READ WORLD_READ)
+    install(CODE "if(CMAKE_INSTALL_DO_STRIP)
+    execute_process(COMMAND ${CMAKE_OBJCOPY} --remove-section=.comment
+        \$ENV{DESTDIR}\${CMAKE_INSTALL_PREFIX}/lib/rnnviz/rnnviz-video.so)
+endif()")
+endif()
 install(DIRECTORY ${CMAKE_SOURCE_DIR}/lessons/ DESTINATION ${data}/lessons)
 install(DIRECTORY ${CMAKE_SOURCE_DIR}/assets/text DESTINATION ${data})
 # The .deb links Debian's own DejaVu files (lintian: duplicate-font-file);

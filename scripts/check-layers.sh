@@ -7,7 +7,9 @@
 #   - includes a header of a layer above its own,
 #   - includes a header across a FORBID edge below,
 #   - includes an SDL header outside src/backend/,
-#   - includes a cJSON or cmark header outside the .c files that parse.
+#   - includes a cJSON or cmark header outside the .c files that parse,
+#   - includes an FFmpeg header outside src/backend/video_module.c (the
+#     module rnnviz loads for video; rnnviz itself must not link FFmpeg).
 #   scripts/check-layers.sh [ROOT]   (ROOT: the tree holding src/; default: the repo)
 set -euo pipefail
 root="${1:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}"
@@ -87,6 +89,9 @@ check_file() {
         cjson/* | cJSON*)
             in_list "$f" "${PARSERS_CJSON[@]}" || in_list "${f##*/}" "${PRIVATE_CJSON[@]}" ||
                 report "$f:$lineno: cJSON header $inc outside the files that parse JSON" ;;
+        libav*/* | libsw*/*)
+            [ "$f" = src/backend/video_module.c ] ||
+                report "$f:$lineno: FFmpeg header $inc outside src/backend/video_module.c" ;;
         cmark*)
             in_list "$f" "${PARSERS_CMARK[@]}" ||
                 report "$f:$lineno: cmark header $inc outside the files that parse Markdown" ;;

@@ -2,6 +2,8 @@
 # The real window under Xvfb at 1920x1080: it opens larger than 1280x720,
 # F11 then Esc leaves full screen without quitting, and Q (asked and
 # confirmed, since a lesson is open) exits 0 and keeps the window's place.
+# M records the window (a forward pass) to rnnviz-001.mp4, checked with
+# ffprobe when it is there.
 # Runs openbox for full screen. Skips with a message when Xvfb, xdotool or
 # openbox is missing, or Xvfb cannot start.
 # usage: scripts/test-window-xvfb.sh [path/to/rnnviz]
@@ -85,6 +87,19 @@ alive || fail "Esc quit the program"
 back="$(size)"
 [ "$back" != 1920x1080 ] || fail "Esc did not leave full screen ($back)"
 echo "rnnviz: F11 -> $full, Esc -> $back, still running"
+
+press m
+press f
+press m
+[ -s rnnviz-001.mp4 ] || fail "M, F, M recorded no rnnviz-001.mp4: $(cat "$work/out.log")"
+if command -v ffprobe >/dev/null; then
+    probe="$(ffprobe -v error -count_frames -select_streams v:0 -of csv=p=0 \
+        -show_entries stream=codec_name,width,nb_read_frames rnnviz-001.mp4)"
+    frames="${probe##*,}"
+    [[ "$probe" == h264,* ]] && [ "$frames" -ge 30 ] ||
+        fail "the recording is not ~2 s of H.264: $probe"
+    echo "rnnviz: M recorded rnnviz-001.mp4 (codec,width,frames: $probe)"
+fi
 
 press q
 alive || fail "Q quit without asking while a lesson is open"

@@ -57,11 +57,39 @@ static int fake_save(void *ctx, const Session *s, const ViewParams *vp, const ch
     return 0;
 }
 
+/* The window's recorder: starts (path) and stops (NULL); fails on demand. */
+static int rec_starts, rec_stops;
+static bool rec_on, rec_fail;
+static char rec_path[64];
+
+static int fake_record(void *ctx, const char *path, char *msg, size_t cap)
+{
+    (void)ctx;
+    if (rec_fail) {
+        snprintf(msg, cap, "video export needs rnnviz-video.so: not found");
+        return -1;
+    }
+    if (path) {
+        assert_false(rec_on);
+        rec_starts++;
+        snprintf(rec_path, sizeof rec_path, "%s", path);
+    } else {
+        assert_true(rec_on);
+        rec_stops++;
+        snprintf(msg, cap, "recorded 90 frames (3.0 s)");
+    }
+    rec_on = path != NULL;
+    return 0;
+}
+
 static DrawList *dl;
 
 static App *make_app(const char *spec)
 {
-    AppHooks h = {NULL, fake_now, fake_fullscreen, fake_save, NULL, dl_measure_approx()};
+    AppHooks h = {NULL,       fake_now, fake_fullscreen, fake_save, NULL, dl_measure_approx(),
+                  fake_record};
+    rec_starts = rec_stops = 0;
+    rec_on = rec_fail = false;
     fake_full = false;
     saves = 0;
     App *app = app_create(&h, support_session(spec), 1280, 720);
@@ -291,6 +319,9 @@ static void check_effect(App *app, const Snap *b, int act, int arg)
         break;
     case APP_ACT_EXPORT_CSV:
         assert_non_null(strstr(app_notice(app), "saved rnnviz-grads-"));
+        break;
+    case APP_ACT_RECORD:
+        assert_true(app_recording(app) && rec_on && rec_starts == 1);
         break;
     case APP_ACT_ESCAPE:
         assert_true(a.running);
@@ -731,6 +762,52 @@ static void test_window_place(void **state)
 
 /* ---- the help overlay and README come from the key table ---- */
 
+/* M records the window: to the next free rnnviz-NNN.mp4, the status line
+ * marked (with the time, and any notice) until M stops it; a refusal or a
+ * failure the window meets while recording ends it with its message. */
+static void test_record_key(void **state)
+{
+    (void)state;
+    char here[512], tmp[] = "/tmp/rnnviz-app-rec-XXXXXX";
+    assert_non_null(getcwd(here, sizeof here));
+    assert_non_null(mkdtemp(tmp));
+    assert_int_equal(chdir(tmp), 0);
+    FILE *f = fopen("rnnviz-001.mp4", "w"); /* taken: the next one is used */
+    assert_non_null(f);
+    fclose(f);
+    App *app = make_app("hidden=4");
+    key(app, 'm', 0);
+    assert_true(app_recording(app));
+    assert_string_equal(rec_path, "rnnviz-002.mp4");
+    assert_non_null(strstr(app_notice(app), "recording to rnnviz-002.mp4"));
+    clock_now += 65; /* the notice is gone; the mark stays */
+    frame(app);
+    assert_true(has_text("● REC 1:05 · rnnviz-002.mp4 · M stops"));
+    key(app, 's', 0); /* another notice shows beside the mark */
+    frame(app);
+    assert_true(has_text("● REC 1:05 · saved rnnviz-"));
+    key(app, 'm', 0);
+    assert_false(app_recording(app));
+    assert_int_equal(rec_stops, 1);
+    assert_string_equal(app_notice(app), "recorded 90 frames (3.0 s)");
+    frame(app);
+    assert_false(has_text("● REC"));
+    key(app, 'm', 0);
+    assert_string_equal(rec_path, "rnnviz-003.mp4");
+    app_record_failed(app, "recording stopped: cannot write 'rnnviz-003.mp4': No space left");
+    rec_on = false; /* the window ended it */
+    assert_false(app_recording(app));
+    assert_non_null(strstr(app_notice(app), "No space left"));
+    rec_fail = true;
+    key(app, 'm', 0);
+    assert_false(app_recording(app));
+    assert_non_null(strstr(app_notice(app), "video export needs rnnviz-video.so"));
+    app_destroy(app);
+    assert_int_equal(unlink("rnnviz-001.mp4"), 0);
+    assert_int_equal(chdir(here), 0);
+    assert_int_equal(rmdir(tmp), 0);
+}
+
 static void test_help_overlay(void **state)
 {
     (void)state;
@@ -949,6 +1026,7 @@ int main(void)
         cmocka_unit_test(test_quit_asks),
         cmocka_unit_test(test_resize),
         cmocka_unit_test(test_window_place),
+        cmocka_unit_test(test_record_key),
         cmocka_unit_test(test_help_overlay),
         cmocka_unit_test(test_readme_keys),
         cmocka_unit_test(test_sliced_step_keys),

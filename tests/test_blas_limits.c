@@ -104,6 +104,7 @@ static void test_commands_under_limits(void **state)
         "grads --model " RNNVIZ_FIXTURES_DIR "/model_rnn_ce.json --data " RNNVIZ_FIXTURES_DIR
         "/data_rnn_ce.json",
         "render --size 320x240 --out o.png",
+        "render --size 320x240 --fps 10 --video o.mp4", /* loads the FFmpeg module */
     };
     const long limits[] = {150, 200, 300, 600, 1000};
     int ok = 0, oom = 0;

@@ -37,4 +37,14 @@ if RNNVIZ_ASSETS="$tmp/nowhere" "$bin" render --size 640x360 --out "$tmp/x.png" 
     fail "a wrong RNNVIZ_ASSETS was ignored"
 fi
 grep -q "$tmp/nowhere/fonts" "$tmp/err" || fail "error does not name the override: $(cat "$tmp/err")"
+# The video module sits in lib/rnnviz and the installed rnnviz loads it.
+if [ -e "$build/rnnviz-video.so" ]; then
+    [ -s "$prefix/lib/rnnviz/rnnviz-video.so" ] || fail "missing lib/rnnviz/rnnviz-video.so"
+    if ldd "$bin" | grep -Eq 'libav(codec|format|filter|util)|libswscale'; then
+        fail "the installed rnnviz links FFmpeg (it should load lib/rnnviz/rnnviz-video.so)"
+    fi
+    "$bin" render --size 320x240 --fps 5 --video "$tmp/v.mp4" 2>"$tmp/err" ||
+        fail "render --video from the installed tree: $(cat "$tmp/err")"
+    [ "$(head -c 8 "$tmp/v.mp4" | tail -c 4)" = ftyp ] || fail "render --video wrote no MP4"
+fi
 echo "test_install: ok ($prefix)"

@@ -26,6 +26,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "screen_rec.h"
 #include "video_out.h"
 
 static char dir[256];
@@ -59,31 +60,38 @@ static void probe(const char *path, Probe *p)
     assert_int_equal(pclose(f), 0);
 }
 
-/* Waits until a temporary of the atomic writer in dir holds data. */
-static void wait_for_temporary(void)
+/* Waits until the child pid has a file in dir open that holds data: the
+ * encoder's temporary (an O_TMPFILE has no name in dir to look for). */
+static void wait_for_temporary(pid_t pid)
 {
+    char fds[64];
+    snprintf(fds, sizeof fds, "/proc/%d/fd", (int)pid);
     for (int i = 0; i < 3000; i++) {
-        DIR *d = opendir(dir);
+        DIR *d = opendir(fds);
         struct dirent *e;
-        while ((e = readdir(d))) {
+        while (d && (e = readdir(d))) {
+            char p[600], target[600];
             struct stat st;
-            char p[600];
-            snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
-            if (strstr(e->d_name, ".tmp-") && stat(p, &st) == 0 && st.st_size > 0) {
+            snprintf(p, sizeof p, "%s/%s", fds, e->d_name);
+            ssize_t n = readlink(p, target, sizeof target - 1);
+            target[n > 0 ? n : 0] = '\0';
+            if (n > 0 && !strncmp(target, dir, strlen(dir)) && !strstr(target, "/err") &&
+                stat(p, &st) == 0 && st.st_size > 0) {
                 closedir(d);
                 return;
             }
         }
-        closedir(d);
+        if (d)
+            closedir(d);
         nanosleep(&(struct timespec){0, 10000000}, NULL);
     }
-    fail_msg("no temporary appeared in %s", dir);
+    fail_msg("no temporary with data appeared in %s", dir);
 }
 
 /* Runs rnnviz with args (NULL-ended); stderr into DIR/err. With fsize > 0
- * the child may write no more than fsize bytes to a file. With watch set,
- * SIGINT is sent once a temporary holds data. */
-static int run(const char *const *args, long fsize, const char *watch)
+ * the child may write no more than fsize bytes to a file. With sig set,
+ * it is sent once a temporary holds data. */
+static int run(const char *const *args, long fsize, int sig)
 {
     const char *bin = getenv("RNNVIZ_BIN");
     if (!bin)
@@ -106,23 +114,24 @@ static int run(const char *const *args, long fsize, const char *watch)
         execv(bin, argv);
         _exit(127);
     }
-    if (watch) {
-        wait_for_temporary();
-        kill(pid, SIGINT);
+    if (sig) {
+        wait_for_temporary(pid);
+        kill(pid, sig);
     }
     int status;
     assert_int_equal(waitpid(pid, &status, 0), pid);
     return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
-/* Names in dir holding ".tmp-" (temporaries of the atomic writer). */
+/* Names in dir starting ".rz-" (named temporaries: the atomic writer's
+ * and the encoder's where there is no O_TMPFILE). */
 static int temporaries(void)
 {
     DIR *d = opendir(dir);
     struct dirent *e;
     int n = 0;
     while ((e = readdir(d)))
-        n += strstr(e->d_name, ".tmp-") != NULL;
+        n += strncmp(e->d_name, ".rz-", 4) == 0;
     closedir(d);
     return n;
 }
@@ -181,7 +190,7 @@ static void test_mp4_probe(void **state)
     path_in(out, sizeof out, "steps.mp4");
     const char *args[] = {"--steps", "6",      "--do",    "step 4",  "--speed", "3", "--fps",
                           "30",      "--size", "320x240", "--video", out,       NULL};
-    assert_int_equal(run(args, 0, NULL), 0);
+    assert_int_equal(run(args, 0, 0), 0);
     assert_err_has("70 frames");
     Probe p;
     probe(out, &p);
@@ -201,7 +210,7 @@ static void test_gif_probe(void **state)
     path_in(out, sizeof out, "steps.gif");
     const char *args[] = {"--steps", "6",      "--do",    "step 2",  "--speed", "2", "--fps",
                           "20",      "--size", "200x120", "--video", out,       NULL};
-    assert_int_equal(run(args, 0, NULL), 0);
+    assert_int_equal(run(args, 0, 0), 0);
     Probe p;
     probe(out, &p);
     assert_string_equal(p.codec, "gif");
@@ -218,7 +227,7 @@ static void test_odd_size_padded(void **state)
     char out[300];
     path_in(out, sizeof out, "odd.mp4");
     const char *args[] = {"--size", "321x241", "--fps", "10", "--video", out, NULL};
-    assert_int_equal(run(args, 0, NULL), 0);
+    assert_int_equal(run(args, 0, 0), 0);
     assert_err_has("321x241 padded to 322x242");
     Probe p;
     probe(out, &p);
@@ -235,16 +244,16 @@ static void test_bad_arguments(void **state)
     path_in(avi, sizeof avi, "bad.avi");
     write_old(out);
     const char *ext[] = {"--video", avi, NULL};
-    assert_int_equal(run(ext, 0, NULL), 2);
+    assert_int_equal(run(ext, 0, 0), 2);
     assert_err_has("cannot tell the video format of");
     const char *fps[] = {"--fps", "0", "--video", out, NULL};
-    assert_int_equal(run(fps, 0, NULL), 2);
+    assert_int_equal(run(fps, 0, 0), 2);
     assert_err_has("bad --fps '0'");
     const char *speed[] = {"--speed", "fast", "--video", out, NULL};
-    assert_int_equal(run(speed, 0, NULL), 2);
+    assert_int_equal(run(speed, 0, 0), 2);
     assert_err_has("bad --speed 'fast'");
     const char *act[] = {"--do", "fowrard 2", "--video", out, NULL};
-    assert_int_equal(run(act, 0, NULL), 1);
+    assert_int_equal(run(act, 0, 0), 1);
     assert_err_has("--do: 1:1: unknown verb");
     assert_old(out);
 }
@@ -259,8 +268,50 @@ static void test_interrupt_keeps_old_file(void **state)
     const char *args[] = {
         "--do", "forward all; backward all", "--speed", "0.25", "--size", "640x360", "--video", out,
         NULL};
-    assert_int_equal(run(args, 0, out), 130);
+    assert_int_equal(run(args, 0, SIGINT), 130);
     assert_err_has("interrupted");
+    assert_old(out);
+}
+
+/* kill -9 in the middle: the older file as it was, and no temporary
+ * behind (the encoder's is an O_TMPFILE). A named temporary a killed
+ * export left where there is no O_TMPFILE is removed by the next export. */
+static void test_kill_leaves_nothing(void **state)
+{
+    (void)state;
+    char out[300], stale[400];
+    path_in(out, sizeof out, "killed.mp4");
+    write_old(out);
+    const char *args[] = {
+        "--do", "forward all; backward all", "--speed", "0.25", "--size", "640x360", "--video", out,
+        NULL};
+    assert_int_equal(run(args, 0, SIGKILL), 128 + SIGKILL);
+    assert_old(out);
+    pid_t gone = fork();
+    if (gone == 0)
+        _exit(0);
+    waitpid(gone, NULL, 0);
+    snprintf(stale, sizeof stale, "%s/.rz-video-%d-AbCdEf", dir, (int)gone);
+    write_old(stale);
+    assert_int_equal(temporaries(), 1);
+    const char *small[] = {"--size", "96x64", "--fps", "5", "--video", out, NULL};
+    assert_int_equal(run(small, 0, 0), 0);
+    assert_int_equal(temporaries(), 0);
+}
+
+/* Without the module, --video says what is missing and where it looked. */
+static void test_missing_module(void **state)
+{
+    (void)state;
+    char out[300];
+    path_in(out, sizeof out, "nomodule.mp4");
+    write_old(out);
+    setenv("RNNVIZ_MODULES", "/nonexistent/rnnviz-modules", 1);
+    const char *args[] = {"--size", "96x64", "--video", out, NULL};
+    int rc = run(args, 0, 0);
+    unsetenv("RNNVIZ_MODULES");
+    assert_int_equal(rc, 1);
+    assert_err_has("video export needs rnnviz-video.so: not found in /nonexistent/rnnviz-modules");
     assert_old(out);
 }
 
@@ -272,10 +323,78 @@ static void test_full_disk_keeps_old_file(void **state)
     path_in(out, sizeof out, "full.mp4");
     write_old(out);
     const char *args[] = {"--do", "forward all; backward all", "--video", out, NULL};
-    assert_int_equal(run(args, 20000, NULL), 1);
+    assert_int_equal(run(args, 20000, 0), 1);
     assert_err_has("rnnviz render: cannot write '");
     assert_err_has("full.mp4': File too large");
     assert_old(out);
+}
+
+/* Pixel (x, y) of frame n of a video, as RGB. */
+static void pixel_of(const char *path, int n, int w, int h, int x, int y, uint8_t rgb[3])
+{
+    char cmd[1024];
+    snprintf(cmd, sizeof cmd,
+             "ffmpeg -v error -i '%s' -vf 'select=eq(n\\,%d)' -frames:v 1 -f rawvideo "
+             "-pix_fmt rgb24 -",
+             path, n);
+    FILE *f = popen(cmd, "r");
+    assert_non_null(f);
+    static uint8_t buf[3 * 256 * 256];
+    assert_true((size_t)w * h * 3 <= sizeof buf);
+    assert_int_equal(fread(buf, 1, (size_t)w * h * 3, f), (size_t)w * h * 3);
+    assert_int_equal(pclose(f), 0);
+    memcpy(rgb, buf + ((size_t)y * w + x) * 3, 3);
+}
+
+static void assert_rgb(const uint8_t rgb[3], int r, int g, int b)
+{
+    if (abs(rgb[0] - r) > 40 || abs(rgb[1] - g) > 40 || abs(rgb[2] - b) > 40)
+        fail_msg("pixel %d %d %d, expected about %d %d %d", rgb[0], rgb[1], rgb[2], r, g, b);
+}
+
+/* The window's recorder, through the module: canvases presented at uneven
+ * times become frames at a steady 10 fps, each the last canvas presented
+ * by then; a canvas of another size (a resized window) is cropped or
+ * padded with black; an aborted recording leaves the older file. */
+static void test_screen_recording(void **state)
+{
+    (void)state;
+    char out[300];
+    path_in(out, sizeof out, "screen.mp4");
+    write_old(out);
+    static uint32_t red[96 * 64], blue[100 * 60];
+    for (int i = 0; i < 96 * 64; i++)
+        red[i] = 0xFFE00000u;
+    for (int i = 0; i < 100 * 60; i++)
+        blue[i] = 0xFF0000E0u;
+    VideoError err = {{0}};
+    ScreenRec *r = screen_rec_start(out, 96, 64, 10, 100.0, &err);
+    assert_non_null(r);
+    assert_int_equal(screen_rec_frame(r, red, 96, 64, 100.0, &err), 0);
+    screen_rec_abort(r);
+    assert_old(out);
+    r = screen_rec_start(out, 96, 64, 10, 100.0, &err);
+    assert_non_null(r);
+    assert_int_equal(screen_rec_frame(r, red, 96, 64, 100.02, &err), 0);   /* frame 0 */
+    assert_int_equal(screen_rec_frame(r, red, 96, 64, 100.27, &err), 0);   /* 0-2 due */
+    assert_int_equal(screen_rec_frame(r, blue, 100, 60, 100.55, &err), 0); /* 3-5 red */
+    long frames = 0;
+    assert_int_equal(screen_rec_stop(r, 101.05, &frames, &err), 0); /* 6-10 blue */
+    assert_int_equal(frames, 11);
+    assert_int_equal(temporaries(), 0);
+    Probe p;
+    probe(out, &p);
+    assert_string_equal(p.codec, "h264");
+    assert_int_equal(p.w, 96);
+    assert_int_equal(p.h, 64);
+    assert_int_equal(p.frames, 11);
+    uint8_t rgb[3];
+    pixel_of(out, 5, 96, 64, 20, 20, rgb);
+    assert_rgb(rgb, 0xE0, 0, 0);
+    pixel_of(out, 6, 96, 64, 20, 20, rgb);
+    assert_rgb(rgb, 0, 0, 0xE0);
+    pixel_of(out, 9, 96, 64, 20, 63, rgb); /* below the 60 rows: padded */
+    assert_rgb(rgb, 0, 0, 0);
 }
 
 /* The API the window's recorder will use: frames in, commit or abort. */
@@ -319,10 +438,12 @@ static void test_api_commit_and_abort(void **state)
 
 int main(void)
 {
-    if (!video_out_available() || system("ffprobe -version >/dev/null 2>&1") != 0) {
-        printf("test_video: skipped (%s)\n", video_out_available()
-                                                 ? "no ffprobe: apt-get install ffmpeg"
-                                                 : "built without video support");
+    if (!video_out_available()) {
+        printf("test_video: skipped (%s)\n", video_out_unavailable_reason());
+        return 0;
+    }
+    if (system("ffprobe -version >/dev/null 2>&1") != 0) {
+        printf("test_video: skipped (no ffprobe: apt-get install ffmpeg)\n");
         return 0;
     }
     snprintf(dir, sizeof dir, "/tmp/rnnviz-video-XXXXXX");
@@ -334,7 +455,10 @@ int main(void)
         cmocka_unit_test(test_bad_arguments),
         cmocka_unit_test(test_interrupt_keeps_old_file),
         cmocka_unit_test(test_full_disk_keeps_old_file),
+        cmocka_unit_test(test_kill_leaves_nothing),
+        cmocka_unit_test(test_missing_module),
         cmocka_unit_test(test_api_commit_and_abort),
+        cmocka_unit_test(test_screen_recording),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     char cmd[300];

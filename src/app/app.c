@@ -102,6 +102,7 @@ ViewParams app_view_params(const App *app, bool live)
 void app_draw(App *app, DrawList *dl)
 {
     ViewParams vp = app_view_params(app, true);
+    vp.notice = app_record_status(app, vp.notice);
     view_draw(sess_view_model(app->s), &vp, dl, &app->hits);
 }
 

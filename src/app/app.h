@@ -34,6 +34,10 @@ typedef struct {
     /* paints a frame now (a lesson step about to replay says so first) */
     void (*redraw)(void *ctx);
     DlMeasure measure; /* text measuring for layout and hit tests */
+    /* starts recording what the window shows to path (an .mp4), or stops
+     * with path NULL; 0, or negative with msg for a person (on a stop, msg
+     * says what was written; "" lets the app say it); NULL: no recording */
+    int (*record)(void *ctx, const char *path, char *msg, size_t cap);
 } AppHooks;
 
 typedef struct App App;
@@ -77,5 +81,9 @@ bool app_training(const App *app);
 bool app_fullscreen(const App *app);
 bool app_picker_open(const App *app);
 const char *app_notice(const App *app); /* "" when none is showing */
+/* Recording the window (the M key); a failure the window met while
+ * recording ends it, with msg shown. */
+bool app_recording(const App *app);
+void app_record_failed(App *app, const char *msg);
 
 #endif

@@ -262,6 +262,9 @@ void app_act(App *app, AppAction act, int arg)
     case APP_ACT_EXPORT_CSV:
         export_csv(app);
         break;
+    case APP_ACT_RECORD:
+        app_record_toggle(app);
+        break;
     case APP_ACT_ESCAPE:
         escape(app);
         break;

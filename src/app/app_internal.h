@@ -54,6 +54,13 @@ struct App {
     char paths[APP_MAX_LESSONS][512];
     char titles[APP_MAX_LESSONS][160];
     const char *title_ptrs[APP_MAX_LESSONS];
+    /* the window's recording (app_record.c): its file, since when, the
+     * last number used, and the status line it shows */
+    bool recording;
+    char rec_path[32];
+    double rec_since;
+    int recs;
+    char rec_status[900];
     ViewKeyHelp help[96];
     int n_help;
 };
@@ -75,5 +82,9 @@ bool app_lesson_gate(App *app, AppAction act);
 /* From the tick: a slice of lesson work, and the live-reload check. */
 void app_lesson_tick(App *app);
 void app_lesson_free(App *app);
+/* M: starts or stops recording (app_record.c). */
+void app_record_toggle(App *app);
+/* The status line: notice, with the recording's mark while recording. */
+const char *app_record_status(App *app, const char *notice);
 
 #endif

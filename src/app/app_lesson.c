@@ -200,6 +200,7 @@ bool app_lesson_gate(App *app, AppAction act)
     case APP_ACT_QUIT_NO:
     case APP_ACT_SAVE_PNG:
     case APP_ACT_SAVE_SVG:
+    case APP_ACT_RECORD:
     case APP_ACT_LESSONS:
     case APP_ACT_PICK:
     case APP_ACT_PICK_CLOSE:

@@ -68,6 +68,8 @@ static const KeyBinding table[] = {
     {MODE_MAIN, 's', SHIFT, -1, APP_ACT_SAVE_SVG, 0, NULL, NULL},
     {MODE_MAIN, 's', 0, -1, APP_ACT_SAVE_PNG, 0, "S / Shift+S", "save PNG / SVG of this view"},
     {MODE_MAIN, 'e', 0, -1, APP_ACT_EXPORT_CSV, 0, "E", "save the gradient norms as CSV"},
+    {MODE_MAIN, 'm', 0, -1, APP_ACT_RECORD, 0, "M",
+     "record the window to rnnviz-NNN.mp4 (start / stop)"},
     {MODE_MAIN, 'o', 0, BTN_SETTINGS, APP_ACT_SETTINGS, 0, "O",
      "settings drawer: cell, task, sizes, ρ slider, optimizer…"},
     {MODE_DRAWER, 0, 0, -1, APP_ACT_NONE, 0, "↑ ↓ then ← →",

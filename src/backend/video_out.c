@@ -1,13 +1,55 @@
-/* MP4 (libx264) and GIF (palettegen + paletteuse) through FFmpeg's libraries. */
+/*
+ * video_out.h in the binary: the checks, the FFmpeg module loaded on first
+ * use, and the atomic write around it.
+ *
+ * Why a temporary of our own: libavformat opens its output by name and,
+ * for MP4's +faststart, opens the finished file a second time to move the
+ * index to the front. The atomic writer's temporary is an unnamed
+ * O_TMPFILE behind a write-only FILE, which libavformat cannot reopen. So
+ * the encoder writes a read-write O_TMPFILE in the target's directory,
+ * reached by its /proc/self/fd name: it has no name on disk, so a kill -9
+ * leaves nothing. Where the filesystem has no O_TMPFILE (or there is no
+ * /proc), it is a named `.rz-video-PID-XXXXXX`, removed on abort and after
+ * commit, and removed by the next export into that directory when its
+ * process is gone. At commit the finished bytes are copied through
+ * afile_open/afile_commit, so a video obeys every rule of the other saves
+ * (symlinks followed, mode kept, devices and hard links refused, fsync
+ * then rename), at the cost of writing the file twice and needing twice
+ * its size free for a moment. (The other way, an AVIOContext over the
+ * writer's FILE plus an io_open for faststart's second pass, would need
+ * the writer to hand out a readable descriptor; this keeps both simple.)
+ */
+#define _GNU_SOURCE /* O_TMPFILE */
 #include "video_out.h"
 
 #include <ctype.h>
+#include <dirent.h>
+#include <dlfcn.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "atomic_file.h"
+#include "paths.h"
+#include "video_module.h"
+
+#define TEMP_PREFIX ".rz-video-"
+
+struct VideoOut {
+    const VideoModule *m;
+    VideoEnc *enc;
+    int fd;               /* the temporary the encoder writes, read back at commit */
+    char named[PATH_MAX]; /* its name on disk, "" for an O_TMPFILE */
+    char file[PATH_MAX];  /* the name the encoder opens it by */
+    char path[4096];      /* the target */
+    long frames;
+};
 
 static bool ends_with(const char *s, const char *tail)
 {
@@ -39,7 +81,7 @@ void video_out_coded_size(VideoFormat fmt, int w, int h, int *cw, int *ch)
     *ch = fmt == VIDEO_MP4 ? (h + 1) & ~1 : h;
 }
 
-/* What every build checks before touching a file. */
+/* What is checked before touching a file. */
 static int check_spec(const char *path, const VideoSpec *spec, VideoFormat *fmt, VideoError *err)
 {
     if (video_out_format(path, fmt)) {
@@ -62,366 +104,223 @@ static int check_spec(const char *path, const VideoSpec *spec, VideoFormat *fmt,
     return 0;
 }
 
-#ifndef RNNVIZ_HAVE_VIDEO
+/* ---- the module ---- */
 
-bool video_out_available(void)
+static const VideoModule *module;
+static char module_err[700];
+
+/* dlopen of one candidate: the table, or NULL with module_err filled. */
+static const VideoModule *load_from(const char *file)
 {
-    return false;
+    void *h = dlopen(file, RTLD_NOW | RTLD_LOCAL);
+    if (!h) {
+        const char *why = dlerror();
+        bool oom = why && (strstr(why, "map") || strstr(why, "memory"));
+        snprintf(module_err, sizeof module_err, "video export needs %s: %s%.500s",
+                 VIDEO_MODULE_NAME, oom ? "out of memory loading it: " : "", why ? why : file);
+        return NULL;
+    }
+    void *sym = dlsym(h, VIDEO_MODULE_SYMBOL);
+    VideoModuleFn fn = NULL;
+    memcpy(&fn, &sym, sizeof fn); /* POSIX: a data pointer from dlsym is the function's */
+    const VideoModule *m = fn ? fn() : NULL;
+    if (!m || m->abi != VIDEO_MODULE_ABI || m->sizeof_spec != (int)sizeof(VideoSpec)) {
+        snprintf(module_err, sizeof module_err,
+                 "video export needs %s: '%.500s' is from another version of rnnviz",
+                 VIDEO_MODULE_NAME, file);
+        dlclose(h);
+        return NULL;
+    }
+    return m; /* stays loaded for the life of the process */
 }
 
-VideoOut *video_out_open(const char *path, const VideoSpec *spec, VideoError *err)
+/* The first candidate present is loaded; its failure is final. */
+static const VideoModule *load_module(void)
 {
-    VideoFormat fmt;
-    if (check_spec(path, spec, &fmt, err) == 0)
-        snprintf(err->msg, sizeof err->msg,
-                 "cannot write '%.400s': this rnnviz was built without video support "
-                 "(FFmpeg's libavcodec, libavformat, libavfilter, libswscale)",
-                 path);
+    if (module || module_err[0])
+        return module;
+    char dirs[PATHS_CANDIDATES][PATHS_MAX], exe[PATHS_MAX], file[PATHS_MAX + 64];
+    char where[400] = "";
+    ssize_t len = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    exe[len > 0 ? len : 0] = '\0';
+    int n = paths_module_candidates(getenv("RNNVIZ_MODULES"), exe, dirs, PATHS_CANDIDATES);
+    for (int i = 0; i < n; i++) {
+        snprintf(file, sizeof file, "%.1000s/%s", dirs[i], VIDEO_MODULE_NAME);
+        if (access(file, F_OK) == 0)
+            return module = load_from(file);
+        size_t at = strlen(where);
+        snprintf(where + at, sizeof where - at, "%s%.300s", at ? ", " : "", dirs[i]);
+    }
+    snprintf(module_err, sizeof module_err,
+             "video export needs %s: not found in %s (install rnnviz's video module; a build "
+             "makes it with RNNVIZ_VIDEO=ON and FFmpeg's -dev packages)",
+             VIDEO_MODULE_NAME, where);
     return NULL;
 }
 
-int video_out_add_frame(VideoOut *vo, const uint32_t *argb, int stride_px, VideoError *err)
-{
-    (void)vo, (void)argb, (void)stride_px;
-    snprintf(err->msg, sizeof err->msg, "no video support in this build");
-    return -ENOSYS;
-}
-
-long video_out_frame_count(const VideoOut *vo)
-{
-    (void)vo;
-    return 0;
-}
-
-int video_out_commit(VideoOut *vo, VideoError *err)
-{
-    (void)vo;
-    snprintf(err->msg, sizeof err->msg, "no video support in this build");
-    return -ENOSYS;
-}
-
-void video_out_abort(VideoOut *vo)
-{
-    (void)vo;
-}
-
-#else
-
-#include <libavcodec/avcodec.h>
-#include <libavfilter/buffersink.h>
-#include <libavfilter/buffersrc.h>
-#include <libavformat/avformat.h>
-#include <libavutil/imgutils.h>
-#include <libavutil/opt.h>
-#include <libswscale/swscale.h>
-
-/* The GIF palette: learnt from all frames, applied with a Bayer matrix;
- * diff_mode=rectangle re-codes only the part of a frame that changed. */
-#define GIF_FILTERS                                                                                \
-    "split[a][b];[a]palettegen=stats_mode=full:reserve_transparent=0[p];"                          \
-    "[b][p]paletteuse=dither=bayer:bayer_scale=4:diff_mode=rectangle"
-
-struct VideoOut {
-    VideoFormat fmt;
-    int w, h, cw, ch, fps;
-    char path[4096], tmp[AFILE_TMP_CAP];
-    FILE *hold; /* the atomic writer's temporary, kept open for afile_commit */
-    AVFormatContext *oc;
-    AVStream *st;
-    AVCodecContext *enc;
-    AVPacket *pkt;
-    AVFrame *yuv;           /* MP4: the converted frame */
-    struct SwsContext *sws; /* MP4: RGB32 -> yuv420p, BT.709, limited range */
-    uint32_t *pad;          /* MP4 with an odd side: the frame, edge repeated */
-    AVFilterGraph *graph;   /* GIF */
-    AVFilterContext *src, *sink;
-    AVFrame *out; /* GIF: paletted frames from the graph */
-    long frames;
-};
-
 bool video_out_available(void)
 {
-    return true;
+    return load_module() != NULL;
 }
 
-static int fail_av(VideoError *err, const VideoOut *vo, const char *what, int rc)
+const char *video_out_unavailable_reason(void)
 {
-    char why[AV_ERROR_MAX_STRING_SIZE] = "";
-    av_strerror(rc, why, sizeof why);
-    snprintf(err->msg, sizeof err->msg, "cannot %s '%.400s': %s", what, vo->path, why);
-    return rc < 0 ? rc : -EIO;
+    load_module();
+    return module_err;
 }
 
-/* libx264 for MP4, FFmpeg's own GIF encoder for GIF; sets up the stream. */
-static int open_encoder(VideoOut *vo, const VideoSpec *spec, VideoError *err)
+/* ---- the temporary ---- */
+
+/* The directory of path ("." when it has none). */
+static void dir_of(const char *path, char *out, size_t cap)
 {
-    bool mp4 = vo->fmt == VIDEO_MP4;
-    const AVCodec *codec =
-        mp4 ? avcodec_find_encoder_by_name("libx264") : avcodec_find_encoder(AV_CODEC_ID_GIF);
-    if (!codec) {
-        snprintf(err->msg, sizeof err->msg, "cannot write '%.400s': FFmpeg has no %s encoder", vo->path,
-                 mp4 ? "libx264" : "GIF");
-        return -ENOSYS;
-    }
-    vo->st = avformat_new_stream(vo->oc, NULL);
-    vo->enc = avcodec_alloc_context3(codec);
-    if (!vo->st || !vo->enc)
-        return fail_av(err, vo, "set up the encoder for", AVERROR(ENOMEM));
-    AVCodecContext *c = vo->enc;
-    c->width = vo->cw;
-    c->height = vo->ch;
-    c->time_base = (AVRational){1, vo->fps};
-    c->framerate = (AVRational){vo->fps, 1};
-    c->sample_aspect_ratio = (AVRational){1, 1};
-    c->pix_fmt = mp4 ? AV_PIX_FMT_YUV420P : AV_PIX_FMT_PAL8;
-    c->thread_count = spec->threads;
-    if (mp4) {
-        c->gop_size = 2 * vo->fps;
-        c->color_range = AVCOL_RANGE_MPEG;
-        c->color_primaries = AVCOL_PRI_BT709;
-        c->color_trc = AVCOL_TRC_BT709;
-        c->colorspace = AVCOL_SPC_BT709;
-        av_opt_set(c->priv_data, "preset", spec->preset ? spec->preset : "veryfast", 0);
-        av_opt_set(c->priv_data, "crf", "20", 0);
-        av_opt_set(c->priv_data, "profile", "high", 0);
-    }
-    if (vo->oc->oformat->flags & AVFMT_GLOBALHEADER)
-        c->flags |= AV_CODEC_FLAG_GLOBAL_HEADER;
-    int rc = avcodec_open2(c, codec, NULL);
-    if (rc < 0)
-        return fail_av(err, vo, "open the encoder for", rc);
-    vo->st->time_base = c->time_base;
-    vo->st->avg_frame_rate = c->framerate;
-    rc = avcodec_parameters_from_context(vo->st->codecpar, c);
-    return rc < 0 ? fail_av(err, vo, "set up the stream of", rc) : 0;
+    const char *slash = strrchr(path, '/');
+    if (!slash)
+        snprintf(out, cap, ".");
+    else if (slash == path)
+        snprintf(out, cap, "/");
+    else
+        snprintf(out, cap, "%.*s", (int)(slash - path), path);
 }
 
-static int open_mp4_converter(VideoOut *vo, VideoError *err)
+/* Removes `.rz-video-PID-*` files in dir whose process is gone. */
+static void clean_stale(const char *dir)
 {
-    vo->sws = sws_getContext(vo->cw, vo->ch, AV_PIX_FMT_RGB32, vo->cw, vo->ch, AV_PIX_FMT_YUV420P,
-                             SWS_POINT, NULL, NULL, NULL);
-    vo->yuv = av_frame_alloc();
-    if (!vo->sws || !vo->yuv)
-        return fail_av(err, vo, "set up the colour conversion for", AVERROR(ENOMEM));
-    /* full-range RGB in, BT.709 limited-range YUV out, as players assume for HD */
-    sws_setColorspaceDetails(vo->sws, sws_getCoefficients(SWS_CS_DEFAULT), 1,
-                             sws_getCoefficients(SWS_CS_ITU709), 0, 0, 1 << 16, 1 << 16);
-    vo->yuv->format = AV_PIX_FMT_YUV420P;
-    vo->yuv->width = vo->cw;
-    vo->yuv->height = vo->ch;
-    int rc = av_frame_get_buffer(vo->yuv, 0);
-    if (rc < 0)
-        return fail_av(err, vo, "allocate a frame for", rc);
-    if (vo->cw != vo->w || vo->ch != vo->h) {
-        vo->pad = malloc((size_t)vo->cw * vo->ch * sizeof *vo->pad);
-        if (!vo->pad)
-            return fail_av(err, vo, "allocate a frame for", AVERROR(ENOMEM));
+    DIR *d = opendir(dir);
+    if (!d)
+        return;
+    size_t np = strlen(TEMP_PREFIX);
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        if (strncmp(e->d_name, TEMP_PREFIX, np) != 0)
+            continue;
+        long pid = strtol(e->d_name + np, NULL, 10);
+        if (pid <= 0 || pid == (long)getpid() || kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+            continue;
+        char stale[PATH_MAX];
+        if (snprintf(stale, sizeof stale, "%s/%s", dir, e->d_name) < (int)sizeof stale)
+            unlink(stale);
     }
+    closedir(d);
+}
+
+/* An unnamed O_TMPFILE in dir that can be reopened by its /proc name. */
+static int open_unnamed(const char *dir, char *file, size_t cap)
+{
+#ifdef O_TMPFILE
+    int fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+    if (fd < 0)
+        return -1;
+    snprintf(file, cap, "/proc/self/fd/%d", fd);
+    int probe = open(file, O_RDONLY | O_CLOEXEC);
+    if (probe >= 0) {
+        close(probe);
+        return fd;
+    }
+    close(fd);
+#else
+    (void)dir, (void)file, (void)cap;
+#endif
+    return -1;
+}
+
+/* The encoder's temporary beside path: 0, or an errno value. */
+static int open_temp(VideoOut *vo)
+{
+    char dir[PATH_MAX];
+    dir_of(vo->path, dir, sizeof dir);
+    clean_stale(dir);
+    vo->named[0] = '\0';
+    vo->fd = open_unnamed(dir, vo->file, sizeof vo->file);
+    if (vo->fd >= 0)
+        return 0;
+    int n =
+        snprintf(vo->named, sizeof vo->named, "%s/" TEMP_PREFIX "%ld-XXXXXX", dir, (long)getpid());
+    if (n < 0 || (size_t)n >= sizeof vo->named) {
+        vo->named[0] = '\0';
+        return ENAMETOOLONG;
+    }
+    vo->fd = mkstemp(vo->named);
+    if (vo->fd < 0) {
+        int e = errno;
+        vo->named[0] = '\0';
+        return e;
+    }
+    snprintf(vo->file, sizeof vo->file, "%s", vo->named);
     return 0;
 }
 
-/* buffer -> split -> palettegen / paletteuse -> buffersink (pal8). */
-static int open_gif_graph(VideoOut *vo, VideoError *err)
+static void drop_temp(VideoOut *vo)
 {
-    char args[200];
-    snprintf(args, sizeof args, "video_size=%dx%d:pix_fmt=%d:time_base=1/%d:pixel_aspect=1/1",
-             vo->w, vo->h, AV_PIX_FMT_RGB32, vo->fps);
-    vo->graph = avfilter_graph_alloc();
-    vo->out = av_frame_alloc();
-    if (!vo->graph || !vo->out)
-        return fail_av(err, vo, "set up the GIF palette for", AVERROR(ENOMEM));
-    int rc = avfilter_graph_create_filter(&vo->src, avfilter_get_by_name("buffer"), "in", args,
-                                          NULL, vo->graph);
-    if (rc >= 0)
-        rc = avfilter_graph_create_filter(&vo->sink, avfilter_get_by_name("buffersink"), "out",
-                                          NULL, NULL, vo->graph);
-    AVFilterInOut *outs = avfilter_inout_alloc(), *ins = avfilter_inout_alloc();
-    if (rc >= 0 && (!outs || !ins))
-        rc = AVERROR(ENOMEM);
-    if (rc >= 0) {
-        outs->name = av_strdup("in");
-        outs->filter_ctx = vo->src;
-        ins->name = av_strdup("out");
-        ins->filter_ctx = vo->sink;
-        rc = avfilter_graph_parse_ptr(vo->graph, GIF_FILTERS, &ins, &outs, NULL);
+    if (vo->fd >= 0)
+        close(vo->fd);
+    vo->fd = -1;
+    if (vo->named[0])
+        unlink(vo->named);
+    vo->named[0] = '\0';
+}
+
+/* The finished temporary's bytes into f; 0 or an errno value. */
+static int copy_temp(int fd, FILE *f)
+{
+    static char buf[1 << 16];
+    off_t at = 0;
+    for (;;) {
+        ssize_t n = pread(fd, buf, sizeof buf, at);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            return errno;
+        if (n == 0)
+            return 0;
+        if (fwrite(buf, 1, (size_t)n, f) != (size_t)n)
+            return errno ? errno : EIO;
+        at += n;
     }
-    if (rc >= 0)
-        rc = avfilter_graph_config(vo->graph, NULL);
-    avfilter_inout_free(&ins);
-    avfilter_inout_free(&outs);
-    return rc < 0 ? fail_av(err, vo, "set up the GIF palette for", rc) : 0;
 }
 
-static void free_all(VideoOut *vo)
-{
-    if (vo->oc && vo->oc->pb)
-        avio_closep(&vo->oc->pb);
-    avformat_free_context(vo->oc);
-    avcodec_free_context(&vo->enc);
-    av_packet_free(&vo->pkt);
-    av_frame_free(&vo->yuv);
-    av_frame_free(&vo->out);
-    sws_freeContext(vo->sws);
-    avfilter_graph_free(&vo->graph);
-    free(vo->pad);
-    free(vo);
-}
-
-void video_out_abort(VideoOut *vo)
-{
-    if (!vo)
-        return;
-    FILE *hold = vo->hold;
-    char tmp[sizeof vo->tmp];
-    memcpy(tmp, vo->tmp, sizeof tmp);
-    free_all(vo);
-    if (hold)
-        afile_abort(hold, tmp);
-}
-
-/* The container on the temporary's path (so +faststart can reopen it). */
-static int open_container(VideoOut *vo, const VideoSpec *spec, VideoError *err)
-{
-    bool mp4 = vo->fmt == VIDEO_MP4;
-    int rc = avformat_alloc_output_context2(&vo->oc, NULL, mp4 ? "mp4" : "gif", vo->tmp);
-    if (rc < 0 || !vo->oc)
-        return fail_av(err, vo, "set up the container of", rc < 0 ? rc : AVERROR(ENOMEM));
-    vo->pkt = av_packet_alloc();
-    if (!vo->pkt)
-        return fail_av(err, vo, "write", AVERROR(ENOMEM));
-    if ((rc = open_encoder(vo, spec, err)) ||
-        (rc = mp4 ? open_mp4_converter(vo, err) : open_gif_graph(vo, err)))
-        return rc;
-    rc = avio_open(&vo->oc->pb, vo->tmp, AVIO_FLAG_WRITE);
-    if (rc < 0)
-        return fail_av(err, vo, "write", rc);
-    AVDictionary *opts = NULL;
-    if (mp4)
-        av_dict_set(&opts, "movflags", "+faststart", 0);
-    else
-        av_dict_set(&opts, "loop", "0", 0);
-    rc = avformat_write_header(vo->oc, &opts);
-    av_dict_free(&opts);
-    return rc < 0 ? fail_av(err, vo, "write the header of", rc) : 0;
-}
+/* ---- the API ---- */
 
 VideoOut *video_out_open(const char *path, const VideoSpec *spec, VideoError *err)
 {
     VideoFormat fmt;
     if (check_spec(path, spec, &fmt, err))
         return NULL;
-    av_log_set_level(AV_LOG_QUIET); /* our messages say what failed */
+    const VideoModule *m = load_module();
+    int e = m ? afile_check(path) : 0;
+    if (!m || e) {
+        if (!m)
+            snprintf(err->msg, sizeof err->msg, "%.590s", module_err);
+        else
+            snprintf(err->msg, sizeof err->msg, "cannot replace '%.400s': %s", path,
+                     afile_strerror(e));
+        return NULL;
+    }
     VideoOut *vo = calloc(1, sizeof *vo);
     if (!vo) {
         snprintf(err->msg, sizeof err->msg, "out of memory writing '%.400s'", path);
         return NULL;
     }
-    vo->fmt = fmt;
-    vo->w = spec->w;
-    vo->h = spec->h;
-    vo->fps = spec->fps;
-    video_out_coded_size(fmt, vo->w, vo->h, &vo->cw, &vo->ch);
+    vo->m = m;
     snprintf(vo->path, sizeof vo->path, "%s", path);
-    vo->hold = afile_open(path, vo->tmp, sizeof vo->tmp);
-    if (!vo->hold) {
-        snprintf(err->msg, sizeof err->msg, "cannot %s '%.400s': %s",
-                 errno == EISDIR ? "replace" : "create a temporary file for", path,
-                 strerror(errno));
+    if ((e = open_temp(vo))) {
+        snprintf(err->msg, sizeof err->msg, "cannot create a temporary file for '%.400s': %s", path,
+                 strerror(e));
         free(vo);
         return NULL;
     }
-    if (open_container(vo, spec, err)) {
-        video_out_abort(vo);
+    vo->enc = m->open(vo->file, path, fmt, spec, err);
+    if (!vo->enc) {
+        drop_temp(vo);
+        free(vo);
         return NULL;
     }
     return vo;
 }
 
-/* Sends a frame (NULL: flush) and writes every packet that comes out. */
-static int encode(VideoOut *vo, const AVFrame *frame, VideoError *err)
-{
-    int rc = avcodec_send_frame(vo->enc, frame);
-    while (rc >= 0) {
-        rc = avcodec_receive_packet(vo->enc, vo->pkt);
-        if (rc == AVERROR(EAGAIN) || rc == AVERROR_EOF)
-            return 0;
-        if (rc < 0)
-            break;
-        av_packet_rescale_ts(vo->pkt, vo->enc->time_base, vo->st->time_base);
-        vo->pkt->stream_index = vo->st->index;
-        rc = av_interleaved_write_frame(vo->oc, vo->pkt);
-    }
-    return fail_av(err, vo, "write", rc);
-}
-
-/* Copies the frame into the even-sized buffer, repeating the last column and row. */
-static const uint32_t *padded(VideoOut *vo, const uint32_t *argb, int stride_px)
-{
-    for (int y = 0; y < vo->ch; y++) {
-        const uint32_t *row = argb + (size_t)(y < vo->h ? y : vo->h - 1) * stride_px;
-        uint32_t *dst = vo->pad + (size_t)y * vo->cw;
-        memcpy(dst, row, (size_t)vo->w * sizeof *dst);
-        for (int x = vo->w; x < vo->cw; x++)
-            dst[x] = row[vo->w - 1];
-    }
-    return vo->pad;
-}
-
-static int add_mp4_frame(VideoOut *vo, const uint32_t *argb, int stride_px, VideoError *err)
-{
-    int rc = av_frame_make_writable(vo->yuv);
-    if (rc < 0)
-        return fail_av(err, vo, "encode a frame of", rc);
-    if (vo->pad) {
-        argb = padded(vo, argb, stride_px);
-        stride_px = vo->cw;
-    }
-    const uint8_t *src[1] = {(const uint8_t *)argb};
-    int src_stride[1] = {stride_px * 4};
-    sws_scale(vo->sws, src, src_stride, 0, vo->ch, vo->yuv->data, vo->yuv->linesize);
-    vo->yuv->pts = vo->frames;
-    return encode(vo, vo->yuv, err);
-}
-
-/* Paletted frames the graph has ready (none until the palette is known). */
-static int drain_gif(VideoOut *vo, VideoError *err)
-{
-    for (;;) {
-        int rc = av_buffersink_get_frame(vo->sink, vo->out);
-        if (rc == AVERROR(EAGAIN) || rc == AVERROR_EOF)
-            return 0;
-        if (rc < 0)
-            return fail_av(err, vo, "make the GIF palette of", rc);
-        rc = encode(vo, vo->out, err);
-        av_frame_unref(vo->out);
-        if (rc)
-            return rc;
-    }
-}
-
-static int add_gif_frame(VideoOut *vo, const uint32_t *argb, int stride_px, VideoError *err)
-{
-    AVFrame *f = av_frame_alloc();
-    if (!f)
-        return fail_av(err, vo, "encode a frame of", AVERROR(ENOMEM));
-    f->format = AV_PIX_FMT_RGB32;
-    f->width = vo->w;
-    f->height = vo->h;
-    f->pts = vo->frames;
-    int rc = av_frame_get_buffer(f, 0);
-    if (rc >= 0)
-        av_image_copy_plane(f->data[0], f->linesize[0], (const uint8_t *)argb, stride_px * 4,
-                            vo->w * 4, vo->h);
-    if (rc >= 0)
-        rc = av_buffersrc_add_frame(vo->src, f); /* takes the frame's data */
-    av_frame_free(&f);
-    return rc < 0 ? fail_av(err, vo, "encode a frame of", rc) : drain_gif(vo, err);
-}
-
 int video_out_add_frame(VideoOut *vo, const uint32_t *argb, int stride_px, VideoError *err)
 {
-    int rc = vo->fmt == VIDEO_MP4 ? add_mp4_frame(vo, argb, stride_px, err)
-                                  : add_gif_frame(vo, argb, stride_px, err);
+    int rc = vo->m->add_frame(vo->enc, argb, stride_px, err);
     if (rc == 0)
         vo->frames++;
     return rc;
@@ -432,53 +331,45 @@ long video_out_frame_count(const VideoOut *vo)
     return vo ? vo->frames : 0;
 }
 
-/* The rest of the stream, the trailer (faststart moves the index forward),
- * and any write error the buffered I/O still holds. */
-static int finish_stream(VideoOut *vo, VideoError *err)
+void video_out_abort(VideoOut *vo)
 {
-    int rc = 0;
-    if (vo->fmt == VIDEO_GIF) {
-        rc = av_buffersrc_add_frame(vo->src, NULL);
-        if (rc < 0)
-            return fail_av(err, vo, "finish the GIF palette of", rc);
-        if ((rc = drain_gif(vo, err)))
-            return rc;
-    }
-    if ((rc = encode(vo, NULL, err)))
-        return rc;
-    rc = av_write_trailer(vo->oc);
-    if (rc < 0)
-        return fail_av(err, vo, "finish", rc);
-    avio_flush(vo->oc->pb);
-    if (vo->oc->pb->error < 0)
-        return fail_av(err, vo, "write", vo->oc->pb->error);
-    rc = avio_closep(&vo->oc->pb);
-    return rc < 0 ? fail_av(err, vo, "close", rc) : 0;
+    if (!vo)
+        return;
+    vo->m->destroy(vo->enc);
+    drop_temp(vo);
+    free(vo);
+}
+
+/* The temporary's bytes through the atomic writer to the target. */
+static int publish(VideoOut *vo, VideoError *err)
+{
+    char tmp[AFILE_TMP_CAP];
+    const char *stage = "write";
+    FILE *f = afile_open(vo->path, tmp, sizeof tmp);
+    int e = f ? copy_temp(vo->fd, f) : errno;
+    if (!f)
+        stage = "create a temporary file for";
+    else if (e)
+        afile_abort(f, tmp);
+    else
+        e = afile_commit(f, tmp, vo->path, &stage);
+    if (e)
+        snprintf(err->msg, sizeof err->msg, "cannot %s '%.400s': %.100s", stage, vo->path,
+                 afile_strerror(e));
+    return -e;
 }
 
 int video_out_commit(VideoOut *vo, VideoError *err)
 {
+    int rc = 0;
     if (vo->frames == 0) {
         snprintf(err->msg, sizeof err->msg, "cannot write '%.400s': no frames", vo->path);
-        video_out_abort(vo);
-        return -EINVAL;
+        rc = -EINVAL;
     }
-    int rc = finish_stream(vo, err);
-    if (rc) {
-        video_out_abort(vo);
-        return rc;
-    }
-    FILE *hold = vo->hold;
-    char tmp[sizeof vo->tmp], path[sizeof vo->path];
-    memcpy(tmp, vo->tmp, sizeof tmp);
-    memcpy(path, vo->path, sizeof path);
-    vo->hold = NULL;
-    free_all(vo);
-    const char *stage = "write";
-    int e = afile_commit(hold, tmp, path, &stage);
-    if (e)
-        snprintf(err->msg, sizeof err->msg, "cannot %s '%.400s': %.100s", stage, path, strerror(e));
-    return -e;
+    if (rc == 0)
+        rc = vo->m->finish(vo->enc, err);
+    if (rc == 0)
+        rc = publish(vo, err);
+    video_out_abort(vo);
+    return rc;
 }
-
-#endif

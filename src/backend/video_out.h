@@ -9,9 +9,17 @@
  *     flat areas still from frame to frame. The filter keeps every frame
  *     until the palette is known, so GIF memory grows with w * h * frames.
  *
- * The file goes to the atomic writer's temporary beside the target and is
- * renamed over it only by video_out_commit: an aborted or failed export
- * (an interrupt, a full disk) leaves any older file byte-identical.
+ * FFmpeg is not linked into rnnviz: the encoder is a module,
+ * rnnviz-video.so (video_module.h), loaded with dlopen on the first
+ * video_out_open or video_out_available. It is looked for beside the binary
+ * (the build tree), then in P/lib/rnnviz for P/bin/rnnviz, then in the
+ * install prefix's lib/rnnviz; RNNVIZ_MODULES names another directory.
+ * Without it, open fails with "video export needs rnnviz-video.so: ...".
+ *
+ * The encoder writes a temporary beside the target (see video_out.c for
+ * which); video_out_commit copies the finished file through the atomic
+ * writer (atomic_file.h), so an aborted or failed export (an interrupt, a
+ * full disk) leaves any older file byte-identical, and no temporary.
  *
  *   VideoOut *vo = video_out_open("talk.mp4", &spec, &err);
  *   for each frame: video_out_add_frame(vo, pixels, stride, &err)
@@ -20,9 +28,7 @@
  * Conventions: video_out_open returns NULL with err filled; actions return
  * 0 or a negative error with err->msg naming the path and the problem.
  * Commit and abort free the VideoOut whatever happens (NULL is fine for
- * abort); after a failed add_frame, call abort. Built without FFmpeg
- * (CMake option RNNVIZ_VIDEO off or the libraries missing), open fails with
- * a message saying so and video_out_available is false.
+ * abort); after a failed add_frame, call abort.
  */
 #ifndef RNNVIZ_VIDEO_OUT_H
 #define RNNVIZ_VIDEO_OUT_H
@@ -49,8 +55,10 @@ typedef struct {
 
 typedef struct VideoOut VideoOut;
 
-/* Whether this build can write video at all. */
+/* Whether video can be written: the module loads (it is loaded now). */
 bool video_out_available(void);
+/* Why not, for a person ("" when it can). */
+const char *video_out_unavailable_reason(void);
 /* The format a path's ending asks for (.mp4, .gif, any case): 0 or -1. */
 int video_out_format(const char *path, VideoFormat *fmt);
 /* The size the file will hold: MP4 rounds odd sides up to even. */
@@ -60,7 +68,7 @@ VideoOut *video_out_open(const char *path, const VideoSpec *spec, VideoError *er
 /* One frame of spec->w x spec->h pixels, rows stride_px pixels apart. */
 int video_out_add_frame(VideoOut *vo, const uint32_t *argb, int stride_px, VideoError *err);
 long video_out_frame_count(const VideoOut *vo);
-/* Finishes the stream, syncs and renames the file into place. */
+/* Finishes the stream and puts the file in place atomically. */
 int video_out_commit(VideoOut *vo, VideoError *err);
 /* Drops the export: the temporary is removed, the target untouched. */
 void video_out_abort(VideoOut *vo);

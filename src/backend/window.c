@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "png_out.h"
+#include "screen_rec.h"
 #include "svg_out.h"
 
 struct Win {
@@ -19,6 +20,8 @@ struct Win {
     WinRect windowed; /* the last size and position out of full screen */
     double paint_ms;
     char renderer_name[64];
+    ScreenRec *rec;       /* recording what is presented, or NULL */
+    char rec_failed[600]; /* why a recording ended by itself */
 };
 
 static void set_error(WinError *err, const char *what)
@@ -120,6 +123,7 @@ void win_destroy(Win *win)
 {
     if (!win)
         return;
+    screen_rec_abort(win->rec);
     if (win->texture)
         SDL_DestroyTexture(win->texture);
     if (win->renderer)
@@ -194,11 +198,29 @@ static void paint(Win *win, const DrawList *dl, DlColor bg)
         (double)(SDL_GetPerformanceCounter() - t0) * 1000.0 / (double)SDL_GetPerformanceFrequency();
 }
 
+static double seconds(void)
+{
+    return (double)SDL_GetPerformanceCounter() / (double)SDL_GetPerformanceFrequency();
+}
+
+/* The painted canvas into the recording; a failure ends it (and is kept). */
+static void record(Win *win)
+{
+    VideoError err = {{0}};
+    RasterCanvas *cv = win->canvas;
+    if (win->rec && screen_rec_frame(win->rec, cv->pixels, cv->w, cv->h, seconds(), &err)) {
+        screen_rec_abort(win->rec);
+        win->rec = NULL;
+        snprintf(win->rec_failed, sizeof win->rec_failed, "recording stopped: %.500s", err.msg);
+    }
+}
+
 int win_present(Win *win, const DrawList *dl, DlColor bg)
 {
     if (fit_to_drawable(win) != 0)
         return -1;
     paint(win, dl, bg);
+    record(win);
     RasterCanvas *cv = win->canvas;
     if (SDL_UpdateTexture(win->texture, NULL, cv->pixels, cv->w * 4) != 0)
         return -1;
@@ -368,4 +390,52 @@ int win_save_svg(Win *win, const DrawList *dl, DlColor bg, const char *path, Win
         return -1;
     }
     return 0;
+}
+
+int win_record_start(Win *win, const char *path, WinError *err)
+{
+    VideoError ve = {{0}};
+    if (win->rec) {
+        snprintf(err->msg, sizeof err->msg, "already recording");
+        return -1;
+    }
+    WinSize sz = win_size(win);
+    win->rec_failed[0] = '\0';
+    win->rec = screen_rec_start(path, sz.drawable_w, sz.drawable_h, SCREEN_REC_FPS, seconds(), &ve);
+    if (!win->rec) {
+        snprintf(err->msg, sizeof err->msg, "%.590s", ve.msg);
+        return -1;
+    }
+    return 0;
+}
+
+int win_record_stop(Win *win, long *frames, WinError *err)
+{
+    VideoError ve = {{0}};
+    ScreenRec *r = win->rec;
+    win->rec = NULL;
+    *frames = 0;
+    if (!r) {
+        snprintf(err->msg, sizeof err->msg, "not recording");
+        return -1;
+    }
+    if (screen_rec_stop(r, seconds(), frames, &ve)) {
+        snprintf(err->msg, sizeof err->msg, "%.590s", ve.msg);
+        return -1;
+    }
+    return 0;
+}
+
+bool win_recording(const Win *win)
+{
+    return win->rec != NULL;
+}
+
+bool win_record_failed(Win *win, char *msg, size_t cap)
+{
+    if (!win->rec_failed[0])
+        return false;
+    snprintf(msg, cap, "%s", win->rec_failed);
+    win->rec_failed[0] = '\0';
+    return true;
 }

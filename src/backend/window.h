@@ -75,6 +75,16 @@ int win_toggle_fullscreen(Win *win);
 int win_set_fullscreen(Win *win, bool on);
 bool win_is_fullscreen(const Win *win);
 
+/* Recording what the window presents (screen_rec.h) to path, an .mp4 or
+ * .gif, at SCREEN_REC_FPS and the drawable size when it starts. Stop puts
+ * the file in place and says how many frames it holds. A recording that
+ * fails while presenting (a full disk) ends; win_record_failed then gives
+ * the reason once. */
+int win_record_start(Win *win, const char *path, WinError *err);
+int win_record_stop(Win *win, long *frames, WinError *err);
+bool win_recording(const Win *win);
+bool win_record_failed(Win *win, char *msg, size_t cap);
+
 /* Export dl at the drawable size: the PNG holds the pixels the window shows. */
 int win_save_png(Win *win, const DrawList *dl, DlColor bg, const char *path, WinError *err);
 int win_save_svg(Win *win, const DrawList *dl, DlColor bg, const char *path, WinError *err);

@@ -15,6 +15,9 @@
 #ifndef RNNVIZ_BUILD_DIR
 #define RNNVIZ_BUILD_DIR ""
 #endif
+#ifndef RNNVIZ_MODULE_DIR
+#define RNNVIZ_MODULE_DIR "/usr/local/lib/rnnviz"
+#endif
 #ifndef RNNVIZ_DATA_DIR
 #define RNNVIZ_DATA_DIR "/usr/local/share/rnnviz"
 #endif
@@ -71,6 +74,24 @@ int paths_candidates(PathsKind kind, const PathsPlaces *pl, char out[][PATHS_MAX
         add(out, &n, cap, pl->data_dir, installed);
     if (given(pl->source_dir))
         add(out, &n, cap, pl->source_dir, source);
+    return n;
+}
+
+int paths_module_candidates(const char *env, const char *exe, char out[][PATHS_MAX], int cap)
+{
+    int n = 0;
+    if (given(env)) {
+        add(out, &n, cap, env, "");
+        return n;
+    }
+    if (given(exe)) {
+        char bin[PATHS_MAX], prefix[PATHS_MAX];
+        dir_of(exe, bin, sizeof bin);
+        dir_of(bin, prefix, sizeof prefix);
+        add(out, &n, cap, bin, "");
+        add(out, &n, cap, prefix, "/lib/rnnviz");
+    }
+    add(out, &n, cap, RNNVIZ_MODULE_DIR, "");
     return n;
 }
 

@@ -46,6 +46,12 @@ void paths_find(PathsKind kind, const PathsPlaces *places, char *out, size_t cap
 /* This process's places: the environment, /proc/self/exe and the build's directories. */
 void paths_this_process(PathsKind kind, PathsPlaces *places, char *exe, size_t exe_cap);
 
+/* Where a loadable module (rnnviz-video.so) may be, in order: env (a
+ * directory, taken alone when given), beside the binary exe (the build
+ * tree), P/lib/rnnviz for exe = P/bin/rnnviz (an installed tree wherever its
+ * prefix), and the install prefix's lib/rnnviz compiled in. Returns how many. */
+int paths_module_candidates(const char *env, const char *exe, char out[][PATHS_MAX], int cap);
+
 /* The directory of the fonts and texts, and of the shipped lessons, for this process. */
 const char *paths_assets_dir(void);
 const char *paths_lessons_dir(void);

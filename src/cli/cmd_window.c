@@ -10,6 +10,7 @@
 #include "fonts.h"
 #include "lesson_run.h"
 #include "render_file.h"
+#include "screen_rec.h" /* SCREEN_REC_FPS */
 #include "window.h"
 #include "winplace.h"
 
@@ -31,11 +32,32 @@ static int save(void *ctx, const Session *s, const ViewParams *vp, const char *p
     return render_session_file(s, vp, ((Wiring *)ctx)->fonts, path, msg, cap);
 }
 
+/* M: the window records what it presents (start with path, stop with NULL). */
+static int record(void *ctx, const char *path, char *msg, size_t cap)
+{
+    Wiring *w = ctx;
+    WinError err = {{0}};
+    long frames = 0;
+    msg[0] = '\0';
+    if (path) {
+        if (win_record_start(w->win, path, &err) == 0)
+            return 0;
+    } else if (win_record_stop(w->win, &frames, &err) == 0) {
+        snprintf(msg, cap, "recorded %ld frames (%.1f s)", frames, (double)frames / SCREEN_REC_FPS);
+        return 0;
+    }
+    snprintf(msg, cap, "%s", err.msg);
+    return -1;
+}
+
 static void redraw(void *ctx)
 {
     Wiring *w = ctx;
+    char msg[600];
     app_draw(w->app, w->dl);
     win_present(w->win, w->dl, app_background(w->app));
+    if (win_record_failed(w->win, msg, sizeof msg))
+        app_record_failed(w->app, msg);
 }
 
 static int parse(int argc, char **argv, Settings *st, const char **lesson, bool *has_settings)
@@ -96,7 +118,11 @@ static int run(Wiring *w)
         redraw(w);
     }
     WinRect r = win_rect(w->win);
-    char msg[400];
+    char msg[600];
+    if (app_recording(w->app) && record(w, NULL, msg, sizeof msg) == 0)
+        fprintf(stderr, "rnnviz: recording ended with the window: %s\n", msg);
+    else if (app_recording(w->app))
+        fprintf(stderr, "rnnviz: %s\n", msg);
     if (winplace_save(&(AppRect){r.x, r.y, r.w, r.h}, msg, sizeof msg))
         fprintf(stderr, "rnnviz: %s\n", msg);
     return 0;
@@ -122,7 +148,8 @@ int cmd_window(int argc, char **argv)
         sess_destroy(s);
         return 1;
     }
-    AppHooks hooks = {&w, app_monotonic_now, set_fullscreen, save, redraw, fonts_measure(w.fonts)};
+    AppHooks hooks = {&w,     app_monotonic_now,      set_fullscreen, save,
+                      redraw, fonts_measure(w.fonts), record};
     if (!(w.app = app_create(&hooks, s, 1280, 720)))
         sess_destroy(s);
     bool first = !lesson && !has_settings;
