@@ -1,5 +1,6 @@
 #include "lesson_run.h"
 #include "paths.h"
+#include "prompt.h"
 
 #include <dirent.h>
 #include <stdio.h>
@@ -40,6 +41,19 @@ int lesson_advance(const Lesson *lesson, Session *s, int k, char *msg, size_t ca
     return 0;
 }
 
+int lesson_reveal(const Lesson *lesson, Session *s, int k, char *msg, size_t cap)
+{
+    if (k < 1 || k > lesson_step_count(lesson))
+        return 0;
+    const StepPrompt *p = lesson_step_prompt(lesson, k - 1);
+    char inner[480];
+    if (p->reveal && sess_run_actions(s, p->reveal, inner, sizeof inner)) {
+        snprintf(msg, cap, "%s:%s", lesson_name(lesson), inner);
+        return -1;
+    }
+    return 0;
+}
+
 Session *lesson_enter(const Lesson *lesson, int k, char *msg, size_t cap)
 {
     Settings st;
@@ -58,7 +72,8 @@ Session *lesson_enter(const Lesson *lesson, int k, char *msg, size_t cap)
         return NULL;
     }
     for (int i = 1; i <= k; i++)
-        if (lesson_advance(lesson, s, i, msg, cap)) {
+        if ((i > 1 && lesson_reveal(lesson, s, i - 1, msg, cap)) ||
+            lesson_advance(lesson, s, i, msg, cap)) {
             sess_destroy(s);
             return NULL;
         }
