@@ -4,6 +4,7 @@
 
 #include "app.h"
 #include "keymap.h"
+#include "prompt.h"
 
 #define APP_MAX_LESSONS 32
 
@@ -39,6 +40,11 @@ struct App {
     const char *title_ptrs[APP_MAX_LESSONS];
     ViewKeyHelp help[96];
     int n_help;
+    /* the step's question and goal: what the student did, and the view's copy */
+    const struct Lesson *prompt_lesson;
+    int prompt_step;
+    PromptState prompt;
+    PromptView pv;
 };
 
 double app_now(const App *app);
@@ -52,5 +58,12 @@ void app_act(App *app, AppAction act, int arg);
 void app_goto_step(App *app, int k);
 void app_pick_lesson(App *app, int i);
 void app_swap_session(App *app, Session *next);
+/* The step's question and goal (app_prompt.c). */
+bool app_prompt_open(App *app); /* a question waits for its answer */
+void app_prompt_key(App *app, int key);
+void app_prompt_choose(App *app, int i);
+void app_prompt_reveal(App *app);
+bool app_prompt_blocks_next(App *app); /* says why when it does */
+const PromptView *app_prompt_view(App *app);
 
 #endif

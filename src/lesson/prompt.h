@@ -30,11 +30,8 @@
 
 #include "actions.h"
 #include "expr.h"
+#include "promptview.h"
 #include "session.h"
-
-#define PROMPT_TEXT_CAP 400
-#define PROMPT_CHOICE_CAP 120
-#define PROMPT_MAX_CHOICES 4
 
 typedef struct {
     char text[PROMPT_CHOICE_CAP];
@@ -74,26 +71,6 @@ typedef struct {
     bool revealed;  /* the answer is shown (answered or skipped) */
     bool goal_met;  /* latched: the goal held once */
 } PromptState;
-
-/* The prompt as the view draws it: text with its numbers filled in. */
-typedef struct {
-    bool has_ask;
-    char question[PROMPT_TEXT_CAP];
-    int n_choices;
-    char choice[PROMPT_MAX_CHOICES][PROMPT_CHOICE_CAP];
-    char why[PROMPT_MAX_CHOICES][PROMPT_TEXT_CAP]; /* numeric: why[0] */
-    bool numeric;
-    char typed[24];
-    char answer[32]; /* numeric: the right value */
-    int chosen, correct;
-    bool revealed, right;
-
-    bool has_goal;
-    char task[PROMPT_TEXT_CAP];
-    char hint[PROMPT_TEXT_CAP];
-    char goal_now[PROMPT_TEXT_CAP]; /* the condition's state or why it cannot be read */
-    bool goal_met;
-} PromptView;
 
 /* Verbs this module takes out of rnnviz blocks. */
 bool prompt_is_verb(const char *line, size_t len);

@@ -54,5 +54,9 @@ void lessonpanel_draw(const ViewCtx *c);
 void picker_draw(const ViewCtx *c);
 void drawer_draw(const ViewCtx *c);
 void confirm_draw(const ViewCtx *c);
+/* The lesson step's question and goal (askpanel.c): the height it needs
+ * at width w (at most max_h; 0 without a prompt), and drawing it in r. */
+float askpanel_height(const ViewCtx *c, float w, float max_h);
+void askpanel_draw(const ViewCtx *c, Rect r);
 
 #endif
