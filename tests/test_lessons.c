@@ -28,6 +28,7 @@
 #include "lesson.h"
 #include "lesson_run.h"
 #include "model_io.h"
+#include "prompt.h"
 #include "render_file.h"
 #include "session.h"
 #include "spectral.h"
@@ -65,6 +66,13 @@ static void draw_with(Session *s, const Lesson *l, int k, Screen sc, DlMeasure m
     v.ui_scale = sc.scale;
     ViewParams vp = {
         .win_w = sc.w, .win_h = sc.h, .measure = m, .lesson = l, .lesson_step = k, .state = &v};
+    /* the step's question and goal as first shown take their room too */
+    static PromptView pv;
+    if (k > 0) {
+        PromptState st = prompt_state_new();
+        prompt_view(lesson_step_prompt(l, k - 1), &st, s, &pv);
+        vp.prompt = pv.has_ask || pv.has_goal ? &pv : NULL;
+    }
     dl_clear(dl);
     view_draw(sess_view_model(s), &vp, dl, &hits);
     if (lo)
@@ -169,6 +177,8 @@ static void run_lesson(const char *path, ClaimFn claims)
         fail_msg("%s", msg);
     Layout lo;
     for (int k = 0; k <= n; k++) {
+        if (k > 1 && lesson_reveal(l, walk, k - 1, msg, sizeof msg))
+            fail_msg("%s", msg);
         if (k > 0 && lesson_advance(l, walk, k, msg, sizeof msg))
             fail_msg("%s", msg);
         for (size_t i = 0; i < sizeof screens / sizeof screens[0]; i++) {

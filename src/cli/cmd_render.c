@@ -193,8 +193,8 @@ static bool is_dir(const char *path)
 
 /* Step k's question and goal as shown: --answer reveals (running the
  * reveal actions), --solve runs the goal's solution. */
-static int step_prompt(const RenderArgs *a, const Lesson *lesson, Session *s, int k,
-                       PromptView *pv, char *msg, size_t cap)
+static int step_prompt(const RenderArgs *a, const Lesson *lesson, Session *s, int k, PromptView *pv,
+                       char *msg, size_t cap)
 {
     const StepPrompt *p = lesson_step_prompt(lesson, k - 1);
     PromptState st = prompt_state_new();
@@ -216,8 +216,7 @@ static int step_prompt(const RenderArgs *a, const Lesson *lesson, Session *s, in
         if (lesson_reveal(lesson, s, k, msg, cap))
             return 1;
     }
-    if (a->solve && !a->all && p->has_goal && p->solve &&
-        sess_run_actions(s, p->solve, msg, cap))
+    if (a->solve && !a->all && p->has_goal && p->solve && sess_run_actions(s, p->solve, msg, cap))
         return 1;
     prompt_view(p, &st, s, pv);
     return 0;

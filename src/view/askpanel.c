@@ -6,6 +6,7 @@
  * the answer. The goal shows its task, a hint until it holds, and "done"
  * the moment it does.
  */
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -15,7 +16,7 @@
 static float wrap(const ViewCtx *c, float x, float y, float w, DlFont font, float size, DlColor col,
                   const char *s, bool emit)
 {
-    float line_h = size * 1.3f, px = 0, py = 0;
+    float line_h = fmaxf(size * 1.3f, vt_height(c, font, size)), px = 0, py = 0;
     float space = vt_width(c, font, size, " ");
     char word[200];
     while (*s) {
@@ -85,7 +86,7 @@ static float number(const ViewCtx *c, const PromptView *pv, float x, float y, fl
     const Theme *th = c->th;
     char line[PROMPT_TEXT_CAP];
     if (!pv->revealed) {
-        snprintf(line, sizeof line, "your answer: %s▌  (type a number, Enter)", pv->typed);
+        snprintf(line, sizeof line, "answer: %s▌ (Enter)", pv->typed);
         return y + wrap(c, x, y, w, DL_FONT_MONO, size, th->text, line, emit);
     }
     snprintf(line, sizeof line, "%s%s — the engine says %s", pv->typed[0] ? pv->typed : "(none)",
@@ -101,9 +102,7 @@ static float ask_block(const ViewCtx *c, const PromptView *pv, float x, float y,
     const Theme *th = c->th;
     float k = c->k;
     y += wrap(c, x, y, w, DL_FONT_SANS_BOLD, size * 0.85f, th->accent,
-              pv->revealed ? "QUESTION · answered"
-                           : "QUESTION · predict, then press 1–4 (A reveals)",
-              emit);
+              pv->revealed ? "QUESTION · answered" : "QUESTION · predict: 1–4 (A reveals)", emit);
     y += wrap(c, x, y, w, DL_FONT_SANS_BOLD, size, th->text, pv->question, emit) + 4 * k;
     if (pv->numeric)
         return number(c, pv, x, y, w, size, emit) + 4 * k;
@@ -144,7 +143,7 @@ static float layout(const ViewCtx *c, Rect r, float size, bool emit)
 static float fit(const ViewCtx *c, float w, float max_h)
 {
     float size = 15 * c->k;
-    while (size > 10 * c->k && layout(c, (Rect){0, 0, w, 0}, size, false) > max_h)
+    while (size > 8 * c->k && layout(c, (Rect){0, 0, w, 0}, size, false) > max_h)
         size -= 0.5f * c->k;
     return size;
 }

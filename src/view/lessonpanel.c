@@ -314,7 +314,7 @@ void lessonpanel_draw(const ViewCtx *c)
                                       : lesson_intro(lesson);
     float buttons_h = 52 * k;
     float room = r.y + r.h - buttons_h - y - 8 * k;
-    float ask_h = in_step ? askpanel_height(c, w, room * 0.6f) : 0;
+    float ask_h = in_step ? askpanel_height(c, w, room * 0.5f) : 0;
     Rect body = {r.x + pad, y, w, room - (ask_h > 0 ? ask_h + 8 * k : 0)};
     /* the largest size (17 down to 10 at scale 1) at which it all fits */
     float size = 17 * k;
