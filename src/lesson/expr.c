@@ -368,19 +368,11 @@ static bool near_equal(double a, double b)
     return a == b || fabs(a - b) <= 1e-9 * m;
 }
 
-static int eval_node(const Eval *ev, int id, double *out)
+/* An operator node's value from its operands; false for a kind that is
+ * not an operator. */
+static bool apply_op(ExprKind kind, double a, double b, double *out)
 {
-    const ExprNode *n = &ev->e->node[id];
-    if (n->kind == EXPR_NUM) {
-        *out = n->num;
-        return EXPR_OK;
-    }
-    if (n->kind == EXPR_NAME)
-        return eval_name(ev, n, out);
-    double a = 0, b = 0;
-    if (eval_node(ev, n->arg[0], &a) || (n->nargs == 2 && eval_node(ev, n->arg[1], &b)))
-        return EXPR_ERR;
-    switch (n->kind) {
+    switch (kind) {
     case EXPR_NEG:
         *out = -a;
         break;
@@ -427,8 +419,25 @@ static int eval_node(const Eval *ev, int id, double *out)
         *out = a != 0 || b != 0;
         break;
     default:
-        return eval_fail(ev, n, "internal error: bad node");
+        return false;
     }
+    return true;
+}
+
+static int eval_node(const Eval *ev, int id, double *out)
+{
+    const ExprNode *n = &ev->e->node[id];
+    if (n->kind == EXPR_NUM) {
+        *out = n->num;
+        return EXPR_OK;
+    }
+    if (n->kind == EXPR_NAME)
+        return eval_name(ev, n, out);
+    double a = 0, b = 0;
+    if (eval_node(ev, n->arg[0], &a) || (n->nargs == 2 && eval_node(ev, n->arg[1], &b)))
+        return EXPR_ERR;
+    if (!apply_op(n->kind, a, b, out))
+        return eval_fail(ev, n, "internal error: bad node");
     return EXPR_OK;
 }
 
