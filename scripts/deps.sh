@@ -13,7 +13,8 @@ fi
 RNNVIZ_PACKAGES=(build-essential cmake pkg-config libsdl2-dev libsdl2-ttf-dev
     libsdl2-image-dev libcmocka-dev libopenblas-dev liblapacke-dev
     libcjson-dev libcmark-dev python3-numpy dpkg-dev file debootstrap desktop-file-utils
-    lintian "$@")
+    lintian libavcodec-dev libavformat-dev libavfilter-dev libswscale-dev libavutil-dev
+    ffmpeg "$@")
 if [ "$(id -u)" -eq 0 ]; then
     RNNVIZ_PACKAGES+=("${optional[@]}")
 fi

@@ -74,6 +74,26 @@ static void test_compare(void **state)
     assert_int_equal(list.items[1].col, 10);
 }
 
+/* focus PANEL and fit all|none: the presenter's layout, from a lesson */
+static void test_focus_fit(void **state)
+{
+    (void)state;
+    parse_ok("focus plot; focus none; fit all; fit none; focus diagram");
+    assert_int_equal(list.count, 5);
+    assert_int_equal(list.items[0].verb, ACT_FOCUS);
+    assert_int_equal(list.items[0].focus, ACT_FOCUS_PLOT);
+    assert_int_equal(list.items[1].focus, ACT_FOCUS_NONE);
+    assert_int_equal(list.items[2].verb, ACT_FIT);
+    assert_true(list.items[2].fit_all);
+    assert_false(list.items[3].fit_all);
+    assert_int_equal(list.items[4].focus, ACT_FOCUS_DIAGRAM);
+    char out[64];
+    assert_int_equal(action_format(&list.items[0], out, sizeof out), 0);
+    assert_string_equal(out, "focus plot");
+    assert_int_equal(action_format(&list.items[2], out, sizeof out), 0);
+    assert_string_equal(out, "fit all");
+}
+
 static void test_set(void **state)
 {
     (void)state;
@@ -147,9 +167,9 @@ static void test_select_order_panels(void **state)
 static void test_names(void **state)
 {
     (void)state;
-    const char *want[ACT_VERB_COUNT] = {"forward", "backward", "step",   "back",  "train",
-                                        "set",     "reset",    "select", "order", "show",
-                                        "hide",    "update",   "compare"};
+    const char *want[ACT_VERB_COUNT] = {"forward", "backward", "step",    "back",  "train",
+                                        "set",     "reset",    "select",  "order", "show",
+                                        "hide",    "update",   "compare", "focus", "fit"};
     for (int v = 0; v < ACT_VERB_COUNT; v++)
         assert_string_equal(action_verb_name((ActionVerb)v), want[v]);
     assert_string_equal(action_verb_name(ACT_VERB_COUNT), "?");
@@ -314,9 +334,10 @@ static void test_errors(void **state)
         {"stpe 1", "1:1: unknown verb 'stpe' (did you mean 'step'?)"},
         {"run 5",
          "1:1: unknown verb 'run' (verbs: forward, backward, step, back, train, set, reset, "
-         "select, order, show, hide, update, compare)"},
-        {"forward 1; bogus", "1:12: unknown verb 'bogus' (verbs: forward, backward, step, back, "
-                             "train, set, reset, select, order, show, hide, update, compare)"},
+         "select, order, show, hide, update, compare, focus, fit)"},
+        {"forward 1; bogus",
+         "1:12: unknown verb 'bogus' (verbs: forward, backward, step, back, "
+         "train, set, reset, select, order, show, hide, update, compare, focus, fit)"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
         expect_error(cases[i].text, 1, 1, cases[i].want);
@@ -501,6 +522,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_count_verbs),
         cmocka_unit_test(test_compare),
+        cmocka_unit_test(test_focus_fit),
         cmocka_unit_test(test_set),
         cmocka_unit_test(test_select_order_panels),
         cmocka_unit_test(test_names),

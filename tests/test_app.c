@@ -137,6 +137,8 @@ typedef struct {
     float scale;
     bool playing, training, contrast, drawer, picker, full, running, confirm;
     int saves, hidden;
+    int focus;
+    bool fit;
 } Snap;
 
 static Snap snap(App *app)
@@ -162,7 +164,9 @@ static Snap snap(App *app)
                   app_running(app),
                   v->confirm_quit,
                   saves,
-                  sess_settings(s)->hidden};
+                  sess_settings(s)->hidden,
+                  v->focus,
+                  v->fit_all};
 }
 
 static void check_session_effect(App *app, const Snap *b, int act, int arg)
@@ -227,6 +231,12 @@ static void check_display_effect(App *app, const Snap *b, int act, int arg)
         break;
     case APP_ACT_CONTRAST:
         assert_true(a.contrast != b->contrast);
+        break;
+    case APP_ACT_FOCUS: /* the lesson's layout, then plot, inspector, diagram, and back */
+        assert_int_equal(a.focus, b->focus == 0 ? FOCUS_PLOT + 1 : (b->focus + 1) % 5);
+        break;
+    case APP_ACT_FIT:
+        assert_true(a.fit != b->fit);
         break;
     case APP_ACT_SCALE_UP:
         assert_true(fabsf(a.scale - b->scale * 1.1f) < 1e-5f);

@@ -768,7 +768,7 @@ static void claims_05(const Lesson *l, Session *s, int k)
         assert_true(lo > 0.5 && hi < 0.85);
         break;
     }
-    case 3: { /* every eigenvalue inside the unit circle */
+    case 4: { /* every eigenvalue inside the unit circle */
         const double *re, *im;
         int blocks, n = sess_eigen(s, &re, &im, &blocks);
         assert_int_equal(n, 32);
@@ -785,7 +785,7 @@ static void claims_05(const Lesson *l, Session *s, int k)
         assert_true(smax > 1.275 && smax < 1.285);
         break;
     }
-    case 4: { /* the first half's shares of dW_hh: almost nothing */
+    case 5: { /* the first half's shares of dW_hh: almost nothing */
         int whh = param_index(net, "weight_hh_l0");
         double early = 0, late = 0;
         for (int t = 0; t < T / 2; t++)
@@ -797,7 +797,7 @@ static void claims_05(const Lesson *l, Session *s, int k)
         assert_true(early < 1e-3 * late);
         break;
     }
-    case 5: { /* rho 0.95: about 2e-3, below 0.95^39, which bounds nothing */
+    case 6: { /* rho 0.95: about 2e-3, below 0.95^39, which bounds nothing */
         double r = ratio_h(net, 0, T - 1), p39 = power_norm(net, 39);
         print_message("lesson 5: rho 0.95: ratio %.3g (stated about 2e-3, below %.3g); "
                       "||W_hh^39|| = %.3g\n",

@@ -164,6 +164,13 @@ static bool display_act(App *app, AppAction act, int arg)
     case APP_ACT_CONTROLS_BAR:
         toggle_panel(app, PANEL_CONTROLS);
         break;
+    case APP_ACT_FOCUS: /* 0 (the lesson's), then plot, inspector, diagram */
+        app->v.focus =
+            app->v.focus == 0 ? FOCUS_PLOT + 1 : (app->v.focus + 1) % (FOCUS_DIAGRAM + 2);
+        break;
+    case APP_ACT_FIT:
+        app->v.fit_all = !app->v.fit_all;
+        break;
     case APP_ACT_CONTRAST:
         app->v.high_contrast = !app->v.high_contrast;
         break;

@@ -97,8 +97,8 @@ bool app_prompt_blocks_next(App *app)
     if (!app_prompt_open(app))
         return false;
     const StepPrompt *p = current(app);
-    app_say(app, p->numeric ? "answer first: type a number and press Enter (A reveals it)"
-                            : "answer first: press 1–4 or click a choice (A reveals it)");
+    app_say(app, p->numeric ? "answer first: type a number and press Enter (X reveals it)"
+                            : "answer first: press 1–4 or click a choice (X reveals it)");
     return true;
 }
 

@@ -28,7 +28,7 @@ static const KeyBinding table[] = {
     {MODE_ASK, '\b', 0, -1, APP_ACT_ASK_KEY, '\b', NULL, NULL},
     {MODE_ASK, '\r', 0, -1, APP_ACT_ASK_KEY, '\r', NULL, NULL},
     {MODE_ANY, 0, 0, BTN_ASK_CHOICE, APP_ACT_ASK_CHOOSE, 0, NULL, NULL},
-    {MODE_ANY, 'a', 0, BTN_ASK_REVEAL, APP_ACT_ASK_REVEAL, 0, "1–4 / A",
+    {MODE_ANY, 'x', 0, BTN_ASK_REVEAL, APP_ACT_ASK_REVEAL, 0, "1–4 / X",
      "answer the lesson's question / reveal the answer (presenter: skip it)"},
     /* the quit confirmation answers before anything else */
     {MODE_CONFIRM, 'q', 0, BTN_QUIT_YES, APP_ACT_QUIT_YES, 0, NULL, NULL},
@@ -98,6 +98,9 @@ static const KeyBinding table[] = {
     {MODE_MAIN, APP_KEY_TAB, 0, -1, APP_ACT_CONTROLS_BAR, 0, "Tab",
      "hide the control bar (presenting)"},
     {MODE_MAIN, 'c', 0, -1, APP_ACT_CONTRAST, 0, "C", "high-contrast theme"},
+    {MODE_MAIN, 'z', 0, -1, APP_ACT_FOCUS, 0, "Z",
+     "focus: plot, inspector, diagram, then the usual layout"},
+    {MODE_MAIN, 'a', 0, -1, APP_ACT_FIT, 0, "A", "fit all: every step in view (toggle)"},
     {MODE_MAIN, 'p', 0, -1, APP_ACT_PLOT_NEXT, 0, "P",
      "next plot: gradients, loss, eigenvalues, heatmap"},
     {MODE_MAIN, 0, 0, BTN_PLOT_GRAD, APP_ACT_PLOT, PLOT_GRAD, NULL, NULL},

@@ -9,6 +9,7 @@
 
 #include "actions.h"
 #include "atomic_file.h"
+#include "cmd_render_video.h"
 #include "commands.h"
 #include "fonts.h"
 #include "keymap.h"
@@ -39,7 +40,9 @@ static void usage(FILE *out)
                  "                 a number, or 'reveal') and show the reveal\n"
                  "  --solve        with --step: run the step goal's scripted solution\n"
                  "  --all          with --lesson: every step into the directory --out,\n"
-                 "                 as step-00.png ... (--svg for SVG slides)\n\n"
+                 "                 as step-00.png ... (--svg for SVG slides)\n"
+                 "  --video FILE   record the animation to .mp4 or .gif instead\n"
+                 "                 (rnnviz render --video x.mp4 --help for its flags)\n\n"
                  "SETTINGS are --KEY VALUE for any session setting, e.g. --cell lstm\n"
                  "--hidden 16 --steps 40 --task adding --spectral-radius 0.8 --seed 7.\n");
 }
@@ -300,6 +303,9 @@ static int write_csv(const Session *s, const char *path)
 
 int cmd_render(int argc, char **argv)
 {
+    /* Recordings (--video) have their own flags and loop. */
+    if (render_wants_video(argc, argv))
+        return cmd_render_video(argc, argv);
     RenderArgs a = {.out = "rnnviz.png", .w = 1920, .h = 1080, .scale = 1.0f};
     Settings st;
     settings_default(&st);

@@ -12,11 +12,15 @@
 #define QUOTE_MAX 32 /* bytes of a user's word repeated in a message */
 
 static const char *const verb_names[ACT_VERB_COUNT] = {
-    "forward", "backward", "step", "back", "train",  "set",     "reset",
-    "select",  "order",    "show", "hide", "update", "compare",
+    "forward", "backward", "step", "back",   "train",   "set",   "reset", "select",
+    "order",   "show",     "hide", "update", "compare", "focus", "fit",
 };
 
 static const char *const order_names[ACT_ORDER_COUNT] = {"time", "layer"};
+
+static const char *const focus_names[ACT_FOCUS_COUNT] = {"none", "plot", "inspector", "diagram"};
+
+static const char *const fit_names[2] = {"none", "all"};
 
 static const char *const panel_names[ACT_PANEL_COUNT] = {
     "lesson", "inspector", "plots", "controls", "help", "eigen", "loss", "heatmap", "contrib",
@@ -241,6 +245,14 @@ static const Choice order_choice = {
     order_names, ACT_ORDER_COUNT, "order", "'time' or 'layer'", "time or layer", false,
 };
 
+static const Choice focus_choice = {
+    focus_names, ACT_FOCUS_COUNT, "focus", "a panel", "plot, inspector, diagram or none", true,
+};
+
+static const Choice fit_choice = {
+    fit_names, 2, "fit", "'all' or 'none'", "all or none", false,
+};
+
 static const Choice panel_choice = {
     panel_names, ACT_PANEL_COUNT, "panel", "a panel", PANEL_LIST, true,
 };
@@ -369,6 +381,14 @@ static int parse_args(const Stmt *st, size_t vbeg, size_t *pos, Action *a)
         rc = parse_choice(st, vbeg, pos, &panel_choice, &v);
         a->panel = (ActionPanel)v;
         return rc;
+    case ACT_FOCUS:
+        rc = parse_choice(st, vbeg, pos, &focus_choice, &v);
+        a->focus = (ActionFocus)v;
+        return rc;
+    case ACT_FIT:
+        rc = parse_choice(st, vbeg, pos, &fit_choice, &v);
+        a->fit_all = v == 1;
+        return rc;
     default: /* reset, update: no arguments */
         return 0;
     }
@@ -395,7 +415,7 @@ static int parse_verb(const Stmt *st, Tok t, ActionVerb *verb)
         return fail(st, t.beg, "unknown verb '%s' (did you mean '%s'?)", got, near);
     return fail(st, t.beg,
                 "unknown verb '%s' (verbs: forward, backward, step, back, train, set, reset, "
-                "select, order, show, hide, update, compare)",
+                "select, order, show, hide, update, compare, focus, fit)",
                 got);
 }
 
@@ -567,6 +587,22 @@ static bool count_ok(int n)
     return n >= 1 && n <= ACTION_MAX_COUNT;
 }
 
+/* The word after an order, show, hide, focus or fit verb; NULL when out of range. */
+static const char *choice_word(const Action *a)
+{
+    switch (a->verb) {
+    case ACT_ORDER:
+        return (int)a->order >= 0 && a->order < ACT_ORDER_COUNT ? order_names[a->order] : NULL;
+    case ACT_SHOW:
+    case ACT_HIDE:
+        return (int)a->panel >= 0 && a->panel < ACT_PANEL_COUNT ? panel_names[a->panel] : NULL;
+    case ACT_FOCUS:
+        return (int)a->focus >= 0 && a->focus < ACT_FOCUS_COUNT ? focus_names[a->focus] : NULL;
+    default:
+        return fit_names[a->fit_all];
+    }
+}
+
 int action_format(const Action *a, char *out, size_t cap)
 {
     if (!out || cap == 0)
@@ -608,13 +644,12 @@ int action_format(const Action *a, char *out, size_t cap)
             n = snprintf(out, cap, "%s %d %d", v, a->layer, a->step);
         break;
     case ACT_ORDER:
-        if ((int)a->order >= 0 && a->order < ACT_ORDER_COUNT)
-            n = snprintf(out, cap, "%s %s", v, order_names[a->order]);
-        break;
     case ACT_SHOW:
     case ACT_HIDE:
-        if ((int)a->panel >= 0 && a->panel < ACT_PANEL_COUNT)
-            n = snprintf(out, cap, "%s %s", v, panel_names[a->panel]);
+    case ACT_FOCUS:
+    case ACT_FIT:
+        if (choice_word(a))
+            n = snprintf(out, cap, "%s %s", v, choice_word(a));
         break;
     default: /* reset, update */
         n = snprintf(out, cap, "%s", v);

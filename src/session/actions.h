@@ -37,13 +37,14 @@
 #ifndef RNNVIZ_ACTIONS_H
 #define RNNVIZ_ACTIONS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #define ACTION_LIST_CAP 256  /* actions in one ActionList */
 #define ACTION_KEY_CAP 32    /* set: key bytes + NUL */
 #define ACTION_VALUE_CAP 128 /* set: value bytes + NUL */
 #define ACTION_MAX_COUNT 1000000
-#define ACTION_ALL (-1) /* count of `forward all`, `backward all` */
+#define ACTION_ALL (-1)    /* count of `forward all`, `backward all` */
 #define ACTION_OUTPUT (-1) /* layer of `select out STEP`: the output node */
 
 enum {
@@ -65,6 +66,8 @@ typedef enum {
     ACT_HIDE,
     ACT_UPDATE,
     ACT_COMPARE,
+    ACT_FOCUS, /* focus plot|inspector|diagram|none: that panel gets the window */
+    ACT_FIT,   /* fit all: every step in view; fit none: back to the zoom */
     ACT_VERB_COUNT
 } ActionVerb;
 
@@ -84,6 +87,15 @@ typedef enum {
     ACT_PANEL_COUNT
 } ActionPanel;
 
+/* Same order as VmFocus. */
+typedef enum {
+    ACT_FOCUS_NONE,
+    ACT_FOCUS_PLOT,
+    ACT_FOCUS_INSPECTOR,
+    ACT_FOCUS_DIAGRAM,
+    ACT_FOCUS_COUNT
+} ActionFocus;
+
 typedef struct {
     ActionVerb verb;
     /* forward, backward: 1..ACTION_MAX_COUNT or ACTION_ALL; step, back,
@@ -92,6 +104,8 @@ typedef struct {
     int layer, step;              /* select; layer ACTION_OUTPUT for `select out T` */
     ActionOrder order;            /* order */
     ActionPanel panel;            /* show, hide */
+    ActionFocus focus;            /* focus */
+    bool fit_all;                 /* fit */
     char key[ACTION_KEY_CAP];     /* set */
     char value[ACTION_VALUE_CAP]; /* set */
     int line, col;                /* the verb (setup blocks: the key) */

@@ -19,7 +19,7 @@ struct Session {
     double *bx, *by;
     int *bcls;
     NetBatch batch;
-    NetOp *ops; /* the schedule of one pass; the update comes after it */
+    NetOp *ops;    /* the schedule of one pass; the update comes after it */
     ViewModel *vm; /* what the view shows, sized with the network */
     int n_ops, cursor;
     long iteration;
@@ -896,6 +896,12 @@ int sess_run_action(Session *s, const Action *a, char *msg, size_t cap)
     case ACT_SHOW:
     case ACT_HIDE:
         return sess_panel(s, action_panel_name(a->panel), a->verb == ACT_SHOW, msg, cap);
+    case ACT_FOCUS:
+        s->display.focus = (int)a->focus;
+        return NET_OK;
+    case ACT_FIT:
+        s->display.fit_all = a->fit_all;
+        return NET_OK;
     case ACT_UPDATE:
         return sess_update(s, msg, cap);
     case ACT_COMPARE:

@@ -49,6 +49,8 @@ typedef struct {
     int panels;        /* SessPanel bits shown */
     SessPlot plot;     /* the plot shown under the inspector */
     int contrib_param; /* parameter tensor of the contribution bars, -1 auto */
+    int focus;         /* ActionFocus: the panel a lesson gives the window */
+    bool fit_all;      /* every step in view */
 } SessDisplay;
 
 /* How the last actions moved the cursor, for the app's animation and

@@ -387,7 +387,10 @@ static void fill_spectra(ViewModel *vm, const Session *s)
 static void fill_display(ViewModel *vm, const Session *s)
 {
     const SessDisplay *d = sess_display_const(s);
-    vm->display = (VmDisplay){.panels = d->panels, .plot = (VmPlot)d->plot};
+    vm->display = (VmDisplay){.panels = d->panels,
+                              .plot = (VmPlot)d->plot,
+                              .focus = (VmFocus)d->focus,
+                              .fit_all = d->fit_all};
 }
 
 /* The value for display ("0.8", "off", "lstm"). */

@@ -28,6 +28,9 @@ enum {
     VM_PANEL_CONTROLS = 8,
     VM_PANEL_HELP = 16,
 };
+/* The panel given most of the window (a lesson's `focus`, or the app's key). */
+typedef enum { VM_FOCUS_NONE, VM_FOCUS_PLOT, VM_FOCUS_INSPECTOR, VM_FOCUS_DIAGRAM } VmFocus;
+
 typedef enum { VM_PLOT_GRAD, VM_PLOT_LOSS, VM_PLOT_EIGEN, VM_PLOT_HEATMAP, VM_PLOT_COUNT } VmPlot;
 
 #define VM_MAX_LAYERS 8
@@ -114,6 +117,8 @@ typedef struct {
 typedef struct {
     int panels; /* VM_PANEL_* bits */
     VmPlot plot;
+    VmFocus focus;
+    bool fit_all; /* every step of the sequence in view (a lesson's `fit all`) */
 } VmDisplay;
 
 /* The settings drawer's rows, in the settings table's drawer order. */

@@ -172,6 +172,6 @@ void askpanel_draw(const ViewCtx *c, Rect r)
     if (pv->has_ask && !pv->revealed) {
         float bw = 92 * c->k, bh = 24 * c->k;
         vt_button_sized(c, (Rect){r.x + r.w - bw - 6 * c->k, r.y + 5 * c->k, bw, bh},
-                        BTN_ASK_REVEAL, "reveal (A)", false, 12 * c->k);
+                        BTN_ASK_REVEAL, "reveal (X)", false, 12 * c->k);
     }
 }

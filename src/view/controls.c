@@ -3,6 +3,8 @@
 
 #include "view_parts.h"
 
+static const ThemeMetrics *const tm = &theme_metrics;
+
 void controls_draw(const ViewCtx *c)
 {
     const Rect r = c->lo->controls;
@@ -11,7 +13,7 @@ void controls_draw(const ViewCtx *c)
     int panels = c->vm->display.panels;
     float k = c->k;
     dl_rect(c->dl, r.x, r.y, r.w, r.h, 0, th->panel);
-    dl_line(c->dl, r.x, r.y, r.x + r.w, r.y, 1.5f * k, th->panel_edge);
+    dl_line(c->dl, r.x, r.y, r.x + r.w, r.y, tm->lw_panel_edge * k, th->panel_edge);
     char speed[32];
     snprintf(speed, sizeof speed, "Speed %g/s", v->speed);
     VmCell cell = c->vm->cell;
@@ -37,21 +39,21 @@ void controls_draw(const ViewCtx *c)
         {BTN_HELP, "? Keys", (panels & VM_PANEL_HELP) != 0, 0.8f},
     };
     int n = (int)(sizeof b / sizeof b[0]);
-    float total = 0, gap = 8 * k, pad = 12 * k;
+    float total = 0, gap = tm->bar_gap * k, pad = tm->bar_side_pad * k;
     for (int i = 0; i < n; i++)
         total += b[i].w;
     float unit = (r.w - 2 * pad - gap * (n - 1)) / total;
-    float x = r.x + pad, h = r.h - 16 * k;
+    float x = r.x + pad, h = r.h - tm->bar_button_vpad * k;
     const char *labels[16];
     float widths[16];
     for (int i = 0; i < n; i++) {
         labels[i] = b[i].label;
-        widths[i] = b[i].w * unit - 10 * k;
+        widths[i] = b[i].w * unit - tm->bar_label_inset * k;
     }
     /* one label size for the whole bar, so it reads as one row */
-    float fs = vt_fit_size(c, DL_FONT_SANS_BOLD, 16 * k, labels, n, widths);
+    float fs = vt_fit_size(c, DL_FONT_SANS_BOLD, tm->fs_bar_button * k, labels, n, widths);
     for (int i = 0; i < n; i++) {
-        Rect br = {x, r.y + 8 * k, b[i].w * unit, h};
+        Rect br = {x, r.y + tm->bar_button_top * k, b[i].w * unit, h};
         vt_button_sized(c, br, b[i].id, b[i].label, b[i].on, fs);
         x += br.w + gap;
     }

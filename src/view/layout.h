@@ -15,6 +15,10 @@ typedef struct {
     float x, y, w, h;
 } Rect;
 
+/* The panel given most of the window: the others take turns (hidden) or
+ * shrink. Same order as VmFocus. */
+typedef enum { FOCUS_NONE, FOCUS_PLOT, FOCUS_INSPECTOR, FOCUS_DIAGRAM } LayoutFocus;
+
 typedef enum { ROW_LOSS, ROW_OUTPUT, ROW_LAYER, ROW_INPUT } RowKind;
 
 typedef struct {
@@ -27,16 +31,21 @@ typedef struct {
     bool follow;       /* scroll to keep focus_t visible (centred) */
     bool show_lesson, show_side, show_controls;
     bool band; /* a line of text under the network (the text task's sample) */
+    LayoutFocus focus;
+    bool fit_all; /* every column in view, however narrow (semantic zoom) */
 } LayoutInput;
 
 typedef struct {
-    float s;     /* effective scale: ui_scale x window factor */
-    Rect top;    /* title and status */
-    Rect lesson; /* lesson narration (w = 0 when hidden) */
-    Rect net;    /* the unrolled network, labels included */
-    Rect grid;   /* the scrolling part of net: columns live here */
-    Rect band;   /* under the grid (h = 0 when not asked for) */
-    Rect side;   /* inspector above plots (w = 0 when hidden) */
+    float s;             /* effective scale: ui_scale x window factor */
+    float s_net, s_side; /* the scales the network and the side panels draw at (focus: larger) */
+    bool stacked;        /* inspector and plots side by side under the network */
+    Rect overview;       /* the whole sequence, the visible window marked (h = 0: all in view) */
+    Rect top;            /* title and status */
+    Rect lesson;         /* lesson narration (w = 0 when hidden) */
+    Rect net;            /* the unrolled network, labels included */
+    Rect grid;           /* the scrolling part of net: columns live here */
+    Rect band;           /* under the grid (h = 0 when not asked for) */
+    Rect side;           /* inspector above plots (w = 0 when hidden) */
     Rect inspector, plots;
     Rect controls; /* button bar (h = 0 when hidden) */
     int steps, layers;

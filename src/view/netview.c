@@ -9,6 +9,8 @@
 
 #include "view_parts.h"
 
+static const ThemeMetrics *const tm = &theme_metrics;
+
 /* Log-scale magnitude in [0, 1]: 1 at the largest norm, 0 six decades below. */
 static double log_unit(double g, double gmax)
 {
@@ -44,7 +46,7 @@ static void arrow(const ViewCtx *c, float x0, float y0, float x1, float y1, floa
         return;
     dx /= len;
     dy /= len;
-    float a = 7 * c->k + w, b = 4.5f * c->k + w * 0.6f;
+    float a = tm->arrow_len * c->k + w, b = tm->arrow_half_w * c->k + w * 0.6f;
     float px = x1 - dx * a, py = y1 - dy * a;
     dl_line(c->dl, x1, y1, px - dy * b, py + dx * b, w, col);
     dl_line(c->dl, x1, y1, px + dy * b, py - dx * b, w, col);
@@ -57,12 +59,12 @@ static void edge(const ViewCtx *c, float x0, float y0, float x1, float y1, bool 
     const Theme *th = c->th;
     float k = c->k;
     if (fwd)
-        arrow(c, x0, y0, x1, y1, 2.0f * k, color_alpha(th->forward, 200));
+        arrow(c, x0, y0, x1, y1, tm->lw_edge_fwd * k, color_alpha(th->forward, 200));
     else
-        arrow(c, x0, y0, x1, y1, 1.4f * k, th->ghost);
+        arrow(c, x0, y0, x1, y1, tm->lw_edge_ghost * k, th->ghost);
     if (bwd) {
         double u = log_unit(g, gmax);
-        dl_line(c->dl, x1, y1, x0, y0, (1.5f + 7.0f * (float)u) * k,
+        dl_line(c->dl, x1, y1, x0, y0, (tm->lw_grad_min + tm->lw_grad_gain * (float)u) * k,
                 color_alpha(th->backward, (unsigned char)(90 + 130 * u)));
     }
 }
@@ -94,11 +96,34 @@ static bool is_current(const ViewCtx *c, RowKind row, int l, int t)
 
 static void highlight(const ViewCtx *c, Rect r)
 {
-    float k = c->k, g = 5 * k;
-    dl_rect(c->dl, r.x - g, r.y - g, r.w + 2 * g, r.h + 2 * g, 10 * k,
+    float k = c->k, g = tm->highlight_glow * k;
+    dl_rect(c->dl, r.x - g, r.y - g, r.w + 2 * g, r.h + 2 * g, tm->radius_glow * k,
             color_alpha(c->th->accent, 70));
-    dl_rect_outline(c->dl, r.x - 2 * k, r.y - 2 * k, r.w + 4 * k, r.h + 4 * k, 8 * k, 3.5f * k,
-                    c->th->accent);
+    dl_rect_outline(c->dl, r.x - tm->highlight_gap * k, r.y - tm->highlight_gap * k,
+                    r.w + tm->highlight_gap2 * k, r.h + tm->highlight_gap2 * k,
+                    tm->radius_highlight * k, tm->lw_highlight * k, c->th->accent);
+}
+
+/* Too narrow for numbers (semantic zoom): a node is a mark whose size and
+ * colour say its gradient's magnitude once the backward pass reached it,
+ * a plain forward-coloured mark before. */
+static bool marks_only(const ViewCtx *c)
+{
+    return c->lo->node_w < tm->semantic_min_w * c->k;
+}
+
+static void node_mark(const ViewCtx *c, Rect r, bool f, bool b, double g, double gmax)
+{
+    const Theme *th = c->th;
+    if (!b) {
+        dl_rect(c->dl, r.x, r.y, r.w, r.h, 0, f ? color_alpha(th->forward, 150) : th->ghost);
+        return;
+    }
+    double u = log_unit(g, gmax);
+    float grow = 0.25f + 0.75f * (float)u, w = r.w * grow, h = r.h * grow;
+    dl_rect(c->dl, r.x, r.y, r.w, r.h, 0, color_alpha(th->backward, 40));
+    dl_rect(c->dl, r.x + (r.w - w) / 2, r.y + (r.h - h) / 2, w, h, 0,
+            color_alpha(th->backward, (unsigned char)(70 + 185 * u)));
 }
 
 static void layer_node(const ViewCtx *c, int l, int t, double gmax)
@@ -109,32 +134,45 @@ static void layer_node(const ViewCtx *c, int l, int t, double gmax)
     Rect r = layout_node(c->lo, ROW_LAYER, l, t);
     int H = c->vm->H;
     bool f = n->fwd, b = n->bwd, lstm = c->vm->cell == VM_CELL_LSTM;
+    if (marks_only(c)) {
+        node_mark(c, r, f, b, c->vm->grad_h[l * c->vm->T + t], gmax);
+        if (is_current(c, ROW_LAYER, l, t))
+            dl_rect_outline(c->dl, r.x, r.y, r.w, r.h, 0, tm->lw_node_edge * k, th->accent);
+        add_hit(c, r, ROW_LAYER, l, t);
+        return;
+    }
     if (b) {
-        float halo = fminf(3 * k + 9 * k * (float)log_unit(c->vm->grad_h[l * c->vm->T + t], gmax),
-                           0.12f * c->lo->col_w);
-        dl_rect(c->dl, r.x - halo, r.y - halo, r.w + 2 * halo, r.h + 2 * halo, 8 * k + halo,
-                color_alpha(th->backward, 85));
+        float halo =
+            fminf(tm->halo_min * k +
+                      tm->halo_gain * k * (float)log_unit(c->vm->grad_h[l * c->vm->T + t], gmax),
+                  0.12f * c->lo->col_w);
+        dl_rect(c->dl, r.x - halo, r.y - halo, r.w + 2 * halo, r.h + 2 * halo,
+                tm->radius_node * k + halo, color_alpha(th->backward, 85));
     }
     if (is_current(c, ROW_LAYER, l, t))
         highlight(c, r);
-    dl_rect(c->dl, r.x, r.y, r.w, r.h, 7 * k, f ? th->panel : color_alpha(th->panel, 150));
+    dl_rect(c->dl, r.x, r.y, r.w, r.h, tm->radius_node_box * k,
+            f ? th->panel : color_alpha(th->panel, 150));
     if (f) {
-        Rect strip = {r.x + 5 * k, r.y + r.h * 0.42f, r.w - 10 * k, r.h * 0.58f - 5 * k};
+        Rect strip = {r.x + tm->node_inset * k, r.y + r.h * 0.42f, r.w - tm->node_inset2 * k,
+                      r.h * 0.58f - tm->node_inset * k};
         if (lstm) {
             /* h below, c above: the two states an LSTM carries. */
-            Rect cs = {strip.x, r.y + 5 * k, strip.w, r.h * 0.37f - 5 * k};
+            Rect cs = {strip.x, r.y + tm->node_inset * k, strip.w,
+                       r.h * 0.37f - tm->node_inset * k};
             vt_heat_strip(c, cs, n->c, H, 1.0);
         }
         vt_heat_strip(c, strip, n->h, H, 1.0);
     }
-    dl_rect_outline(c->dl, r.x, r.y, r.w, r.h, 7 * k, 1.6f * k, f ? th->forward : th->ghost);
+    dl_rect_outline(c->dl, r.x, r.y, r.w, r.h, tm->radius_node_box * k, tm->lw_node_edge * k,
+                    f ? th->forward : th->ghost);
     if (!f || !lstm) {
         char lab[24], sub[16];
         vt_subscript(sub, sizeof sub, t);
         snprintf(lab, sizeof lab, "h%s", sub);
-        float fs = fminf(15 * k, r.h * 0.34f);
-        vt_text(c, r.x + r.w / 2, r.y + 3 * k, DL_FONT_SANS, fs, DL_ALIGN_CENTER,
-                f ? th->text_dim : th->ghost, lab, r.w - 6 * k);
+        float fs = fminf(tm->fs_node_label * k, r.h * 0.34f);
+        vt_text(c, r.x + r.w / 2, r.y + tm->node_label_y * k, DL_FONT_SANS, fs, DL_ALIGN_CENTER,
+                f ? th->text_dim : th->ghost, lab, r.w - tm->node_label_inset * k);
     }
     add_hit(c, r, ROW_LAYER, l, t);
 }
@@ -144,23 +182,26 @@ static void symbol_node(const ViewCtx *c, Rect r, bool active, const char *big, 
 {
     const Theme *th = c->th;
     float k = c->k;
-    dl_rect(c->dl, r.x, r.y, r.w, r.h, 6 * k, active ? th->panel : color_alpha(th->panel, 140));
-    dl_rect_outline(c->dl, r.x, r.y, r.w, r.h, 6 * k, 1.4f * k, edge_col);
-    float fs = fminf(20 * k, r.h * 0.52f);
+    dl_rect(c->dl, r.x, r.y, r.w, r.h, tm->radius_symbol * k,
+            active ? th->panel : color_alpha(th->panel, 140));
+    dl_rect_outline(c->dl, r.x, r.y, r.w, r.h, tm->radius_symbol * k, tm->lw_symbol_edge * k,
+                    edge_col);
+    float fs = fminf(tm->fs_symbol * k, r.h * 0.52f);
     /* long symbols ("[0.42]", "✗ 0.37") shrink to fit rather than lose digits */
     float bw = vt_width(c, DL_FONT_SANS_BOLD, fs, big);
-    if (bw > r.w - 6 * k)
-        fs *= fmaxf(0.45f, (r.w - 6 * k) / bw);
+    if (bw > r.w - tm->symbol_inset * k)
+        fs *= fmaxf(0.45f, (r.w - tm->symbol_inset * k) / bw);
     float fh = vt_height(c, DL_FONT_SANS_BOLD, fs);
     if (small && small[0]) {
         float ss = fs * 0.62f, total = fh + vt_height(c, DL_FONT_SANS, ss) * 0.8f;
         float y = r.y + (r.h - total) / 2;
-        vt_text(c, r.x + r.w / 2, y, DL_FONT_SANS_BOLD, fs, DL_ALIGN_CENTER, ink, big, r.w - 4 * k);
+        vt_text(c, r.x + r.w / 2, y, DL_FONT_SANS_BOLD, fs, DL_ALIGN_CENTER, ink, big,
+                r.w - tm->symbol_text_inset * k);
         vt_text(c, r.x + r.w / 2, y + fh * 0.86f, DL_FONT_SANS, ss, DL_ALIGN_CENTER, th->text_dim,
-                small, r.w - 4 * k);
+                small, r.w - tm->symbol_text_inset * k);
     } else {
         vt_text(c, r.x + r.w / 2, r.y + (r.h - fh) / 2, DL_FONT_SANS_BOLD, fs, DL_ALIGN_CENTER, ink,
-                big, r.w - 4 * k);
+                big, r.w - tm->symbol_text_inset * k);
     }
 }
 
@@ -169,13 +210,17 @@ static void input_node(const ViewCtx *c, int t)
     const VmStep *st = &c->vm->step[t];
     Rect r = layout_node(c->lo, ROW_INPUT, -1, t);
     /* symbols where the task has them; random features as a heatmap strip */
-    if (st->x_sym[0]) {
+    if (marks_only(c)) {
+        node_mark(c, r, true, false, 0, 0);
+    } else if (st->x_sym[0]) {
         symbol_node(c, r, true, st->x_sym, NULL, c->th->text, c->th->forward);
     } else {
-        dl_rect(c->dl, r.x, r.y, r.w, r.h, 6 * c->k, c->th->panel);
-        Rect strip = {r.x + 4 * c->k, r.y + 4 * c->k, r.w - 8 * c->k, r.h - 8 * c->k};
+        dl_rect(c->dl, r.x, r.y, r.w, r.h, tm->radius_symbol * c->k, c->th->panel);
+        Rect strip = {r.x + tm->symbol_text_inset * c->k, r.y + tm->symbol_text_inset * c->k,
+                      r.w - tm->symbol_strip_inset2 * c->k, r.h - tm->symbol_strip_inset2 * c->k};
         vt_heat_strip(c, strip, st->x, c->vm->I, 2.0);
-        dl_rect_outline(c->dl, r.x, r.y, r.w, r.h, 6 * c->k, 1.4f * c->k, c->th->forward);
+        dl_rect_outline(c->dl, r.x, r.y, r.w, r.h, tm->radius_symbol * c->k,
+                        tm->lw_symbol_edge * c->k, c->th->forward);
     }
     add_hit(c, r, ROW_INPUT, -1, t);
 }
@@ -185,11 +230,16 @@ static void output_node(const ViewCtx *c, int t, double gmax)
     const VmStep *st = &c->vm->step[t];
     Rect r = layout_node(c->lo, ROW_OUTPUT, -1, t);
     bool f = st->head_fwd, b = st->head_bwd;
+    if (marks_only(c)) {
+        node_mark(c, r, f, b, st->dy_norm, gmax);
+        add_hit(c, r, ROW_OUTPUT, -1, t);
+        return;
+    }
     if (b) {
         float halo =
             fminf((3 + 8 * (float)log_unit(st->dy_norm, gmax)) * c->k, 0.12f * c->lo->col_w);
-        dl_rect(c->dl, r.x - halo, r.y - halo, r.w + 2 * halo, r.h + 2 * halo, 6 * c->k + halo,
-                color_alpha(c->th->backward, 85));
+        dl_rect(c->dl, r.x - halo, r.y - halo, r.w + 2 * halo, r.h + 2 * halo,
+                tm->radius_symbol * c->k + halo, color_alpha(c->th->backward, 85));
     }
     if (is_current(c, ROW_OUTPUT, -1, t))
         highlight(c, r);
@@ -210,9 +260,19 @@ static void loss_node(const ViewCtx *c, int t)
     const VmStep *st = &c->vm->step[t];
     const Theme *th = c->th;
     Rect r = layout_node(c->lo, ROW_LOSS, -1, t);
+    if (marks_only(c)) {
+        if (st->has_target)
+            dl_rect(c->dl, r.x, r.y, r.w, r.h, 0,
+                    !st->head_fwd ? th->ghost
+                    : st->hit     ? th->good
+                                  : th->bad);
+        if (st->has_target)
+            add_hit(c, r, ROW_LOSS, -1, t);
+        return;
+    }
     if (!st->has_target) {
-        vt_text(c, r.x + r.w / 2, r.y + r.h / 2 - 10 * c->k, DL_FONT_SANS, 16 * c->k,
-                DL_ALIGN_CENTER, th->ghost, "–", r.w);
+        vt_text(c, r.x + r.w / 2, r.y + r.h / 2 - tm->loss_dash_dy * c->k, DL_FONT_SANS,
+                tm->fs_loss_dash * c->k, DL_ALIGN_CENTER, th->ghost, "–", r.w);
         return;
     }
     bool f = st->head_fwd;
@@ -263,11 +323,14 @@ static void edges_at(const ViewCtx *c, int t, double gmax)
             edge(c, p.x + p.w, yh, r.x, yh, f, b, n->g_prev, gmax);
             if (lstm) {
                 float yc = r.y + r.h * 0.22f;
-                dl_line(c->dl, p.x + p.w, yc, r.x, yc, (f ? 2.6f : 1.4f) * c->k,
+                dl_line(c->dl, p.x + p.w, yc, r.x, yc,
+                        (f ? tm->lw_cell_rail : tm->lw_cell_ghost) * c->k,
                         f ? c->th->cell : c->th->ghost);
                 if (b) {
                     dl_line(c->dl, r.x, yc, p.x + p.w, yc,
-                            (1.5f + 6 * (float)log_unit(n->g_cell, gmax)) * c->k,
+                            (tm->lw_grad_min +
+                             tm->lw_cell_grad_gain * (float)log_unit(n->g_cell, gmax)) *
+                                c->k,
                             color_alpha(c->th->backward, 150));
                 }
             }
@@ -328,8 +391,8 @@ static void animate(const ViewCtx *c)
     for (int i = 0; i < n; i++) {
         float x = pts[i][0] + (pts[i][2] - pts[i][0]) * (float)a;
         float y = pts[i][1] + (pts[i][3] - pts[i][1]) * (float)a;
-        dl_circle(c->dl, x, y, 9 * c->k, color_alpha(col, 90));
-        dl_circle(c->dl, x, y, 5.5f * c->k, col);
+        dl_circle(c->dl, x, y, tm->anim_glow_r * c->k, color_alpha(col, 90));
+        dl_circle(c->dl, x, y, tm->anim_dot_r * c->k, col);
     }
 }
 
@@ -337,11 +400,12 @@ static void row_labels(const ViewCtx *c)
 {
     const Layout *lo = c->lo;
     const Theme *th = c->th;
-    float k = c->k, x = lo->net.x + 10 * k, w = lo->grid.x - lo->net.x - 14 * k;
+    float k = c->k, x = lo->net.x + tm->net_pad * k,
+          w = lo->grid.x - lo->net.x - tm->row_label_gap * k;
     char buf[32];
     const char *fixed[3] = {"loss", "ŷₜ", "xₜ"};
     RowKind kinds[3] = {ROW_LOSS, ROW_OUTPUT, ROW_INPUT};
-    float fs = 16 * k, fh = vt_height(c, DL_FONT_SANS_BOLD, fs);
+    float fs = tm->fs_row_label * k, fh = vt_height(c, DL_FONT_SANS_BOLD, fs);
     for (int i = 0; i < 3; i++)
         vt_text(c, x, lo->row_y[layout_row(lo, kinds[i], 0)] - fh / 2, DL_FONT_SANS_BOLD, fs,
                 DL_ALIGN_LEFT, th->text_dim, fixed[i], w);
@@ -349,7 +413,7 @@ static void row_labels(const ViewCtx *c)
         snprintf(buf, sizeof buf, "layer %d", l);
         float y = lo->row_y[layout_row(lo, ROW_LAYER, l)];
         vt_text(c, x, y - fh, DL_FONT_SANS_BOLD, fs, DL_ALIGN_LEFT, th->text_dim, buf, w);
-        vt_text(c, x, y + 1 * k, DL_FONT_SANS, fs * 0.85f, DL_ALIGN_LEFT, th->text_dim,
+        vt_text(c, x, y + tm->row_sub_dy * k, DL_FONT_SANS, fs * 0.85f, DL_ALIGN_LEFT, th->text_dim,
                 c->vm->cell == VM_CELL_LSTM ? "c / h" : "h", w);
     }
 }
@@ -374,15 +438,16 @@ static void sample_band(const ViewCtx *c)
         }
     }
     line[o] = '\0';
-    dl_rect(c->dl, r.x, r.y, r.w, r.h, 8 * k, c->th->panel);
-    dl_rect_outline(c->dl, r.x, r.y, r.w, r.h, 8 * k, 1.2f * k, c->th->panel_edge);
+    dl_rect(c->dl, r.x, r.y, r.w, r.h, tm->radius_band * k, c->th->panel);
+    dl_rect_outline(c->dl, r.x, r.y, r.w, r.h, tm->radius_band * k, tm->lw_button_edge * k,
+                    c->th->panel_edge);
     char label[64];
     snprintf(label, sizeof label, "the network writes (iteration %ld):", c->vm->iteration);
-    vt_text(c, r.x + 10 * k, r.y + 4 * k, DL_FONT_SANS, 13 * k, DL_ALIGN_LEFT, c->th->text_dim,
-            label, r.w - 20 * k);
+    vt_text(c, r.x + tm->net_pad * k, r.y + tm->band_label_y * k, DL_FONT_SANS,
+            tm->fs_band_label * k, DL_ALIGN_LEFT, c->th->text_dim, label, r.w - tm->band_pad2 * k);
     /* as many characters per line as the mono font fits, two lines */
-    float fs = 15 * k, cw = vt_width(c, DL_FONT_MONO, fs, "M");
-    int per = cw > 0 ? (int)((r.w - 20 * k) / cw) : 40;
+    float fs = tm->fs_band_text * k, cw = vt_width(c, DL_FONT_MONO, fs, "M");
+    int per = cw > 0 ? (int)((r.w - tm->band_pad2 * k) / cw) : 40;
     const char *p = line;
     for (int row = 0; row < 2 && *p; row++) {
         char part[4 * VM_SAMPLE_LEN + 1];
@@ -394,10 +459,32 @@ static void sample_band(const ViewCtx *c)
         }
         memcpy(part, p, n);
         part[n] = '\0';
-        vt_text(c, r.x + 10 * k, r.y + 20 * k + row * fs * 1.25f, DL_FONT_MONO, fs, DL_ALIGN_LEFT,
-                c->th->text, part, r.w - 20 * k);
+        vt_text(c, r.x + tm->net_pad * k, r.y + tm->band_text_y * k + row * fs * 1.25f,
+                DL_FONT_MONO, fs, DL_ALIGN_LEFT, c->th->text, part, r.w - tm->band_pad2 * k);
         p += n;
     }
+}
+
+/* The whole sequence in a strip under the grid: each step's gradient norm
+ * (layer 0) as a bar, and the columns in view framed. */
+static void overview_strip(const ViewCtx *c, int t0, int t1)
+{
+    const Rect r = c->lo->overview;
+    if (r.h <= 0)
+        return;
+    const Theme *th = c->th;
+    int T = c->lo->steps;
+    double gmax = max_grad(c->vm);
+    float cw = r.w / T;
+    dl_rect(c->dl, r.x, r.y, r.w, r.h, 0, th->grid);
+    for (int t = 0; t < T; t++) {
+        bool b = c->vm->node[t].bwd;
+        float u = b ? (float)log_unit(c->vm->grad_h[t], gmax) : 0.15f;
+        dl_rect(c->dl, r.x + t * cw, r.y + r.h * (1 - u), fmaxf(cw - 1, 1), r.h * u, 0,
+                b ? th->backward : th->forward);
+    }
+    dl_rect_outline(c->dl, r.x + t0 * cw, r.y - 2, (t1 - t0 + 1) * cw, r.h + 4, 0,
+                    tm->lw_highlight * c->k * 0.6f, th->text);
 }
 
 void netview_draw(const ViewCtx *c)
@@ -411,15 +498,31 @@ void netview_draw(const ViewCtx *c)
     double gmax = max_grad(c->vm);
     VmOp cur = c->vm->cur;
     bool has_cur = c->vm->has_cur;
-    dl_clip_push(c->dl, lo->grid.x - 8 * k, lo->net.y, lo->grid.w + 16 * k, lo->net.h);
+    dl_clip_push(c->dl, lo->grid.x - tm->head_clip_margin * k, lo->net.y,
+                 lo->grid.w + tm->head_clip_margin2 * k, lo->net.h);
+    /* headers every n-th column when "t = 99" is wider than a column */
+    float head_w =
+        vt_width(c, DL_FONT_SANS_BOLD, tm->fs_step_head * k, "t = 99") + tm->head_inset * k;
+    int every = (int)ceilf(head_w / lo->col_w), nice[] = {1, 2, 5, 10, 20, 50, 100};
+    for (int i = 0; i < 7; i++)
+        if (nice[i] >= every) {
+            every = nice[i];
+            break;
+        }
     for (int t = t0; t <= t1; t++) {
         char head[24];
-        snprintf(head, sizeof head, "t = %d", t);
         bool here = has_cur && cur.t == t;
-        vt_text(c, layout_col_x(lo, t), lo->net.y + 6 * k, here ? DL_FONT_SANS_BOLD : DL_FONT_SANS,
-                15 * k, DL_ALIGN_CENTER, here ? th->text : th->text_dim, head, lo->col_w - 4 * k);
+        if (t % every != 0 && !(here && every == 1))
+            continue;
+        if (every > 1)
+            snprintf(head, sizeof head, "%d", t);
+        else
+            snprintf(head, sizeof head, "t = %d", t);
+        vt_text(c, layout_col_x(lo, t), lo->net.y + tm->head_y * k,
+                here ? DL_FONT_SANS_BOLD : DL_FONT_SANS, tm->fs_step_head * k, DL_ALIGN_CENTER,
+                here ? th->text : th->text_dim, head, 0);
     }
-    for (int t = t0; t <= t1; t++)
+    for (int t = t0; t <= t1 && !marks_only(c); t++)
         edges_at(c, t, gmax);
     for (int t = t0; t <= t1; t++) {
         input_node(c, t);
@@ -431,11 +534,12 @@ void netview_draw(const ViewCtx *c)
     animate(c);
     dl_clip_pop(c->dl);
     sample_band(c);
+    overview_strip(c, t0, t1);
     /* Scroll hint: how much of the sequence is out of view. */
     if (t0 > 0 || t1 < lo->steps - 1) {
         char buf[64];
         snprintf(buf, sizeof buf, "steps %d–%d of %d", t0, t1, lo->steps);
-        vt_text(c, lo->grid.x + lo->grid.w, lo->grid.y + lo->grid.h - 14 * k, DL_FONT_SANS, 14 * k,
-                DL_ALIGN_RIGHT, th->text_dim, buf, 0);
+        vt_text(c, lo->grid.x + lo->grid.w, lo->grid.y + lo->grid.h - tm->scroll_hint_dy * k,
+                DL_FONT_SANS, tm->fs_scroll_hint * k, DL_ALIGN_RIGHT, th->text_dim, buf, 0);
     }
 }

@@ -16,6 +16,8 @@
 
 #include "view_parts.h"
 
+static const ThemeMetrics *const tm = &theme_metrics;
+
 static const DlColor series[4] = {
     {0, 114, 178, 255}, {0, 158, 115, 255}, {204, 121, 167, 255}, {86, 180, 233, 255}};
 static const DlColor cell_colors[3] = {{0, 114, 178, 255}, {0, 158, 115, 255}, {213, 94, 0, 255}};
@@ -67,15 +69,15 @@ static void log_axes(const ViewCtx *c, const Axes *a, const char *xlabel)
     Rect r = a->area;
     dl_rect(c->dl, r.x, r.y, r.w, r.h, 0, th->bg);
     double span = a->hi - a->lo;
-    float per_decade = r.h / (float)span, min_gap = 30 * k;
+    float per_decade = r.h / (float)span, min_gap = tm->tick_min_gap * k;
     int step = (int)ceil(min_gap / per_decade);
     for (int e = (int)ceil(a->lo); e <= (int)floor(a->hi); e += step < 1 ? 1 : step) {
         float y = ax_y(a, e);
-        dl_line(c->dl, r.x, y, r.x + r.w, y, 1 * k, th->grid);
+        dl_line(c->dl, r.x, y, r.x + r.w, y, tm->lw_grid * k, th->grid);
         char lab[32];
         decade_label(lab, sizeof lab, e);
-        vt_text(c, r.x - 6 * k, y - 9 * k, DL_FONT_SANS, 14 * k, DL_ALIGN_RIGHT, th->text_dim, lab,
-                0);
+        vt_text(c, r.x - tm->tick_gap * k, y - tm->tick_dy * k, DL_FONT_SANS, tm->fs_tick * k,
+                DL_ALIGN_RIGHT, th->text_dim, lab, 0);
     }
     if (per_decade > 3 * min_gap) {
         /* room for 2x and 5x marks inside each decade */
@@ -87,25 +89,26 @@ static void log_axes(const ViewCtx *c, const Axes *a, const char *xlabel)
                 float y = ax_y(a, lg);
                 char lab[32];
                 snprintf(lab, sizeof lab, "%g", m * pow(10, e));
-                dl_line(c->dl, r.x, y, r.x + r.w, y, 0.8f * k, color_alpha(th->grid, 160));
-                vt_text(c, r.x - 6 * k, y - 9 * k, DL_FONT_SANS, 12 * k, DL_ALIGN_RIGHT,
-                        th->text_dim, lab, 0);
+                dl_line(c->dl, r.x, y, r.x + r.w, y, tm->lw_minor_grid * k,
+                        color_alpha(th->grid, 160));
+                vt_text(c, r.x - tm->tick_gap * k, y - tm->tick_dy * k, DL_FONT_SANS,
+                        tm->fs_minor_tick * k, DL_ALIGN_RIGHT, th->text_dim, lab, 0);
             }
     }
-    int ts = nice_step(a->x1 - a->x0, (int)fmaxf(2, r.w / (60 * k)));
+    int ts = nice_step(a->x1 - a->x0, (int)fmaxf(2, r.w / (tm->x_tick_pitch * k)));
     for (long x = (long)ceil(a->x0 / ts) * ts; x <= a->x1; x += ts) {
         char lab[24];
         snprintf(lab, sizeof lab, "%ld", x);
-        vt_text(c, ax_x(a, (double)x), r.y + r.h + 4 * k, DL_FONT_SANS, 14 * k, DL_ALIGN_CENTER,
-                th->text_dim, lab, 0);
+        vt_text(c, ax_x(a, (double)x), r.y + r.h + tm->x_tick_y * k, DL_FONT_SANS, tm->fs_tick * k,
+                DL_ALIGN_CENTER, th->text_dim, lab, 0);
     }
-    vt_text(c, r.x + r.w / 2, r.y + r.h + 22 * k, DL_FONT_SANS_ITALIC, 14 * k, DL_ALIGN_CENTER,
-            th->text_dim, xlabel, 0);
+    vt_text(c, r.x + r.w / 2, r.y + r.h + tm->axis_label_y * k, DL_FONT_SANS_ITALIC,
+            tm->fs_axis_label * k, DL_ALIGN_CENTER, th->text_dim, xlabel, 0);
 }
 
 static void frame(const ViewCtx *c, const Axes *a)
 {
-    dl_rect_outline(c->dl, a->area.x, a->area.y, a->area.w, a->area.h, 0, 1.2f * c->k,
+    dl_rect_outline(c->dl, a->area.x, a->area.y, a->area.w, a->area.h, 0, tm->lw_frame * c->k,
                     c->th->panel_edge);
 }
 
@@ -128,10 +131,11 @@ static void log_series(const ViewCtx *c, const Axes *a, const double *v, const V
         }
         if (i < n && !ok && (!isnan(g) || !done || done[i].bwd)) {
             bool top = !isfinite(g);
-            float x = ax_x(a, i), y = top ? a->area.y + 7 * k : a->area.y + a->area.h - 7 * k;
-            dl_circle(c->dl, x, y, 6 * k, c->th->bad);
-            vt_text(c, x, top ? y + 8 * k : y - 26 * k, DL_FONT_SANS_BOLD, 13 * k, DL_ALIGN_CENTER,
-                    c->th->bad,
+            float x = ax_x(a, i), y = top ? a->area.y + tm->marker_inset * k
+                                          : a->area.y + a->area.h - tm->marker_inset * k;
+            dl_circle(c->dl, x, y, tm->marker_r * k, c->th->bad);
+            vt_text(c, x, top ? y + tm->marker_label_below * k : y - tm->marker_label_above * k,
+                    DL_FONT_SANS_BOLD, tm->fs_marker * k, DL_ALIGN_CENTER, c->th->bad,
                     isnan(g)   ? "NaN"
                     : isinf(g) ? "Inf"
                                : "0",
@@ -141,7 +145,7 @@ static void log_series(const ViewCtx *c, const Axes *a, const double *v, const V
             if (m >= 2)
                 dl_polyline(c->dl, pts, m, width, col);
             for (int j = 0; j < m && dots; j++)
-                dl_circle(c->dl, pts[2 * j], pts[2 * j + 1], 3.5f * k, col);
+                dl_circle(c->dl, pts[2 * j], pts[2 * j + 1], tm->series_dot_r * k, col);
             m = 0;
         }
         if (i == n)
@@ -149,18 +153,23 @@ static void log_series(const ViewCtx *c, const Axes *a, const double *v, const V
     }
 }
 
-/* Legends stand in a column right of the plot, never on the curves. */
-#define LEGEND_W 112
+/* Legends stand in a column right of the plot (tm->legend_w), never on
+ * the curves. */
 
 /* A swatch and its label; swatch false: a plain line of figures. */
 static void legend_row(const ViewCtx *c, const Axes *a, int row, const char *label, DlColor col,
                        bool swatch)
 {
-    float k = c->k, x = a->area.x + a->area.w + 8 * k, y = a->area.y + 4 * k + row * 26 * k;
+    float k = c->k, x = a->area.x + a->area.w + tm->legend_gap * k,
+          y = a->area.y + tm->legend_top * k + row * tm->legend_row_h * k;
     if (swatch)
-        dl_rect(c->dl, x, y + 6 * k, 14 * k, 5 * k, 2 * k, col);
-    vt_text(c, x + (swatch ? 18 : 0) * k, y, DL_FONT_SANS_BOLD, 13 * k, DL_ALIGN_LEFT, col, label,
-            (LEGEND_W - (swatch ? 22 : 4)) * k);
+        dl_rect(c->dl, x, y + tm->swatch_y * k, tm->swatch_w * k, tm->swatch_h * k,
+                tm->radius_swatch * k, col);
+    vt_text(
+        c, x + (swatch ? tm->swatch_gap : 0) * k, y, DL_FONT_SANS_BOLD, tm->fs_legend * k,
+        DL_ALIGN_LEFT, col, label,
+        (tm->legend_w - (swatch ? tm->swatch_gap + tm->legend_text_inset : tm->legend_text_inset)) *
+            k);
 }
 
 static void legend(const ViewCtx *c, const Axes *a, int row, const char *label, DlColor col)
@@ -171,8 +180,9 @@ static void legend(const ViewCtx *c, const Axes *a, int row, const char *label, 
 static void message(const ViewCtx *c, const Axes *a, const char *text)
 {
     float k = c->k;
-    vt_text(c, a->area.x + a->area.w / 2, a->area.y + a->area.h / 2 - 10 * k, DL_FONT_SANS, 15 * k,
-            DL_ALIGN_CENTER, c->th->text_dim, text, a->area.w - 12 * k);
+    vt_text(c, a->area.x + a->area.w / 2, a->area.y + a->area.h / 2 - tm->message_dy * k,
+            DL_FONT_SANS, tm->fs_message * k, DL_ALIGN_CENTER, c->th->text_dim, text,
+            a->area.w - tm->message_inset * k);
 }
 
 static void range_of(const double *v, int n, int stride, double *lo, double *hi, int *count)
@@ -201,13 +211,13 @@ static void regions(const ViewCtx *c, const Axes *a, double ref)
     Rect r = a->area;
     if (y_hi > r.y) {
         dl_rect(c->dl, r.x, r.y, r.w, y_hi - r.y, 0, color_alpha(th->backward, 34));
-        vt_text(c, r.x + 8 * k, r.y + 4 * k, DL_FONT_SANS_BOLD, 14 * k, DL_ALIGN_LEFT, th->backward,
-                "exploding ↑", 0);
+        vt_text(c, r.x + tm->region_label_x * k, r.y + tm->region_label_y * k, DL_FONT_SANS_BOLD,
+                tm->fs_region * k, DL_ALIGN_LEFT, th->backward, "exploding ↑", 0);
     }
     if (y_lo < r.y + r.h) {
         dl_rect(c->dl, r.x, y_lo, r.w, r.y + r.h - y_lo, 0, color_alpha(th->forward, 30));
-        vt_text(c, r.x + 8 * k, r.y + r.h - 22 * k, DL_FONT_SANS_BOLD, 14 * k, DL_ALIGN_LEFT,
-                th->forward, "vanishing ↓", 0);
+        vt_text(c, r.x + tm->region_label_x * k, r.y + r.h - tm->region_label_bottom * k,
+                DL_FONT_SANS_BOLD, tm->fs_region * k, DL_ALIGN_LEFT, th->forward, "vanishing ↓", 0);
     }
 }
 
@@ -244,9 +254,10 @@ static void contrib_bars(const ViewCtx *c, Rect r, int T)
     }
     char lab[40 + VM_NAME_LEN];
     snprintf(lab, sizeof lab, "each step's share of ∂L/∂%s", c->vm->contrib_name);
-    vt_text(c, r.x, r.y, DL_FONT_SANS, 13 * k, DL_ALIGN_LEFT, th->text_dim, lab, r.w);
-    float by = r.y + 18 * k, bh = r.h - 18 * k, bw = r.w / T;
-    dl_line(c->dl, r.x, by + bh, r.x + r.w, by + bh, 1 * k, th->panel_edge);
+    vt_text(c, r.x, r.y, DL_FONT_SANS, tm->fs_bars_label * k, DL_ALIGN_LEFT, th->text_dim, lab,
+            r.w);
+    float by = r.y + tm->bars_label_h * k, bh = r.h - tm->bars_label_h * k, bw = r.w / T;
+    dl_line(c->dl, r.x, by + bh, r.x + r.w, by + bh, tm->lw_grid * k, th->panel_edge);
     if (mx <= 0)
         return;
     for (int t = 0; t < T; t++) {
@@ -286,7 +297,7 @@ static int grad_series(const ViewCtx *c, const Axes *a, bool with_cmp)
         static const char *names[3] = {"RNN", "GRU", "LSTM"};
         for (int cc = 0; cc < 3; cc++) {
             log_series(c, a, vm->cmp.grad_h[cc], NULL, T, 1, color_alpha(cell_colors[cc], 200),
-                       3 * k, false);
+                       tm->lw_series_cmp * k, false);
             legend(c, a, row++, names[cc], cell_colors[cc]);
         }
         return row;
@@ -294,12 +305,12 @@ static int grad_series(const ViewCtx *c, const Axes *a, bool with_cmp)
     for (int l = 0; l < L; l++) {
         char lab[48]; /* "‖∂L/∂hₜ‖ layer " is 26 bytes of UTF-8, plus an int */
         const VmNode *done = vm->node + l * T;
-        log_series(c, a, vm->grad_h + l * T, done, T, 1, series[l % 4], 2.6f * k, T <= 60);
+        log_series(c, a, vm->grad_h + l * T, done, T, 1, series[l % 4], tm->lw_series * k, T <= 60);
         snprintf(lab, sizeof lab, L > 1 ? "‖∂L/∂hₜ‖ l%d" : "‖∂L/∂hₜ‖", l);
         legend(c, a, row++, lab, series[l % 4]);
         if (vm->cell == VM_CELL_LSTM) {
-            log_series(c, a, vm->grad_c + l * T, done, T, 1, color_alpha(c->th->cell, 230), 2 * k,
-                       false);
+            log_series(c, a, vm->grad_c + l * T, done, T, 1, color_alpha(c->th->cell, 230),
+                       tm->lw_series_cell * k, false);
             snprintf(lab, sizeof lab, L > 1 ? "‖∂L/∂cₜ‖ l%d" : "‖∂L/∂cₜ‖", l);
             legend(c, a, row++, lab, c->th->cell);
         }
@@ -332,8 +343,9 @@ static void plot_grad(const ViewCtx *c, Rect R)
     double lo = INFINITY, hi = -INFINITY;
     int shown = 0, overflow = 0;
     grad_range(vm, with_cmp, &lo, &hi, &shown, &overflow);
-    float bars_h = 58 * k;
-    Axes a = {{R.x + 62 * k, R.y + 6 * k, R.w - (76 + LEGEND_W) * k, R.h - 48 * k - bars_h},
+    float bars_h = tm->bars_h * k;
+    Axes a = {{R.x + tm->plot_pad_l * k, R.y + tm->plot_pad_t * k,
+               R.w - (tm->plot_pad_r + tm->legend_w) * k, R.h - tm->plot_pad_b_grad * k - bars_h},
               0,
               T - 1,
               -3,
@@ -354,14 +366,15 @@ static void plot_grad(const ViewCtx *c, Rect R)
     regions(c, &a, ref);
     if (vm->cell == VM_CELL_RNN) {
         /* Pascanu et al. 2013: ||dL/dh_k|| <= sigma_max^(T-1-k) ||dL/dh_{T-1}|| */
-        power_line(c, &a, vm->sigma, ref, T, color_alpha(th->text, 140), 1.6f * k);
-        power_line(c, &a, vm->rho, ref, T, color_alpha(th->text_dim, 170), 2.4f * k);
+        power_line(c, &a, vm->sigma, ref, T, color_alpha(th->text, 140), tm->lw_sigma_guide * k);
+        power_line(c, &a, vm->rho, ref, T, color_alpha(th->text_dim, 170), tm->lw_rho_guide * k);
     }
     int row = grad_series(c, &a, with_cmp);
     if (vm->cell == VM_CELL_RNN && isfinite(ref) && ref > 0)
         grad_guides(c, &a, row);
     frame(c, &a);
-    Rect bars = {a.area.x, a.area.y + a.area.h + 40 * k, a.area.w, bars_h - 4 * k};
+    Rect bars = {a.area.x, a.area.y + a.area.h + tm->bars_gap * k, a.area.w,
+                 bars_h - tm->bars_bottom_gap * k};
     contrib_bars(c, bars, T);
 }
 
@@ -390,7 +403,12 @@ static void plot_loss(const ViewCtx *c, Rect R)
     float k = c->k;
     int m = h->n;
     bool with_cmp = cmp->valid && cmp->iters > 1;
-    Axes a = {{R.x + 62 * k, R.y + 6 * k, R.w - (76 + LEGEND_W) * k, R.h - 50 * k}, 0, 1, -2, 1};
+    Axes a = {{R.x + tm->plot_pad_l * k, R.y + tm->plot_pad_t * k,
+               R.w - (tm->plot_pad_r + tm->legend_w) * k, R.h - tm->plot_pad_b * k},
+              0,
+              1,
+              -2,
+              1};
     double lo = INFINITY, hi = -INFINITY;
     int shown = 0;
     range_of(h->loss, m, 1, &lo, &hi, &shown);
@@ -412,14 +430,15 @@ static void plot_loss(const ViewCtx *c, Rect R)
     if (with_cmp) {
         static const char *names[3] = {"RNN", "GRU", "LSTM"};
         for (int cc = 0; cc < 3; cc++) {
-            log_series(c, &a, cmp->loss[cc], NULL, cmp->iters, 1, cell_colors[cc], 2.2f * k, false);
+            log_series(c, &a, cmp->loss[cc], NULL, cmp->iters, 1, cell_colors[cc],
+                       tm->lw_series_loss * k, false);
             legend(c, &a, cc, names[cc], cell_colors[cc]);
         }
     } else {
         Axes shifted = a;
         shifted.x0 = 0;
         shifted.x1 = m > 1 ? m - 1 : 1;
-        log_series(c, &shifted, h->loss, NULL, m, 1, c->th->forward, 2.2f * k, false);
+        log_series(c, &shifted, h->loss, NULL, m, 1, c->th->forward, tm->lw_series_loss * k, false);
         loss_legend(c, &a);
     }
     frame(c, &a);
@@ -434,19 +453,19 @@ static void plot_eigen(const ViewCtx *c, Rect R)
     float k = c->k;
     const double *re = vm->eig_re, *im = vm->eig_im;
     int blocks = vm->eig_blocks, n = vm->eig_n;
-    float side = fminf(R.w - 140 * k, R.h - 20 * k);
-    Rect area = {R.x + 12 * k, R.y + 8 * k, side, side};
+    float side = fminf(R.w - tm->eigen_legend_w * k, R.h - tm->eigen_pad_b * k);
+    Rect area = {R.x + tm->eigen_pad_l * k, R.y + tm->eigen_pad_t * k, side, side};
     double m = 1.15;
     for (int i = 0; i < n * blocks; i++)
         if (isfinite(re[i]) && isfinite(im[i]))
             m = fmax(m, 1.1 * hypot(re[i], im[i]));
     float cx = area.x + side / 2, cy = area.y + side / 2, scale = side / (2 * (float)m);
     dl_rect(c->dl, area.x, area.y, side, side, 0, th->bg);
-    dl_line(c->dl, area.x, cy, area.x + side, cy, 1 * k, th->grid);
-    dl_line(c->dl, cx, area.y, cx, area.y + side, 1 * k, th->grid);
-    dl_circle_outline(c->dl, cx, cy, scale, 2 * k, th->text_dim);
-    vt_text(c, cx + scale * 0.72f, cy - scale * 0.72f - 18 * k, DL_FONT_SANS_ITALIC, 13 * k,
-            DL_ALIGN_LEFT, th->text_dim, "|λ| = 1", 0);
+    dl_line(c->dl, area.x, cy, area.x + side, cy, tm->lw_grid * k, th->grid);
+    dl_line(c->dl, cx, area.y, cx, area.y + side, tm->lw_grid * k, th->grid);
+    dl_circle_outline(c->dl, cx, cy, scale, tm->lw_unit_circle * k, th->text_dim);
+    vt_text(c, cx + scale * 0.72f, cy - scale * 0.72f - tm->eigen_circle_label_dy * k,
+            DL_FONT_SANS_ITALIC, tm->fs_eigen_note * k, DL_ALIGN_LEFT, th->text_dim, "|λ| = 1", 0);
     static const char *gate_names[4][4] = {
         {"W_hh", "", "", ""}, {"W_hr", "W_hz", "W_hn", ""}, {"W_hi", "W_hf", "W_hg", "W_ho"}};
     int which = blocks == 1 ? 0 : blocks == 3 ? 1 : 2;
@@ -455,21 +474,24 @@ static void plot_eigen(const ViewCtx *c, Rect R)
         for (int i = 0; i < n; i++) {
             double x = re[b * n + i], y = im[b * n + i];
             if (isfinite(x) && isfinite(y))
-                dl_circle(c->dl, cx + (float)x * scale, cy - (float)y * scale, 4 * k, col);
+                dl_circle(c->dl, cx + (float)x * scale, cy - (float)y * scale, tm->eigen_dot_r * k,
+                          col);
         }
-        vt_text(c, area.x + side + 12 * k, area.y + 30 * k + b * 20 * k, DL_FONT_SANS_BOLD, 14 * k,
-                DL_ALIGN_LEFT, col, gate_names[which][b], 0);
+        vt_text(c, area.x + side + tm->eigen_legend_gap * k,
+                area.y + tm->eigen_legend_y * k + b * tm->eigen_legend_row * k, DL_FONT_SANS_BOLD,
+                tm->fs_eigen_legend * k, DL_ALIGN_LEFT, col, gate_names[which][b], 0);
     }
     char lab[64];
     vt_fmt(lab, sizeof lab, "ρ = %.3g", vm->rho);
-    vt_text(c, area.x + side + 12 * k, area.y + 6 * k, DL_FONT_SANS_BOLD, 15 * k, DL_ALIGN_LEFT,
-            th->text, lab, 0);
+    vt_text(c, area.x + side + tm->eigen_legend_gap * k, area.y + tm->eigen_pad_t2 * k,
+            DL_FONT_SANS_BOLD, tm->fs_eigen_rho * k, DL_ALIGN_LEFT, th->text, lab, 0);
     vt_fmt(lab, sizeof lab, "σ_max = %.3g", vm->sigma);
-    vt_text(c, area.x + side + 12 * k, area.y + 30 * k + blocks * 20 * k, DL_FONT_SANS, 14 * k,
-            DL_ALIGN_LEFT, th->text_dim, lab, 0);
+    vt_text(c, area.x + side + tm->eigen_legend_gap * k,
+            area.y + tm->eigen_legend_y * k + blocks * tm->eigen_legend_row * k, DL_FONT_SANS,
+            tm->fs_eigen_legend * k, DL_ALIGN_LEFT, th->text_dim, lab, 0);
     if (n == 0)
         message(c, &(Axes){area, 0, 1, 0, 1}, "W_hh too large to decompose live");
-    dl_rect_outline(c->dl, area.x, area.y, side, side, 0, 1.2f * k, th->panel_edge);
+    dl_rect_outline(c->dl, area.x, area.y, side, side, 0, tm->lw_frame * k, th->panel_edge);
 }
 
 /* ---- heatmap of gradient norms over iterations ---------------------------------------- */
@@ -517,31 +539,36 @@ static void heat_labels(const ViewCtx *c, const Axes *a, double lo, double hi)
     int T = c->vm->T;
     char lab[32];
     snprintf(lab, sizeof lab, "it %ld", c->vm->hist.first_iter);
-    vt_text(c, a->area.x - 6 * k, a->area.y, DL_FONT_SANS, 13 * k, DL_ALIGN_RIGHT, th->text_dim,
-            lab, 0);
-    snprintf(lab, sizeof lab, "it %ld", c->vm->hist.last_iter);
-    vt_text(c, a->area.x - 6 * k, a->area.y + a->area.h - 16 * k, DL_FONT_SANS, 13 * k,
+    vt_text(c, a->area.x - tm->tick_gap * k, a->area.y, DL_FONT_SANS, tm->fs_heat_label * k,
             DL_ALIGN_RIGHT, th->text_dim, lab, 0);
+    snprintf(lab, sizeof lab, "it %ld", c->vm->hist.last_iter);
+    vt_text(c, a->area.x - tm->tick_gap * k, a->area.y + a->area.h - tm->heat_label_bottom * k,
+            DL_FONT_SANS, tm->fs_heat_label * k, DL_ALIGN_RIGHT, th->text_dim, lab, 0);
     int ts = nice_step(T - 1, 8);
     for (int t = 0; t < T; t += ts) {
         snprintf(lab, sizeof lab, "%d", t);
-        vt_text(c, a->area.x + (t + 0.5f) * a->area.w / T, a->area.y + a->area.h + 4 * k,
-                DL_FONT_SANS, 14 * k, DL_ALIGN_CENTER, th->text_dim, lab, 0);
+        vt_text(c, a->area.x + (t + 0.5f) * a->area.w / T, a->area.y + a->area.h + tm->x_tick_y * k,
+                DL_FONT_SANS, tm->fs_tick * k, DL_ALIGN_CENTER, th->text_dim, lab, 0);
     }
     char dec_lo[24], dec_hi[24], axis[96];
     decade_label(dec_lo, sizeof dec_lo, (int)floor(lo));
     decade_label(dec_hi, sizeof dec_hi, (int)ceil(hi));
     snprintf(axis, sizeof axis, "step t  ·  ‖∂L/∂hₜ‖ %s … %s", isfinite(lo) ? dec_lo : "–",
              isfinite(hi) ? dec_hi : "–");
-    vt_text(c, a->area.x + a->area.w / 2, a->area.y + a->area.h + 22 * k, DL_FONT_SANS_ITALIC,
-            14 * k, DL_ALIGN_CENTER, th->text_dim, axis, 0);
+    vt_text(c, a->area.x + a->area.w / 2, a->area.y + a->area.h + tm->axis_label_y * k,
+            DL_FONT_SANS_ITALIC, tm->fs_axis_label * k, DL_ALIGN_CENTER, th->text_dim, axis, 0);
 }
 
 static void plot_heatmap(const ViewCtx *c, Rect R)
 {
     float k = c->k;
     int n = c->vm->hist.n, T = c->vm->T;
-    Axes a = {{R.x + 62 * k, R.y + 6 * k, R.w - 76 * k, R.h - 50 * k}, 0, T - 1, 0, 1};
+    Axes a = {{R.x + tm->plot_pad_l * k, R.y + tm->plot_pad_t * k, R.w - tm->plot_pad_r * k,
+               R.h - tm->plot_pad_b * k},
+              0,
+              T - 1,
+              0,
+              1};
     dl_rect(c->dl, a.area.x, a.area.y, a.area.w, a.area.h, 0, c->th->bg);
     if (n == 0) {
         frame(c, &a);
@@ -562,16 +589,18 @@ void plots_draw(const ViewCtx *c)
     const VmDisplay *v = &c->vm->display;
     float k = c->k;
     dl_rect(c->dl, R.x, R.y, R.w, R.h, 0, th->panel);
-    dl_line(c->dl, R.x, R.y, R.x + R.w, R.y, 1.5f * k, th->panel_edge);
-    dl_line(c->dl, R.x, R.y, R.x, R.y + R.h, 1.5f * k, th->panel_edge);
+    dl_line(c->dl, R.x, R.y, R.x + R.w, R.y, tm->lw_panel_edge * k, th->panel_edge);
+    dl_line(c->dl, R.x, R.y, R.x, R.y + R.h, tm->lw_panel_edge * k, th->panel_edge);
     static const char *const tabs[VM_PLOT_COUNT] = {"Gradients", "Loss", "Eigen λ", "Heatmap"};
-    float tw = (R.w - 28 * k - 3 * 6 * k) / VM_PLOT_COUNT, x = R.x + 14 * k;
-    float widths[VM_PLOT_COUNT] = {tw - 8 * k, tw - 8 * k, tw - 8 * k, tw - 8 * k};
-    float fs = vt_fit_size(c, DL_FONT_SANS_BOLD, 15 * k, tabs, VM_PLOT_COUNT, widths);
-    for (int i = 0; i < VM_PLOT_COUNT; i++, x += tw + 6 * k)
-        vt_button_sized(c, (Rect){x, R.y + 8 * k, tw, 30 * k}, BTN_PLOT_GRAD + i, tabs[i],
-                        (int)v->plot == i, fs);
-    Rect body = {R.x, R.y + 44 * k, R.w, R.h - 44 * k};
+    float tw = (R.w - tm->tab_pad2 * k - 3 * tm->tab_gap * k) / VM_PLOT_COUNT,
+          x = R.x + tm->tab_pad * k;
+    float widths[VM_PLOT_COUNT] = {tw - tm->tab_label_inset * k, tw - tm->tab_label_inset * k,
+                                   tw - tm->tab_label_inset * k, tw - tm->tab_label_inset * k};
+    float fs = vt_fit_size(c, DL_FONT_SANS_BOLD, tm->fs_tab * k, tabs, VM_PLOT_COUNT, widths);
+    for (int i = 0; i < VM_PLOT_COUNT; i++, x += tw + tm->tab_gap * k)
+        vt_button_sized(c, (Rect){x, R.y + tm->tab_y * k, tw, tm->tab_h * k}, BTN_PLOT_GRAD + i,
+                        tabs[i], (int)v->plot == i, fs);
+    Rect body = {R.x, R.y + tm->tabs_h * k, R.w, R.h - tm->tabs_h * k};
     switch (v->plot) {
     case VM_PLOT_LOSS:
         plot_loss(c, body);

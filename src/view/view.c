@@ -5,6 +5,8 @@
 
 #include "view_parts.h"
 
+static const ThemeMetrics *const tm = &theme_metrics;
+
 ViewState view_state_default(void)
 {
     return (ViewState){.zoom = 1, .follow = true, .anim = 1, .speed = 4, .ui_scale = 1};
@@ -14,6 +16,11 @@ const ViewState *view_state(const ViewParams *vp)
 {
     static const ViewState def = {.zoom = 1, .follow = true, .anim = 1, .speed = 4, .ui_scale = 1};
     return vp->state ? vp->state : &def;
+}
+
+LayoutFocus view_focus(const ViewModel *vm, const ViewState *v)
+{
+    return v->focus > 0 ? (LayoutFocus)(v->focus - 1) : (LayoutFocus)vm->display.focus;
 }
 
 void view_layout(const ViewModel *vm, const ViewParams *vp, Layout *lo)
@@ -34,6 +41,8 @@ void view_layout(const ViewModel *vm, const ViewParams *vp, Layout *lo)
         .show_side = (d->panels & (VM_PANEL_INSPECTOR | VM_PANEL_PLOTS)) != 0,
         .show_controls = (d->panels & VM_PANEL_CONTROLS) != 0,
         .band = vm->sample[0] != '\0',
+        .focus = view_focus(vm, v),
+        .fit_all = v->fit_all || d->fit_all,
     };
     layout_compute(lo, &in);
 }
@@ -48,7 +57,7 @@ static void draw_title(const ViewCtx *c, float y, float fs)
                                        : "LSTM",
              vm->cell == VM_CELL_RNN ? (vm->relu ? "relu" : "tanh") : "", vm->task_name, vm->T,
              vm->H, vm->L);
-    vt_text(c, 14 * c->k, y, DL_FONT_SANS_BOLD, fs, DL_ALIGN_LEFT, c->th->text, title,
+    vt_text(c, tm->bar_pad * c->k, y, DL_FONT_SANS_BOLD, fs, DL_ALIGN_LEFT, c->th->text, title,
             c->lo->top.w * 0.5f);
 }
 
@@ -59,8 +68,9 @@ static void draw_top(const ViewCtx *c)
     const ViewModel *vm = c->vm;
     float k = c->k;
     dl_rect(c->dl, lo->top.x, lo->top.y, lo->top.w, lo->top.h, 0, th->panel);
-    dl_line(c->dl, 0, lo->top.h, lo->top.w, lo->top.h, 1.5f * k, th->panel_edge);
-    float fs = 19 * k, y = lo->top.y + (lo->top.h - vt_height(c, DL_FONT_SANS_BOLD, fs)) / 2;
+    dl_line(c->dl, 0, lo->top.h, lo->top.w, lo->top.h, tm->lw_panel_edge * k, th->panel_edge);
+    float fs = tm->fs_title * k,
+          y = lo->top.y + (lo->top.h - vt_height(c, DL_FONT_SANS_BOLD, fs)) / 2;
     draw_title(c, y, fs);
     static const char *phase_names[] = {"forward", "backward", "update"};
     char status[200 + VM_MESSAGE_LEN], loss[32];
@@ -73,23 +83,24 @@ static void draw_top(const ViewCtx *c)
     else if (vm->message[0])
         snprintf(status + strlen(status), sizeof status - strlen(status), "  ·  %s", vm->message);
     status[199] = '\0'; /* the status line's length before the message moved here */
-    vt_text(c, lo->top.w - 14 * k, y + 1 * k, DL_FONT_SANS, 17 * k, DL_ALIGN_RIGHT, th->text_dim,
-            status, lo->top.w * 0.48f);
+    vt_text(c, lo->top.w - tm->bar_pad * k, y + tm->status_dy * k, DL_FONT_SANS, tm->fs_status * k,
+            DL_ALIGN_RIGHT, th->text_dim, status, lo->top.w * 0.48f);
 }
 
 /* The exact value under the mouse, in a box beside the pointer. */
 static void draw_tip(const ViewCtx *c)
 {
-    float k = c->k, fs = 15 * k;
-    float w = vt_width(c, DL_FONT_MONO, fs, c->tip) + 16 * k,
-          h = vt_height(c, DL_FONT_MONO, fs) + 10 * k;
-    float x = c->vp->mouse_x + 14 * k, y = c->vp->mouse_y + 18 * k;
+    float k = c->k, fs = tm->fs_tip * k;
+    float w = vt_width(c, DL_FONT_MONO, fs, c->tip) + tm->tip_pad_w * k,
+          h = vt_height(c, DL_FONT_MONO, fs) + tm->tip_pad_h * k;
+    float x = c->vp->mouse_x + tm->tip_dx * k, y = c->vp->mouse_y + tm->tip_dy * k;
     if (x + w > c->vp->win_w)
-        x = c->vp->mouse_x - w - 6 * k;
+        x = c->vp->mouse_x - w - tm->tip_gap * k;
     if (y + h > c->vp->win_h)
-        y = c->vp->mouse_y - h - 6 * k;
-    dl_rect(c->dl, x, y, w, h, 5 * k, c->th->text);
-    dl_text(c->dl, x + 8 * k, y + 5 * k, DL_FONT_MONO, fs, DL_ALIGN_LEFT, c->th->panel, c->tip);
+        y = c->vp->mouse_y - h - tm->tip_gap * k;
+    dl_rect(c->dl, x, y, w, h, tm->radius_tip * k, c->th->text);
+    dl_text(c->dl, x + tm->tip_text_x * k, y + tm->tip_text_y * k, DL_FONT_MONO, fs, DL_ALIGN_LEFT,
+            c->th->panel, c->tip);
 }
 
 void view_draw(const ViewModel *vm, const ViewParams *vp, DrawList *dl, HitList *hits)
@@ -103,11 +114,16 @@ void view_draw(const ViewModel *vm, const ViewParams *vp, DrawList *dl, HitList 
     if (hits)
         hits->n = 0;
     /* the backends clear to the theme's background: no full-window rect */
-    netview_draw(&c);
-    if (lo.side.w > 0) {
-        inspector_draw(&c);
-        plots_draw(&c);
-    }
+    /* a focused part draws at its own, larger scale */
+    ViewCtx net = c, side = c;
+    net.k = lo.s_net;
+    side.k = lo.s_side;
+    if (lo.net.w > 0 && lo.net.h > 0)
+        netview_draw(&net);
+    if (lo.inspector.w > 0 && lo.inspector.h > 0)
+        inspector_draw(&side);
+    if (lo.plots.w > 0 && lo.plots.h > 0)
+        plots_draw(&side);
     if (lo.lesson.w > 0 && vp->lesson) /* the drawer alone opens it too */
         lessonpanel_draw(&c);
     if (lo.controls.h > 0)

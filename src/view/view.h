@@ -87,7 +87,12 @@ typedef struct {
     bool drawer_open;   /* the settings drawer */
     int drawer_row;     /* the drawer's row the arrow keys change */
     bool confirm_quit;  /* the "quit?" overlay */
+    int focus;          /* 0: the lesson's focus; else a LayoutFocus + 1 (the focus key) */
+    bool fit_all;       /* every step in view (the fit key), as well as the lesson's */
 } ViewState;
+
+/* The focus in force: the key's when it chose one, else the lesson's. */
+LayoutFocus view_focus(const ViewModel *vm, const ViewState *v);
 
 /* What the lesson panel shows; NULL lesson: no panel. */
 struct Lesson;

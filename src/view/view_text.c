@@ -5,6 +5,8 @@
 
 #include "view_parts.h"
 
+static const ThemeMetrics *const tm = &theme_metrics;
+
 float vt_width(const ViewCtx *c, DlFont font, float size, const char *s)
 {
     return c->vp->measure.text_width(c->vp->measure.ctx, font, size, s);
@@ -112,17 +114,18 @@ float vt_fit_size(const ViewCtx *c, DlFont font, float size, const char *const *
 
 void vt_button(const ViewCtx *c, Rect r, int id, const char *label, bool on)
 {
-    vt_button_sized(c, r, id, label, on, 15 * c->k);
+    vt_button_sized(c, r, id, label, on, tm->fs_button * c->k);
 }
 
 void vt_button_sized(const ViewCtx *c, Rect r, int id, const char *label, bool on, float fs)
 {
     const Theme *th = c->th;
-    dl_rect(c->dl, r.x, r.y, r.w, r.h, 7 * c->k, on ? th->button_on : th->button);
-    dl_rect_outline(c->dl, r.x, r.y, r.w, r.h, 7 * c->k, 1.2f * c->k, th->panel_edge);
+    dl_rect(c->dl, r.x, r.y, r.w, r.h, tm->radius_button * c->k, on ? th->button_on : th->button);
+    dl_rect_outline(c->dl, r.x, r.y, r.w, r.h, tm->radius_button * c->k, tm->lw_button_edge * c->k,
+                    th->panel_edge);
     vt_text(c, r.x + r.w / 2, r.y + (r.h - vt_height(c, DL_FONT_SANS_BOLD, fs)) / 2,
             DL_FONT_SANS_BOLD, fs, DL_ALIGN_CENTER, on ? th->panel : th->button_text, label,
-            r.w - 8 * c->k);
+            r.w - tm->button_text_inset * c->k);
     if (c->hits && c->hits->n < VIEW_MAX_HITS) {
         Hit *h = &c->hits->hits[c->hits->n++];
         h->kind = HIT_BUTTON;

@@ -335,15 +335,15 @@ def check_lesson_5(S):
     claim("L5.2", "every step's factor between 0.5 and 0.85", f.min() > 0.5 and f.max() < 0.85,
           "%.3f..%.3f" % (f.min(), f.max()))
     W = s.m.whh()
-    claim("L5.3", "||W_hh^39|| = 2.4e-6, near 0.7^39 = 9e-7; sigma_max 1.28; |eig| < 1",
+    claim("L5.4", "||W_hh^39|| = 2.4e-6, near 0.7^39 = 9e-7; sigma_max 1.28; |eig| < 1",
           abs(pnorm(W, 39) - 2.4e-6) < 0.05e-6 and abs(sv(W) - 1.28) < 0.005 and
           max(abs(np.linalg.eigvals(W))) < 1, "%s, %s, %s" % (fmt(pnorm(W, 39)), fmt(0.7 ** 39), fmt(sv(W))))
     c = s.r["contrib"][0]
-    claim("L5.4", "the first half's shares of dW_hh: almost nothing", c[:20].max() < 1e-3 * c[20:].max(),
+    claim("L5.5", "the first half's shares of dW_hh: almost nothing", c[:20].max() < 1e-3 * c[20:].max(),
           "%s vs %s" % (fmt(c[:20].max()), fmt(c[20:].max())))
-    s = S("05-s5")
+    s = S("05-s6")
     r, W = s.ratio(0, 39), s.m.whh()
-    claim("L5.5", "rho 0.95: ratio about 2e-3, below 0.95^39 = 0.135; ||W_hh^39|| = 0.36",
+    claim("L5.6", "rho 0.95: ratio about 2e-3, below 0.95^39 = 0.135; ||W_hh^39|| = 0.36",
           1.5e-3 < r < 3e-3 and r < 0.95 ** 39 and abs(pnorm(W, 39) - 0.36) < 0.005,
           "%s, ||W^39|| %s" % (fmt(r), fmt(pnorm(W, 39))), fmt(s.engine_ratio(0, 39)))
     s = S("05-s2")
