@@ -149,6 +149,51 @@ static void check_fits(const Lesson *l, int k, Screen sc, DlMeasure m, const Dra
                  lesson_name(l), k, sc.w, sc.h, sc.scale, lesson_step_title(l, k - 1));
 }
 
+/* The step's question and goal card: over the diagram (not the narration),
+ * every line of it inside its clip. Its clip is the one whose first text
+ * is the card's label. */
+static void check_card(const Lesson *l, int k, Screen sc, DlMeasure m, const DrawList *dl,
+                       const Layout *lo)
+{
+    int start = -1;
+    for (int i = 1; i < dl_count(dl) && start < 0; i++) {
+        const DlCmd *c = dl_cmd(dl, i), *prev = dl_cmd(dl, i - 1);
+        if (c->kind == DL_CMD_TEXT && prev->kind == DL_CMD_CLIP_PUSH &&
+            (!strcmp(c->text, "QUESTION") || !strcmp(c->text, "TRY")))
+            start = i - 1;
+    }
+    const StepPrompt *p = k > 0 ? lesson_step_prompt(l, k - 1) : NULL;
+    if (start < 0) {
+        if (p && (p->has_ask || p->has_goal))
+            fail_msg("%s step %d: the question/goal card is not drawn", lesson_name(l), k);
+        return;
+    }
+    const DlCmd *clip = dl_cmd(dl, start);
+    Rect card = {clip->clip_x0, clip->clip_y0, clip->clip_x1 - clip->clip_x0,
+                 clip->clip_y1 - clip->clip_y0};
+    if (!rect_inside(card, lo->net) || rect_overlap(card, lo->lesson))
+        fail_msg("%s step %d at %dx%d scale %.1f: the card (%.0f, %.0f, %.0f x %.0f) is not over "
+                 "the diagram alone",
+                 lesson_name(l), k, sc.w, sc.h, sc.scale, card.x, card.y, card.w, card.h);
+    for (int i = start + 1; i < dl_count(dl); i++) {
+        const DlCmd *c = dl_cmd(dl, i);
+        if (c->kind == DL_CMD_CLIP_POP)
+            break;
+        if (c->kind != DL_CMD_TEXT)
+            continue;
+        float tw = m.text_width(m.ctx, c->font, c->size_px, c->text);
+        float right = c->x + (c->align == DL_ALIGN_LEFT     ? tw
+                              : c->align == DL_ALIGN_CENTER ? tw / 2
+                                                            : 0);
+        float bottom = c->y + m.line_height(m.ctx, c->font, c->size_px);
+        if (bottom > clip->clip_y1 + 0.5f || right > clip->clip_x1 + 0.5f)
+            fail_msg("%s step %d at %dx%d scale %.1f: card text '%s' reaches (%.0f, %.0f), outside "
+                     "the card (right %.0f, bottom %.0f)",
+                     lesson_name(l), k, sc.w, sc.h, sc.scale, c->text, right, bottom, clip->clip_x1,
+                     clip->clip_y1);
+    }
+}
+
 /* ---- running a lesson -------------------------------------------------------------- */
 
 static void dump_state(const char *tag, const Net *net);
@@ -185,10 +230,12 @@ static void run_lesson(const char *path, ClaimFn claims)
             DlMeasure m = dl_measure_approx();
             draw_with(walk, l, k, screens[i], m, dl_a, &lo);
             check_fits(l, k, screens[i], m, dl_a, &lo);
+            check_card(l, k, screens[i], m, dl_a, &lo);
             if (fonts) {
                 m = fonts_measure(fonts);
                 draw_with(walk, l, k, screens[i], m, dl_a, &lo);
                 check_fits(l, k, screens[i], m, dl_a, &lo);
+                check_card(l, k, screens[i], m, dl_a, &lo);
             }
         }
         /* entering step k directly is walking to it */

@@ -11,7 +11,7 @@
 /* Most specific first: a row with modifiers before the same key without. */
 static const KeyBinding table[] = {
     /* a lesson question waiting for its answer: 1-4 choose; a number
-     * question takes digits and Enter; A reveals (the presenter skips) */
+     * question takes digits and Enter; X reveals (the presenter skips) */
     {MODE_ASK, '1', 0, -1, APP_ACT_ASK_KEY, '1', NULL, NULL},
     {MODE_ASK, '2', 0, -1, APP_ACT_ASK_KEY, '2', NULL, NULL},
     {MODE_ASK, '3', 0, -1, APP_ACT_ASK_KEY, '3', NULL, NULL},
@@ -27,9 +27,7 @@ static const KeyBinding table[] = {
     {MODE_ASK, 'e', 0, -1, APP_ACT_ASK_KEY, 'e', NULL, NULL},
     {MODE_ASK, '\b', 0, -1, APP_ACT_ASK_KEY, '\b', NULL, NULL},
     {MODE_ASK, '\r', 0, -1, APP_ACT_ASK_KEY, '\r', NULL, NULL},
-    {MODE_ANY, 0, 0, BTN_ASK_CHOICE, APP_ACT_ASK_CHOOSE, 0, NULL, NULL},
-    {MODE_ANY, 'x', 0, BTN_ASK_REVEAL, APP_ACT_ASK_REVEAL, 0, "1–4 / X",
-     "answer the lesson's question / reveal the answer (presenter: skip it)"},
+    {MODE_ASK, 0, 0, BTN_ASK_CHOICE, APP_ACT_ASK_CHOOSE, 0, NULL, NULL},
     /* the quit confirmation answers before anything else */
     {MODE_CONFIRM, 'q', 0, BTN_QUIT_YES, APP_ACT_QUIT_YES, 0, NULL, NULL},
     {MODE_CONFIRM, 'y', 0, -1, APP_ACT_QUIT_YES, 0, NULL, NULL},
@@ -69,6 +67,8 @@ static const KeyBinding table[] = {
     {MODE_MAIN, APP_KEY_PAGE_DOWN, 0, -1, APP_ACT_PAGE_NEXT, 0, "Page Down / Up",
      "next / previous lesson step (without a lesson: one node)"},
     {MODE_MAIN, APP_KEY_PAGE_UP, 0, -1, APP_ACT_PAGE_PREV, 0, NULL, NULL},
+    {MODE_ASK, 'x', 0, BTN_ASK_REVEAL, APP_ACT_ASK_REVEAL, 0, "1–4 / X",
+     "answer the question (or type a number, Enter) / reveal"},
     {MODE_MAIN, 0, 0, BTN_LESSON_NEXT, APP_ACT_LESSON_NEXT, 0, NULL, NULL},
     {MODE_MAIN, 0, 0, BTN_LESSON_PREV, APP_ACT_LESSON_PREV, 0, NULL, NULL},
     {MODE_MAIN, 'f', 0, BTN_FORWARD_ALL, APP_ACT_FORWARD_ALL, 0, "F / B",

@@ -1,10 +1,12 @@
 /*
- * The step's question and goal, at the foot of the lesson panel
- * (promptview.h): the question with its numbered choices (a click or the
- * number key answers), then, once revealed, the right one marked and why
- * each wrong one is wrong; a number question shows what is typed, then
- * the answer. The goal shows its task, a hint until it holds, and "done"
- * the moment it does.
+ * The step's question and goal (promptview.h) as a card over the lower
+ * part of the diagram, beside the narration, so the room sees it large
+ * whatever the narration's length, and it stays in view while the drawer
+ * covers the lesson panel. The question with its numbered choices (a click
+ * or the number key answers), then, once revealed, the right one marked
+ * and why each wrong one is wrong; a number question shows what is typed,
+ * then the answer. The goal shows its task, a hint until it holds, and
+ * "done" the moment it does. Texts are Markdown (richtext.c).
  */
 #include <math.h>
 #include <stdio.h>
@@ -12,33 +14,18 @@
 
 #include "view_parts.h"
 
-/* Wraps s at w from (x, y) at size; draws when emit; returns its height. */
-static float wrap(const ViewCtx *c, float x, float y, float w, DlFont font, float size, DlColor col,
-                  const char *s, bool emit)
+/* The card's metrics, in units of the view's scale (k). */
+static const struct {
+    float pad, gap, radius, edge, fs_max, fs_min, fs_step, max_w, share, button_w, button_h,
+        fs_button, indent;
+} am = {10, 5, 8, 2, 19, 11, 0.5f, 760, 0.55f, 110, 26, 13, 20};
+
+/* One line of Markdown at size, in colour; returns the y below it. */
+static float say(const ViewCtx *c, const char *md, float x, float y, float w, float size,
+                 DlColor col, bool bold, bool italic, bool emit)
 {
-    float line_h = fmaxf(size * 1.3f, vt_height(c, font, size)), px = 0, py = 0;
-    float space = vt_width(c, font, size, " ");
-    char word[200];
-    while (*s) {
-        while (*s == ' ')
-            s++;
-        size_t n = strcspn(s, " ");
-        if (n == 0)
-            break;
-        size_t k = n < sizeof word ? n : sizeof word - 1;
-        memcpy(word, s, k);
-        word[k] = '\0';
-        float ww = vt_width(c, font, size, word);
-        if (px > 0 && px + ww > w) {
-            px = 0;
-            py += line_h;
-        }
-        if (emit)
-            dl_text(c->dl, x + px, y + py, font, size, DL_ALIGN_LEFT, col, word);
-        px += ww + space;
-        s += n;
-    }
-    return py + line_h;
+    RichStyle rs = {size, col, bold, italic};
+    return y + rich_flow(c, md, x, y, w, &rs, emit);
 }
 
 static void hit(const ViewCtx *c, Rect r, int id, int arg)
@@ -58,24 +45,21 @@ static float choice(const ViewCtx *c, const PromptView *pv, int i, float x, floa
     char line[PROMPT_CHOICE_CAP + 16];
     bool right = i == pv->correct, picked = i == pv->chosen;
     const char *mark = !pv->revealed ? "" : right ? "✓ " : picked ? "✗ " : "";
-    snprintf(line, sizeof line, "%d  %s%s", i + 1, mark, pv->choice[i]);
+    snprintf(line, sizeof line, "**%d**  %s%s", i + 1, mark, pv->choice[i]);
     DlColor col = !pv->revealed ? th->text : right ? th->good : picked ? th->bad : th->text_dim;
-    float hgt =
-        wrap(c, x + 6 * k, y + 3 * k, w - 12 * k,
-             right && pv->revealed ? DL_FONT_SANS_BOLD : DL_FONT_SANS, size, col, line, false) +
-        6 * k;
+    bool bold = right && pv->revealed;
+    float in = 6 * k, hgt = say(c, line, 0, 0, w - 2 * in, size, col, bold, false, false) + 6 * k;
     if (emit) {
         dl_rect(c->dl, x, y, w, hgt, 5 * k, picked ? color_alpha(th->accent, 50) : th->button);
-        wrap(c, x + 6 * k, y + 3 * k, w - 12 * k,
-             right && pv->revealed ? DL_FONT_SANS_BOLD : DL_FONT_SANS, size, col, line, true);
+        say(c, line, x + in, y + 3 * k, w - 2 * in, size, col, bold, false, true);
         if (!pv->revealed)
             hit(c, (Rect){x, y, w, hgt}, BTN_ASK_CHOICE, i);
     }
     y += hgt + 3 * k;
     if (pv->revealed && pv->why[i][0])
-        y += wrap(c, x + 18 * k, y, w - 18 * k, DL_FONT_SANS_ITALIC, size * 0.9f, th->text_dim,
-                  pv->why[i], emit) +
-             3 * k;
+        y = say(c, pv->why[i], x + am.indent * k, y, w - am.indent * k, size * 0.9f, th->text_dim,
+                false, true, emit) +
+            3 * k;
     return y;
 }
 
@@ -86,26 +70,43 @@ static float number(const ViewCtx *c, const PromptView *pv, float x, float y, fl
     const Theme *th = c->th;
     char line[PROMPT_TEXT_CAP];
     if (!pv->revealed) {
-        snprintf(line, sizeof line, "answer: %s▌ (Enter)", pv->typed);
-        return y + wrap(c, x, y, w, DL_FONT_MONO, size, th->text, line, emit);
+        snprintf(line, sizeof line, "answer: `%s▌` then Enter", pv->typed);
+        return say(c, line, x, y, w, size, th->text, false, false, emit);
     }
     snprintf(line, sizeof line, "%s%s — the engine says %s", pv->typed[0] ? pv->typed : "(none)",
              pv->typed[0] ? (pv->right ? " ✓" : " ✗") : "", pv->answer);
-    y += wrap(c, x, y, w, DL_FONT_SANS_BOLD, size, pv->right ? th->good : th->bad, line, emit);
-    return y + wrap(c, x + 12 * c->k, y, w - 12 * c->k, DL_FONT_SANS_ITALIC, size * 0.9f,
-                    th->text_dim, pv->why[0], emit);
+    y = say(c, line, x, y, w, size, pv->right ? th->good : th->bad, true, false, emit);
+    return say(c, pv->why[0], x + am.indent * c->k, y, w - am.indent * c->k, size * 0.9f,
+               th->text_dim, false, true, emit);
+}
+
+/* The label row: what the card is, and the reveal button at its right
+ * while the question is open (the label wraps short of the button). */
+static float header(const ViewCtx *c, const char *label, DlColor col, bool button, float x, float y,
+                    float w, float size, bool emit)
+{
+    float k = c->k, bw = button ? am.button_w * k + am.gap * k : 0;
+    float h = say(c, label, x, y, w - bw, size * 0.85f, col, true, false, emit) - y;
+    if (button) {
+        h = fmaxf(h, am.button_h * k);
+        if (emit)
+            vt_button_sized(c, (Rect){x + w - am.button_w * k, y, am.button_w * k, am.button_h * k},
+                            BTN_ASK_REVEAL, "reveal (X)", false, am.fs_button * k);
+    }
+    return y + h + am.gap * k;
 }
 
 static float ask_block(const ViewCtx *c, const PromptView *pv, float x, float y, float w,
                        float size, bool emit)
 {
     const Theme *th = c->th;
-    float k = c->k;
-    y += wrap(c, x, y, w, DL_FONT_SANS_BOLD, size * 0.85f, th->accent,
-              pv->revealed ? "QUESTION · answered" : "QUESTION · predict: 1–4 (A reveals)", emit);
-    y += wrap(c, x, y, w, DL_FONT_SANS_BOLD, size, th->text, pv->question, emit) + 4 * k;
+    const char *label = pv->revealed  ? "QUESTION · answered"
+                        : pv->numeric ? "QUESTION · predict: type a number"
+                                      : "QUESTION · predict: press 1–4";
+    y = header(c, label, th->accent, !pv->revealed, x, y, w, size, emit);
+    y = say(c, pv->question, x, y, w, size, th->text, true, false, emit) + 4 * c->k;
     if (pv->numeric)
-        return number(c, pv, x, y, w, size, emit) + 4 * k;
+        return number(c, pv, x, y, w, size, emit) + 4 * c->k;
     for (int i = 0; i < pv->n_choices; i++)
         y = choice(c, pv, i, x, y, w, size, emit);
     return y;
@@ -115,21 +116,21 @@ static float goal_block(const ViewCtx *c, const PromptView *pv, float x, float y
                         float size, bool emit)
 {
     const Theme *th = c->th;
-    float k = c->k;
-    y += wrap(c, x, y, w, DL_FONT_SANS_BOLD, size * 0.85f, pv->goal_met ? th->good : th->accent,
-              pv->goal_met ? "TRY IT · ✓ done" : "TRY IT · not yet", emit);
-    y += wrap(c, x, y, w, DL_FONT_SANS, size, th->text, pv->task, emit) + 2 * k;
+    y = header(c, pv->goal_met ? "TRY IT · ✓ done" : "TRY IT · not yet",
+               pv->goal_met ? th->good : th->accent, false, x, y, w, size, emit);
+    y = say(c, pv->task, x, y, w, size, th->text, false, false, emit) + 2 * c->k;
     if (!pv->goal_met && pv->hint[0])
-        y += wrap(c, x, y, w, DL_FONT_SANS_ITALIC, size * 0.9f, th->text_dim, pv->hint, emit);
+        y = say(c, pv->hint, x, y, w, size * 0.9f, th->text_dim, false, true, emit);
     if (!pv->goal_met && pv->goal_now[0])
-        y += wrap(c, x, y, w, DL_FONT_SANS_ITALIC, size * 0.85f, th->text_dim, pv->goal_now, emit);
+        y = say(c, pv->goal_now, x, y, w, size * 0.85f, th->text_dim, false, true, emit);
     return y;
 }
 
+/* The card's content laid out in r (r.h unused); returns its height. */
 static float layout(const ViewCtx *c, Rect r, float size, bool emit)
 {
     const PromptView *pv = c->vp->prompt;
-    float k = c->k, pad = 8 * k, y = r.y + pad;
+    float k = c->k, pad = am.pad * k, y = r.y + pad;
     if (pv->has_ask)
         y = ask_block(c, pv, r.x + pad, y, r.w - 2 * pad, size, emit) + 6 * k;
     if (pv->has_ask && pv->has_goal && emit)
@@ -139,39 +140,56 @@ static float layout(const ViewCtx *c, Rect r, float size, bool emit)
     return y + pad - r.y;
 }
 
-/* The text size at which the prompt fits in max_h (15 down to 10). */
+/* The largest text size (fs_max down to fs_min) at which the prompt fits
+ * in max_h. */
 static float fit(const ViewCtx *c, float w, float max_h)
 {
-    float size = 15 * c->k;
-    while (size > 8 * c->k && layout(c, (Rect){0, 0, w, 0}, size, false) > max_h)
-        size -= 0.5f * c->k;
+    float size = am.fs_max * c->k;
+    while (size > am.fs_min * c->k && layout(c, (Rect){0, 0, w, 0}, size, false) > max_h)
+        size -= am.fs_step * c->k;
     return size;
 }
 
-float askpanel_height(const ViewCtx *c, float w, float max_h)
+/* The card: left in the diagram, on its lower part; up to a share of the
+ * diagram's height, or all of it when the text needs that at the smallest
+ * size. */
+static Rect place(const ViewCtx *c, float *size)
 {
-    if (!c->vp->prompt)
-        return 0;
-    float h = layout(c, (Rect){0, 0, w, 0}, fit(c, w, max_h), false);
-    return h < max_h ? h : max_h;
+    const Rect net = c->lo->net;
+    float k = c->k, gap = am.pad * k;
+    float w = fminf(net.w - 2 * gap, am.max_w * k), most = net.h - 2 * gap;
+    if (!c->vp->prompt || w <= 0 || most <= 0)
+        return (Rect){0};
+    float max_h = fminf(most, fmaxf(net.h * am.share, 0));
+    *size = fit(c, w, max_h);
+    float h = layout(c, (Rect){0, 0, w, 0}, *size, false);
+    if (h > max_h) {
+        *size = fit(c, w, most);
+        h = fminf(layout(c, (Rect){0, 0, w, 0}, *size, false), most);
+    }
+    return (Rect){net.x + gap, net.y + net.h - gap - h, w, h};
 }
 
-void askpanel_draw(const ViewCtx *c, Rect r)
+Rect askpanel_rect(const ViewCtx *c)
+{
+    float size;
+    return place(c, &size);
+}
+
+void askpanel_draw(const ViewCtx *c)
 {
     const PromptView *pv = c->vp->prompt;
+    float size = 0;
+    Rect r = place(c, &size);
     if (!pv || r.h <= 0)
         return;
     const Theme *th = c->th;
-    float size = fit(c, r.w, r.h);
+    float k = c->k;
     DlColor edge = pv->has_goal && pv->goal_met && !pv->has_ask ? th->good : th->accent;
-    dl_rect(c->dl, r.x, r.y, r.w, r.h, 8 * c->k, color_alpha(th->accent, 22));
-    dl_rect_outline(c->dl, r.x, r.y, r.w, r.h, 8 * c->k, 1.5f * c->k, edge);
+    dl_rect(c->dl, r.x, r.y, r.w, r.h, am.radius * k, th->panel);
+    dl_rect(c->dl, r.x, r.y, r.w, r.h, am.radius * k, color_alpha(th->accent, 22));
+    dl_rect_outline(c->dl, r.x, r.y, r.w, r.h, am.radius * k, am.edge * k, edge);
     dl_clip_push(c->dl, r.x, r.y, r.w, r.h);
     layout(c, r, size, true);
     dl_clip_pop(c->dl);
-    if (pv->has_ask && !pv->revealed) {
-        float bw = 92 * c->k, bh = 24 * c->k;
-        vt_button_sized(c, (Rect){r.x + r.w - bw - 6 * c->k, r.y + 5 * c->k, bw, bh},
-                        BTN_ASK_REVEAL, "reveal (X)", false, 12 * c->k);
-    }
 }

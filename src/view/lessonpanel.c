@@ -313,9 +313,7 @@ void lessonpanel_draw(const ViewCtx *c)
                            : step > 0 ? NULL
                                       : lesson_intro(lesson);
     float buttons_h = 52 * k;
-    float room = r.y + r.h - buttons_h - y - 8 * k;
-    float ask_h = in_step ? askpanel_height(c, w, room * 0.5f) : 0;
-    Rect body = {r.x + pad, y, w, room - (ask_h > 0 ? ask_h + 8 * k : 0)};
+    Rect body = {r.x + pad, y, w, r.y + r.h - buttons_h - y - 8 * k};
     /* the largest size (17 down to 10 at scale 1) at which it all fits */
     float size = 17 * k;
     while (size > 10 * k && flow_doc(c, doc, body, size, false) > body.h)
@@ -324,8 +322,6 @@ void lessonpanel_draw(const ViewCtx *c)
     flow_doc(c, doc, body, size, true);
     dl_clip_pop(c->dl);
     float bw = (w - 10 * k) / 2, by = r.y + r.h - buttons_h;
-    if (ask_h > 0)
-        askpanel_draw(c, (Rect){r.x + pad, by - 8 * k - ask_h, w, ask_h});
     vt_button(c, (Rect){r.x + pad, by, bw, 40 * k}, BTN_LESSON_PREV, "◀ Prev (PgUp)", false);
     vt_button(c, (Rect){r.x + pad + bw + 10 * k, by, bw, 40 * k}, BTN_LESSON_NEXT,
               step < n ? "Next (PgDn) ▶" : "End", step < n);

@@ -126,6 +126,8 @@ void view_draw(const ViewModel *vm, const ViewParams *vp, DrawList *dl, HitList 
         plots_draw(&side);
     if (lo.lesson.w > 0 && vp->lesson) /* the drawer alone opens it too */
         lessonpanel_draw(&c);
+    if (vp->lesson && vp->prompt) /* over the diagram, beside the narration */
+        askpanel_draw(&c);
     if (lo.controls.h > 0)
         controls_draw(&c);
     draw_top(&c);

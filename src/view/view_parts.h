@@ -54,9 +54,21 @@ void lessonpanel_draw(const ViewCtx *c);
 void picker_draw(const ViewCtx *c);
 void drawer_draw(const ViewCtx *c);
 void confirm_draw(const ViewCtx *c);
-/* The lesson step's question and goal (askpanel.c): the height it needs
- * at width w (at most max_h; 0 without a prompt), and drawing it in r. */
-float askpanel_height(const ViewCtx *c, float w, float max_h);
-void askpanel_draw(const ViewCtx *c, Rect r);
+/* The lesson step's question and goal (askpanel.c): a card over the
+ * lower part of the diagram, sized to its text whatever the narration's
+ * length; askpanel_rect is where it goes (h = 0: nothing to show). */
+Rect askpanel_rect(const ViewCtx *c);
+void askpanel_draw(const ViewCtx *c);
+
+/* Short Markdown through the narration model (richtext.c): inline code,
+ * bold, italic; paragraphs wrapped at w from (x, y). Draws when emit;
+ * returns the height. */
+typedef struct {
+    float size;
+    DlColor color;
+    bool bold, italic; /* the base style */
+} RichStyle;
+float rich_flow(const ViewCtx *c, const char *md, float x, float y, float w, const RichStyle *rs,
+                bool emit);
 
 #endif
