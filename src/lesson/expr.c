@@ -281,11 +281,7 @@ static int parse_or(Parser *p)
 {
     static const char *const ops[] = {"||", "or"};
     static const ExprKind kinds[] = {EXPR_OR, EXPR_OR};
-    if (enter(p))
-        return EXPR_ERR;
-    int id = parse_level(p, parse_and, ops, kinds, 2, true);
-    p->depth--;
-    return id;
+    return parse_level(p, parse_and, ops, kinds, 2, true);
 }
 
 int expr_parse(const char *text, size_t len, Expr *out, int line, int col, char *msg, size_t cap)
@@ -445,8 +441,13 @@ int expr_eval(const Expr *e, ExprLookup lookup, void *ctx, double *out, char *ms
 {
     Eval ev = {e, lookup, ctx, msg, cap};
     double v;
-    if (e->count == 0 || eval_node(&ev, e->root, &v))
-        return e->count == 0 ? EXPR_ERR : EXPR_ERR;
+    if (e->count == 0) {
+        if (msg && cap)
+            snprintf(msg, cap, "an empty expression");
+        return EXPR_ERR;
+    }
+    if (eval_node(&ev, e->root, &v))
+        return EXPR_ERR;
     *out = v;
     return EXPR_OK;
 }

@@ -23,8 +23,9 @@
  * without arguments, goes to the lookup ("grad_h[3]" and "grad_h(3)" are
  * the same call).
  *
- * Nesting deeper than EXPR_MAX_DEPTH and trees over EXPR_MAX_NODES nodes
- * are refused. Messages read "LINE:COL: problem" (the caller prefixes the
+ * Nesting deeper than EXPR_MAX_DEPTH levels (the whole expression is the
+ * first; each parenthesis, argument list and unary operator adds one) and
+ * trees over EXPR_MAX_NODES nodes are refused. Messages read "LINE:COL: problem" (the caller prefixes the
  * file name); columns count bytes from the col given for the text's
  * first byte.
  *
