@@ -150,7 +150,8 @@ static void test_select_order_panels(void **state)
     expect_error("select out", 1, 1, "1:11: expected a step index after 'select out'");
 
     const char *panels[ACT_PANEL_COUNT] = {"lesson", "inspector", "plots",   "controls", "help",
-                                           "eigen",  "loss",      "heatmap", "contrib"};
+                                           "eigen",  "loss",      "heatmap", "contrib",  "sigma",
+                                           "rho",    "guides",    "bands"};
     for (int p = 0; p < ACT_PANEL_COUNT; p++) {
         char text[64];
         snprintf(text, sizeof text, "show %s\nhide %s", panels[p], panels[p]);
@@ -324,11 +325,11 @@ static void test_errors(void **state)
         {"order depth", "1:7: unknown order 'depth' (expected time or layer)"},
         {"show",
          "1:5: expected a panel after 'show' (lesson, inspector, plots, controls, help, eigen, "
-         "loss, heatmap or contrib)"},
+         "loss, heatmap, contrib, sigma, rho, guides or bands)"},
         {"hide plot", "1:6: unknown panel 'plot' (did you mean 'plots'?)"},
         {"show window",
          "1:6: unknown panel 'window' (expected lesson, inspector, plots, controls, help, "
-         "eigen, loss, heatmap or contrib)"},
+         "eigen, loss, heatmap, contrib, sigma, rho, guides or bands)"},
         {"show plots loss", "1:12: unexpected 'loss' after 'show plots'"},
         {"Forward 1", "1:1: unknown verb 'Forward' (did you mean 'forward'?)"},
         {"stpe 1", "1:1: unknown verb 'stpe' (did you mean 'step'?)"},

@@ -1167,6 +1167,56 @@ static void test_readme_rho_tilt(void **state)
     lesson_destroy(l);
 }
 
+/* Whether a text command of dl contains needle. */
+static bool drawn(const DrawList *d, const char *needle)
+{
+    for (int i = 0; i < dl_count(d); i++)
+        if (dl_cmd(d, i)->kind == DL_CMD_TEXT && strstr(dl_cmd(d, i)->text, needle))
+            return true;
+    return false;
+}
+
+/* Progressive disclosure: lesson 5 (visible = none) shows the rho guide
+ * and the bands from step 2 on, the sigma bound from step 4 on, on the
+ * gradient plot; a session outside lessons shows all three. */
+static void test_disclosure(void **state)
+{
+    (void)state;
+    const char *path = find_lesson("05-", lesson_paths, lesson_n);
+    if (!path)
+        skip();
+    Lesson *l = load(path);
+    char msg[800];
+    static const struct {
+        int step;
+        bool rho, bands, sigma;
+    } want[] = {{1, false, false, false}, {2, true, true, false}, {5, true, true, true}};
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+        Session *s = lesson_enter(l, want[i].step, msg, sizeof msg);
+        assert_non_null(s);
+        sess_panel(s, "contrib", true, msg, sizeof msg); /* the gradient plot */
+        support_run(s, "backward all");
+        draw(s, l, want[i].step, screens[0], dl_a, NULL);
+        if (drawn(dl_a, "ρ^(T−1−t)") != want[i].rho || drawn(dl_a, "vanishing") != want[i].bands ||
+            drawn(dl_a, "σ_max^(T−1−t)") != want[i].sigma)
+            fail_msg("lesson 5 step %d: rho guide %d, bands %d, sigma bound %d drawn; wanted %d %d "
+                     "%d",
+                     want[i].step, drawn(dl_a, "ρ^(T−1−t)"), drawn(dl_a, "vanishing"),
+                     drawn(dl_a, "σ_max^(T−1−t)"), want[i].rho, want[i].bands, want[i].sigma);
+        sess_destroy(s);
+    }
+    Settings st;
+    assert_int_equal(lesson_settings(l, &st, msg, sizeof msg), 0);
+    Session *free_s = sess_create(&st, msg, sizeof msg);
+    support_run(free_s, "forward all; backward all");
+    ViewParams vp = {.win_w = 1920, .win_h = 1080, .measure = dl_measure_approx()};
+    view_draw(sess_view_model(free_s), &vp, dl_a, NULL);
+    assert_true(drawn(dl_a, "ρ^(T−1−t)") && drawn(dl_a, "vanishing") &&
+                drawn(dl_a, "σ_max^(T−1−t)"));
+    sess_destroy(free_s);
+    lesson_destroy(l);
+}
+
 /* Lessons a lecturer adds: the generic checks only. */
 static void test_other_lessons(void **state)
 {
@@ -1211,6 +1261,7 @@ int main(void)
         cmocka_unit_test(test_lesson_05),     cmocka_unit_test(test_lesson_06),
         cmocka_unit_test(test_lesson_07),     cmocka_unit_test(test_lesson_08),
         cmocka_unit_test(test_other_lessons), cmocka_unit_test(test_readme_rho_tilt),
+        cmocka_unit_test(test_disclosure),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

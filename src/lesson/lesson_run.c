@@ -7,6 +7,53 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The setup's `visible = WORDS`: the plot elements shown from the start
+ * (sigma, rho, guides, bands; none), separated by ',' or blanks. Calls
+ * fn on each word; a word fn refuses stops it (returns -1). */
+static int each_visible(const char *value, int (*fn)(void *ctx, const char *word), void *ctx)
+{
+    char buf[ACTION_VALUE_CAP];
+    snprintf(buf, sizeof buf, "%s", value);
+    char *save = NULL;
+    for (char *w = strtok_r(buf, ", \t", &save); w; w = strtok_r(NULL, ", \t", &save))
+        if (strcmp(w, "none") && fn(ctx, w))
+            return -1;
+    return 0;
+}
+
+static int known_element(void *ctx, const char *word)
+{
+    static const char *const names[] = {"sigma", "rho", "guides", "bands"};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (!strcmp(word, names[i]))
+            return 0;
+    snprintf(ctx, 200, "visible: unknown plot element '%.40s' (sigma, rho, guides, bands or none)",
+             word);
+    return -1;
+}
+
+static int show_element(void *ctx, const char *word)
+{
+    char why[200];
+    return sess_panel(ctx, word, true, why, sizeof why);
+}
+
+/* A lesson with a `visible` line starts with just those plot elements,
+ * and its steps `show` the others when they teach them; a lesson without
+ * one shows them all, as free exploration does. */
+static void apply_visible(const Lesson *lesson, Session *s)
+{
+    for (int i = 0; i < lesson_setup_count(lesson); i++) {
+        const char *key, *value;
+        int line, col;
+        lesson_setup_entry(lesson, i, &key, &value, &line, &col);
+        if (!strcmp(key, "visible")) {
+            sess_display(s)->shown = 0;
+            each_visible(value, show_element, s);
+        }
+    }
+}
+
 int lesson_settings(const Lesson *lesson, Settings *out, char *msg, size_t cap)
 {
     Settings st;
@@ -16,7 +63,9 @@ int lesson_settings(const Lesson *lesson, Settings *out, char *msg, size_t cap)
         int line, col;
         char inner[400];
         lesson_setup_entry(lesson, i, &key, &value, &line, &col);
-        if (settings_set(&st, key, value, inner, sizeof inner)) {
+        bool vis = !strcmp(key, "visible");
+        if (vis ? each_visible(value, known_element, inner)
+                : settings_set(&st, key, value, inner, sizeof inner)) {
             snprintf(msg, cap, "%s:%d:%d: %s", lesson_name(lesson), line, col, inner);
             return -1;
         }
@@ -71,6 +120,7 @@ Session *lesson_enter(const Lesson *lesson, int k, char *msg, size_t cap)
                  inner);
         return NULL;
     }
+    apply_visible(lesson, s);
     for (int i = 1; i <= k; i++)
         if ((i > 1 && lesson_reveal(lesson, s, i - 1, msg, cap)) ||
             lesson_advance(lesson, s, i, msg, cap)) {

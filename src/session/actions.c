@@ -8,7 +8,9 @@
 
 #include "suggest.h"
 
-#define PANEL_LIST "lesson, inspector, plots, controls, help, eigen, loss, heatmap or contrib"
+#define PANEL_LIST                                                                                 \
+    "lesson, inspector, plots, controls, help, eigen, loss, heatmap, contrib, sigma, rho, guides " \
+    "or bands"
 #define QUOTE_MAX 32 /* bytes of a user's word repeated in a message */
 
 static const char *const verb_names[ACT_VERB_COUNT] = {
@@ -23,7 +25,8 @@ static const char *const focus_names[ACT_FOCUS_COUNT] = {"none", "plot", "inspec
 static const char *const fit_names[2] = {"none", "all"};
 
 static const char *const panel_names[ACT_PANEL_COUNT] = {
-    "lesson", "inspector", "plots", "controls", "help", "eigen", "loss", "heatmap", "contrib",
+    "lesson",  "inspector", "plots", "controls", "help",   "eigen", "loss",
+    "heatmap", "contrib",   "sigma", "rho",      "guides", "bands",
 };
 
 typedef enum { MODE_ACTIONS, MODE_SETTINGS } Mode;

@@ -84,6 +84,10 @@ typedef enum {
     ACT_PANEL_LOSS,
     ACT_PANEL_HEATMAP,
     ACT_PANEL_CONTRIB,
+    ACT_PANEL_SIGMA,  /* plot elements: the σ_max bound */
+    ACT_PANEL_RHO,    /* the ρ guide */
+    ACT_PANEL_GUIDES, /* both */
+    ACT_PANEL_BANDS,  /* the vanishing / exploding bands */
     ACT_PANEL_COUNT
 } ActionPanel;
 

@@ -194,7 +194,8 @@ Session *sess_create(const Settings *settings, char *msg, size_t cap)
     s->display =
         (SessDisplay){.panels = PANEL_INSPECTOR | PANEL_PLOTS | PANEL_CONTROLS | PANEL_LESSON,
                       .plot = PLOT_GRAD,
-                      .contrib_param = -1};
+                      .contrib_param = -1,
+                      .shown = SHOW_ALL};
     s->last_grad_norm = NAN;
     refresh_spectral(s);
     return s;
@@ -845,8 +846,29 @@ int sess_compare(Session *s, int iters, char *msg, size_t cap)
     return NET_OK;
 }
 
+/* The plot elements' names (show/hide): SessShown bits, 0 when not one. */
+static int shown_bits(const char *name)
+{
+    static const struct {
+        const char *name;
+        int bits;
+    } els[] = {{"sigma", SHOW_SIGMA},
+               {"rho", SHOW_RHO},
+               {"guides", SHOW_SIGMA | SHOW_RHO},
+               {"bands", SHOW_BANDS}};
+    for (size_t i = 0; i < sizeof els / sizeof els[0]; i++)
+        if (!strcmp(name, els[i].name))
+            return els[i].bits;
+    return 0;
+}
+
 int sess_panel(Session *s, const char *panel, bool show, char *msg, size_t cap)
 {
+    int bits = shown_bits(panel);
+    if (bits) {
+        s->display.shown = show ? s->display.shown | bits : s->display.shown & ~bits;
+        return NET_OK;
+    }
     static const struct {
         const char *name;
         int bit;

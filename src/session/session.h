@@ -42,6 +42,15 @@ typedef enum {
 
 typedef enum { PLOT_GRAD, PLOT_LOSS, PLOT_EIGEN, PLOT_HEATMAP, PLOT_COUNT } SessPlot;
 
+/* Plot elements a lesson reveals when it has taught them (`show sigma`);
+ * outside lessons all are shown. */
+typedef enum {
+    SHOW_SIGMA = 1, /* the σ_max^(T−1−t) bound on the gradient plot */
+    SHOW_RHO = 2,   /* the ρ^(T−1−t) guide */
+    SHOW_BANDS = 4, /* the vanishing / exploding bands */
+    SHOW_ALL = 7,
+} SessShown;
+
 /* What a lesson shows: the panels and the plot its `show`/`hide` actions
  * set. Kept here because lesson steps set it; everything else about the
  * window (zoom, scroll, animation, scale, theme) belongs to the app. */
@@ -51,6 +60,7 @@ typedef struct {
     int contrib_param; /* parameter tensor of the contribution bars, -1 auto */
     int focus;         /* ActionFocus: the panel a lesson gives the window */
     bool fit_all;      /* every step in view */
+    int shown;         /* SessShown bits */
 } SessDisplay;
 
 /* How the last actions moved the cursor, for the app's animation and

@@ -390,7 +390,8 @@ static void fill_display(ViewModel *vm, const Session *s)
     vm->display = (VmDisplay){.panels = d->panels,
                               .plot = (VmPlot)d->plot,
                               .focus = (VmFocus)d->focus,
-                              .fit_all = d->fit_all};
+                              .fit_all = d->fit_all,
+                              .shown = d->shown};
 }
 
 /* The value for display ("0.8", "off", "lstm"). */

@@ -119,7 +119,11 @@ typedef struct {
     VmPlot plot;
     VmFocus focus;
     bool fit_all; /* every step of the sequence in view (a lesson's `fit all`) */
+    int shown;    /* plot elements shown: VM_SHOW_* bits (a lesson's show/hide) */
 } VmDisplay;
+
+/* Same bits as SessShown. */
+enum { VM_SHOW_SIGMA = 1, VM_SHOW_RHO = 2, VM_SHOW_BANDS = 4 };
 
 /* The settings drawer's rows, in the settings table's drawer order. */
 typedef struct {
