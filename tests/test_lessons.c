@@ -1217,6 +1217,50 @@ static void test_disclosure(void **state)
     lesson_destroy(l);
 }
 
+/* Whether dl has an outline enclosing r (a highlight ring). */
+static bool ringed(const DrawList *d, Rect r)
+{
+    for (int i = 0; i < dl_count(d); i++) {
+        const DlCmd *c = dl_cmd(d, i);
+        if (c->kind == DL_CMD_RECT_OUTLINE && c->x < r.x && c->y < r.y && c->x + c->w > r.x + r.w &&
+            c->y + c->h > r.y + r.h && c->w < r.w * 1.6f)
+            return true;
+    }
+    return false;
+}
+
+/* highlight: lesson 2's "Same input, different state" rings x2, x5, h2
+ * and h5, and its question card stays off them; the step before rings
+ * nothing (a step's highlights are its own). */
+static void test_highlight_drawn(void **state)
+{
+    (void)state;
+    const char *path = find_lesson("02-", lesson_paths, lesson_n);
+    if (!path)
+        skip();
+    Lesson *l = load(path);
+    char msg[800];
+    int k = lesson_step_count(l);
+    assert_non_null(strstr(lesson_step_title(l, k - 1), "different state"));
+    Layout lo;
+    for (int step = k - 1; step <= k; step++) {
+        Session *s = lesson_enter(l, step, msg, sizeof msg);
+        assert_non_null(s);
+        draw(s, l, step, screens[0], dl_a, &lo);
+        for (int t = 2; t <= 5; t += 3) {
+            bool want = step == k;
+            if (ringed(dl_a, layout_node(&lo, ROW_LAYER, 0, t)) != want ||
+                ringed(dl_a, layout_node(&lo, ROW_INPUT, 0, t)) != want)
+                fail_msg("lesson 2 step %d: h%d / x%d ringed %d / %d, wanted %d", step, t, t,
+                         ringed(dl_a, layout_node(&lo, ROW_LAYER, 0, t)),
+                         ringed(dl_a, layout_node(&lo, ROW_INPUT, 0, t)), want);
+        }
+        assert_false(ringed(dl_a, layout_node(&lo, ROW_LAYER, 0, 3)));
+        sess_destroy(s);
+    }
+    lesson_destroy(l);
+}
+
 /* Lessons a lecturer adds: the generic checks only. */
 static void test_other_lessons(void **state)
 {
@@ -1261,7 +1305,7 @@ int main(void)
         cmocka_unit_test(test_lesson_05),     cmocka_unit_test(test_lesson_06),
         cmocka_unit_test(test_lesson_07),     cmocka_unit_test(test_lesson_08),
         cmocka_unit_test(test_other_lessons), cmocka_unit_test(test_readme_rho_tilt),
-        cmocka_unit_test(test_disclosure),
+        cmocka_unit_test(test_disclosure),    cmocka_unit_test(test_highlight_drawn),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

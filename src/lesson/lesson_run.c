@@ -83,6 +83,7 @@ int lesson_advance(const Lesson *lesson, Session *s, int k, char *msg, size_t ca
     }
     const ActionList *acts = lesson_step_actions(lesson, k - 1);
     char inner[480];
+    sess_display(s)->n_marks = 0; /* a step's highlights are its own */
     if (sess_run_actions(s, acts, inner, sizeof inner)) {
         snprintf(msg, cap, "%s:%s", lesson_name(lesson), inner);
         return -1;

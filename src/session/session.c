@@ -893,6 +893,32 @@ int sess_panel(Session *s, const char *panel, bool show, char *msg, size_t cap)
     return fail(msg, cap, NET_ERR_ARG, "unknown panel '%s'", panel);
 }
 
+/* highlight: adds the action's marks (none: clears them); every step
+ * must be one of the network's. */
+static int sess_highlight(Session *s, const ActionMarks *m, char *msg, size_t cap)
+{
+    SessDisplay *d = &s->display;
+    if (m->what == ACT_MARK_NONE) {
+        d->n_marks = 0;
+        return NET_OK;
+    }
+    int T = sess_settings(s)->steps;
+    char why[160];
+    for (int i = 0; i < m->n; i++)
+        if (m->t1[i] >= T) {
+            snprintf(why, sizeof why, "highlight: step %d is past the last step, %d", m->t1[i],
+                     T - 1);
+            return fail(msg, cap, NET_ERR_ARG, "%s", why);
+        }
+    if (d->n_marks + m->n > SESS_MAX_MARKS) {
+        snprintf(why, sizeof why, "highlight: more than %d marks in one step", SESS_MAX_MARKS);
+        return fail(msg, cap, NET_ERR_ARG, "%s", why);
+    }
+    for (int i = 0; i < m->n; i++)
+        d->marks[d->n_marks++] = (SessMark){(SessMarkKind)m->what, m->t0[i], m->t1[i]};
+    return NET_OK;
+}
+
 int sess_run_action(Session *s, const Action *a, char *msg, size_t cap)
 {
     int n = a->count;
@@ -924,6 +950,8 @@ int sess_run_action(Session *s, const Action *a, char *msg, size_t cap)
     case ACT_FIT:
         s->display.fit_all = a->fit_all;
         return NET_OK;
+    case ACT_HIGHLIGHT:
+        return sess_highlight(s, &a->marks, msg, cap);
     case ACT_UPDATE:
         return sess_update(s, msg, cap);
     case ACT_COMPARE:

@@ -51,6 +51,15 @@ typedef enum {
     SHOW_ALL = 7,
 } SessShown;
 
+/* What a lesson's `highlight` marks (same order as ActionMark): columns
+ * t0..t1, or the hidden, output or input nodes of those steps. */
+typedef enum { MARK_NONE, MARK_STEPS, MARK_H, MARK_Y, MARK_X } SessMarkKind;
+#define SESS_MAX_MARKS 16
+typedef struct {
+    SessMarkKind what;
+    int t0, t1;
+} SessMark;
+
 /* What a lesson shows: the panels and the plot its `show`/`hide` actions
  * set. Kept here because lesson steps set it; everything else about the
  * window (zoom, scroll, animation, scale, theme) belongs to the app. */
@@ -61,6 +70,8 @@ typedef struct {
     int focus;         /* ActionFocus: the panel a lesson gives the window */
     bool fit_all;      /* every step in view */
     int shown;         /* SessShown bits */
+    int n_marks;       /* highlights of the current lesson step */
+    SessMark marks[SESS_MAX_MARKS];
 } SessDisplay;
 
 /* How the last actions moved the cursor, for the app's animation and

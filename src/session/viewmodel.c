@@ -391,7 +391,10 @@ static void fill_display(ViewModel *vm, const Session *s)
                               .plot = (VmPlot)d->plot,
                               .focus = (VmFocus)d->focus,
                               .fit_all = d->fit_all,
-                              .shown = d->shown};
+                              .shown = d->shown,
+                              .n_marks = d->n_marks < VM_MAX_MARKS ? d->n_marks : VM_MAX_MARKS};
+    for (int i = 0; i < vm->display.n_marks; i++)
+        vm->display.marks[i] = (VmMark){(int)d->marks[i].what, d->marks[i].t0, d->marks[i].t1};
 }
 
 /* The value for display ("0.8", "off", "lstm"). */

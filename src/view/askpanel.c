@@ -1,12 +1,13 @@
 /*
  * The step's question and goal (promptview.h) as a card over the lower
- * part of the diagram, beside the narration, so the room sees it large
+ * part of the diagram (the upper part when the lower hides a node the
+ * step highlights), beside the narration, so the room sees it large
  * whatever the narration's length, and it stays in view while the drawer
  * covers the lesson panel. The question with its numbered choices (a click
  * or the number key answers), then, once revealed, the right one marked
  * and why each wrong one is wrong; a number question shows what is typed,
- * then the answer. The goal shows its task, a hint until it holds, and
- * "done" the moment it does. Texts are Markdown (richtext.c).
+ * then the answer. The goal shows its task and its hint (with live
+ * numbers), and "done" the moment it holds. Texts are Markdown (richtext.c).
  */
 #include <math.h>
 #include <stdio.h>
@@ -119,7 +120,8 @@ static float goal_block(const ViewCtx *c, const PromptView *pv, float x, float y
     y = header(c, pv->goal_met ? "TRY IT · ✓ done" : "TRY IT · not yet",
                pv->goal_met ? th->good : th->accent, false, x, y, w, size, emit);
     y = say(c, pv->task, x, y, w, size, th->text, false, false, emit) + 2 * c->k;
-    if (!pv->goal_met && pv->hint[0])
+    /* the hint stays once done: its live numbers are what the student reached */
+    if (pv->hint[0])
         y = say(c, pv->hint, x, y, w, size * 0.9f, th->text_dim, false, true, emit);
     if (!pv->goal_met && pv->goal_now[0])
         y = say(c, pv->goal_now, x, y, w, size * 0.85f, th->text_dim, false, true, emit);
@@ -167,7 +169,10 @@ static Rect place(const ViewCtx *c, float *size)
         *size = fit(c, w, most);
         h = fminf(layout(c, (Rect){0, 0, w, 0}, *size, false), most);
     }
-    return (Rect){net.x + gap, net.y + net.h - gap - h, w, h};
+    Rect low = {net.x + gap, net.y + net.h - gap - h, w, h}, high = low;
+    high.y = net.y + gap;
+    /* the card never hides what the narration points at, when it can help it */
+    return marks_overlap(c, low) && !marks_overlap(c, high) ? high : low;
 }
 
 Rect askpanel_rect(const ViewCtx *c)

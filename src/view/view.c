@@ -118,8 +118,10 @@ void view_draw(const ViewModel *vm, const ViewParams *vp, DrawList *dl, HitList 
     ViewCtx net = c, side = c;
     net.k = lo.s_net;
     side.k = lo.s_side;
-    if (lo.net.w > 0 && lo.net.h > 0)
+    if (lo.net.w > 0 && lo.net.h > 0) {
         netview_draw(&net);
+        marks_draw(&net);
+    }
     if (lo.inspector.w > 0 && lo.inspector.h > 0)
         inspector_draw(&side);
     if (lo.plots.w > 0 && lo.plots.h > 0)

@@ -54,6 +54,10 @@ void lessonpanel_draw(const ViewCtx *c);
 void picker_draw(const ViewCtx *c);
 void drawer_draw(const ViewCtx *c);
 void confirm_draw(const ViewCtx *c);
+/* What the narration points at (marks.c): shaded columns, ringed nodes. */
+void marks_draw(const ViewCtx *c);
+/* Whether r covers a node the marks ring (the question card moves). */
+bool marks_overlap(const ViewCtx *c, Rect r);
 /* The lesson step's question and goal (askpanel.c): a card over the
  * lower part of the diagram, sized to its text whatever the narration's
  * length; askpanel_rect is where it goes (h = 0: nothing to show). */
