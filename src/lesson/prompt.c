@@ -106,7 +106,7 @@ static ActionList *actions_into(ActionList **list, const char *s, size_t n, int 
 static int parse_choice(StepPrompt *p, bool right, const char *s, size_t n, int line, int col,
                         char *msg, size_t cap)
 {
-    size_t bar;
+    size_t bar = 0;
     if (!p->has_ask)
         return err(msg, cap, line, col, "'choice' before 'ask': the question comes first");
     if (p->numeric)
@@ -135,7 +135,7 @@ static int parse_choice(StepPrompt *p, bool right, const char *s, size_t n, int 
 static int parse_answer(StepPrompt *p, const char *s, size_t n, int line, int col, char *msg,
                         size_t cap)
 {
-    size_t bar;
+    size_t bar = 0;
     if (!p->has_ask || p->n_choices || p->numeric)
         return err(msg, cap, line, col, "'answer' belongs to an 'ask' without choices, once");
     if (split_bar(s, n, line, col, "answer EXPR ± TOL", &bar, msg, cap))
@@ -167,7 +167,7 @@ static int parse_answer(StepPrompt *p, const char *s, size_t n, int line, int co
 static int parse_goal(StepPrompt *p, const char *s, size_t n, int line, int col, char *msg,
                       size_t cap)
 {
-    size_t bar;
+    size_t bar = 0;
     if (p->has_goal)
         return err(msg, cap, line, col, "a second 'goal' in one step (at most one)");
     if (split_bar(s, n, line, col, "goal EXPR", &bar, msg, cap) ||
