@@ -94,6 +94,40 @@ static void test_focus_fit(void **state)
     assert_string_equal(out, "fit all");
 }
 
+static void test_highlight(void **state)
+{
+    (void)state;
+    parse_ok(
+        "highlight h 2 5; highlight steps 0..3 7; highlight none; highlight x 0; highlight y 39");
+    assert_int_equal(list.count, 5);
+    const ActionMarks *m = &list.items[0].marks;
+    assert_int_equal(list.items[0].verb, ACT_HIGHLIGHT);
+    assert_int_equal(m->what, ACT_MARK_H);
+    assert_int_equal(m->n, 2);
+    assert_true(m->t0[0] == 2 && m->t1[0] == 2 && m->t0[1] == 5 && m->t1[1] == 5);
+    m = &list.items[1].marks;
+    assert_int_equal(m->what, ACT_MARK_STEPS);
+    assert_true(m->n == 2 && m->t0[0] == 0 && m->t1[0] == 3 && m->t0[1] == 7);
+    assert_int_equal(list.items[2].marks.what, ACT_MARK_NONE);
+    expect_format(&list.items[0], "highlight h 2 5");
+    expect_format(&list.items[1], "highlight steps 0..3 7");
+    expect_format(&list.items[2], "highlight none");
+    expect_format(&list.items[4], "highlight y 39");
+    expect_error("highlight", 1, 1,
+                 "1:10: expected what to mark after 'highlight' (steps, h, y, x or none)");
+    expect_error("highlight hh 2", 1, 1, "1:11: unknown highlight 'hh' (did you mean 'h'?)");
+    expect_error("highlight h", 1, 1, "1:12: expected a step or a range A..B after 'highlight h'");
+    expect_error("highlight h 3..1", 1, 1,
+                 "1:13: expected a step or a range A..B (A <= B), got '3..1'");
+    expect_error("highlight h -1", 1, 1,
+                 "1:13: expected a step or a range A..B (A <= B), got '-1'");
+    expect_error("highlight x 1..", 1, 1,
+                 "1:13: expected a step or a range A..B (A <= B), got '1..'");
+    expect_error("highlight h 1 2 3 4 5 6 7 8 9", 1, 1,
+                 "1:29: too many steps to highlight (at most 8)");
+    expect_error("highlight none 3", 1, 1, "1:16: unexpected '3' after 'highlight none'");
+}
+
 static void test_set(void **state)
 {
     (void)state;
@@ -150,7 +184,8 @@ static void test_select_order_panels(void **state)
     expect_error("select out", 1, 1, "1:11: expected a step index after 'select out'");
 
     const char *panels[ACT_PANEL_COUNT] = {"lesson", "inspector", "plots",   "controls", "help",
-                                           "eigen",  "loss",      "heatmap", "contrib"};
+                                           "eigen",  "loss",      "heatmap", "contrib",  "sigma",
+                                           "rho",    "guides",    "bands"};
     for (int p = 0; p < ACT_PANEL_COUNT; p++) {
         char text[64];
         snprintf(text, sizeof text, "show %s\nhide %s", panels[p], panels[p]);
@@ -167,9 +202,9 @@ static void test_select_order_panels(void **state)
 static void test_names(void **state)
 {
     (void)state;
-    const char *want[ACT_VERB_COUNT] = {"forward", "backward", "step",    "back",  "train",
-                                        "set",     "reset",    "select",  "order", "show",
-                                        "hide",    "update",   "compare", "focus", "fit"};
+    const char *want[ACT_VERB_COUNT] = {
+        "forward", "backward", "step", "back",   "train",   "set",   "reset", "select",
+        "order",   "show",     "hide", "update", "compare", "focus", "fit",   "highlight"};
     for (int v = 0; v < ACT_VERB_COUNT; v++)
         assert_string_equal(action_verb_name((ActionVerb)v), want[v]);
     assert_string_equal(action_verb_name(ACT_VERB_COUNT), "?");
@@ -324,11 +359,11 @@ static void test_errors(void **state)
         {"order depth", "1:7: unknown order 'depth' (expected time or layer)"},
         {"show",
          "1:5: expected a panel after 'show' (lesson, inspector, plots, controls, help, eigen, "
-         "loss, heatmap or contrib)"},
+         "loss, heatmap, contrib, sigma, rho, guides or bands)"},
         {"hide plot", "1:6: unknown panel 'plot' (did you mean 'plots'?)"},
         {"show window",
          "1:6: unknown panel 'window' (expected lesson, inspector, plots, controls, help, "
-         "eigen, loss, heatmap or contrib)"},
+         "eigen, loss, heatmap, contrib, sigma, rho, guides or bands)"},
         {"show plots loss", "1:12: unexpected 'loss' after 'show plots'"},
         {"Forward 1", "1:1: unknown verb 'Forward' (did you mean 'forward'?)"},
         {"stpe 1", "1:1: unknown verb 'stpe' (did you mean 'step'?)"},
@@ -523,6 +558,7 @@ int main(void)
         cmocka_unit_test(test_count_verbs),
         cmocka_unit_test(test_compare),
         cmocka_unit_test(test_focus_fit),
+        cmocka_unit_test(test_highlight),
         cmocka_unit_test(test_set),
         cmocka_unit_test(test_select_order_panels),
         cmocka_unit_test(test_names),

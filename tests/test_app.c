@@ -239,6 +239,26 @@ static void check_session_effect(App *app, const Snap *b, int act, int arg)
     }
 }
 
+/* A question's keys: Enter, a choice or X reveal it and free Page Down;
+ * digits type into the number question; Backspace erases. */
+static void check_ask_effect(App *app, const Snap *b, int act, int arg)
+{
+    char typed[16];
+    frame(app);
+    if (act == APP_ACT_ASK_KEY && arg != '\r') {
+        snprintf(typed, sizeof typed, "%c▌", arg);
+        assert_true(arg == '\b' ? !has_text("4▌") : has_text(typed));
+        assert_true(has_text("predict:"));
+        return;
+    }
+    assert_true(has_text("answered"));
+    assert_false(has_text("predict:"));
+    if (act == APP_ACT_ASK_CHOOSE)
+        assert_true(has_text("✓") && has_text("✗")); /* choice 1 is wrong in lesson 3 */
+    key(app, APP_KEY_PAGE_DOWN, 0);
+    assert_int_equal(app_lesson_step(app), b->step + 1);
+}
+
 static void check_display_effect(App *app, const Snap *b, int act, int arg)
 {
     Snap a = snap(app);
@@ -281,6 +301,11 @@ static void check_display_effect(App *app, const Snap *b, int act, int arg)
         break;
     case APP_ACT_PICK_CLOSE:
         assert_false(a.picker);
+        break;
+    case APP_ACT_ASK_KEY:
+    case APP_ACT_ASK_CHOOSE:
+    case APP_ACT_ASK_REVEAL:
+        check_ask_effect(app, b, act, arg);
         break;
     case APP_ACT_FULLSCREEN:
         assert_true(a.full != b->full);
@@ -357,6 +382,23 @@ static void check_effect(App *app, const Snap *b, int act, int arg)
 
 /* ---- every binding, every button ---- */
 
+/* The lessons' questions: lesson 2 step 4 takes a number, lesson 3 step 3
+ * offers choices. */
+#define NUMBER_LESSON RNNVIZ_LESSONS_DIR "/02-forward-pass.md"
+#define CHOICE_LESSON RNNVIZ_LESSONS_DIR "/03-backprop-through-time.md"
+
+/* Opens path and pages to its step with a question (Page Down stops there). */
+static void open_question(App *app, const char *path)
+{
+    char msg[800];
+    if (app_open_lesson(app, path, msg, sizeof msg))
+        fail_msg("%s", msg);
+    for (int k = 0; k < 8; k++)
+        key(app, APP_KEY_PAGE_DOWN, 0);
+    frame(app);
+    assert_true(has_text("predict:"));
+}
+
 /* An app in the binding's mode, in a state where its action shows. */
 static App *prepare(const KeyBinding *b)
 {
@@ -369,6 +411,10 @@ static App *prepare(const KeyBinding *b)
         fail_msg("%s", msg);
     if (b->action == APP_ACT_LESSON_PREV)
         key(app, APP_KEY_PAGE_DOWN, 0);
+    if (b->mode == MODE_ASK)
+        open_question(app, b->action == APP_ACT_ASK_CHOOSE ? CHOICE_LESSON : NUMBER_LESSON);
+    if (b->action == APP_ACT_ASK_KEY && (b->key == '\b' || b->key == '\r'))
+        key(app, '4', 0); /* something to erase, or to answer with */
     if (b->mode == MODE_CONFIRM)
         key(app, 'q', 0);
     if (b->mode == MODE_PICKER)
@@ -575,6 +621,12 @@ static void test_lesson_navigation(void **state)
     assert_int_equal(app_lesson_step(app), 1);
     key(app, APP_KEY_PAGE_DOWN, 0);
     assert_int_equal(sess_cursor(app_session(app)), cursor); /* the same state again */
+    /* step 4's question holds Page Down until it is answered (X reveals) */
+    for (int k = 0; k < steps + 3; k++)
+        key(app, APP_KEY_PAGE_DOWN, 0);
+    assert_int_equal(app_lesson_step(app), 4);
+    assert_non_null(strstr(app_notice(app), "answer first"));
+    key(app, 'x', 0);
     /* past the last step nothing moves; before the first neither */
     for (int k = 0; k < steps + 3; k++)
         key(app, APP_KEY_PAGE_DOWN, 0);

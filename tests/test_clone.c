@@ -166,7 +166,9 @@ static void check_lesson(const char *path)
     assert_non_null(cur);
     same_session(ref, cur, l, 0);
     for (int k = 1; k <= lesson_step_count(l); k++) {
-        if (lesson_advance(l, ref, k, msg, sizeof msg))
+        /* as lesson_enter: the previous step's reveal, then the step */
+        if ((k > 1 && lesson_reveal(l, ref, k - 1, msg, sizeof msg)) ||
+            lesson_advance(l, ref, k, msg, sizeof msg))
             fail_msg("%s", msg);
         Session *next = sliced_step(cur, l, k);
         sess_destroy(cur);

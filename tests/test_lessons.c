@@ -28,6 +28,7 @@
 #include "lesson.h"
 #include "lesson_run.h"
 #include "model_io.h"
+#include "prompt.h"
 #include "render_file.h"
 #include "session.h"
 #include "spectral.h"
@@ -65,6 +66,13 @@ static void draw_with(Session *s, const Lesson *l, int k, Screen sc, DlMeasure m
     v.ui_scale = sc.scale;
     ViewParams vp = {
         .win_w = sc.w, .win_h = sc.h, .measure = m, .lesson = l, .lesson_step = k, .state = &v};
+    /* the step's question and goal as first shown take their room too */
+    static PromptView pv;
+    if (k > 0) {
+        PromptState st = prompt_state_new();
+        prompt_view(lesson_step_prompt(l, k - 1), &st, s, &pv);
+        vp.prompt = pv.has_ask || pv.has_goal ? &pv : NULL;
+    }
     dl_clear(dl);
     view_draw(sess_view_model(s), &vp, dl, &hits);
     if (lo)
@@ -141,6 +149,55 @@ static void check_fits(const Lesson *l, int k, Screen sc, DlMeasure m, const Dra
                  lesson_name(l), k, sc.w, sc.h, sc.scale, lesson_step_title(l, k - 1));
 }
 
+/* The step's question and goal card: over the diagram (not the narration),
+ * every line of it inside its clip. Its clip is the one whose first text
+ * is the card's label. */
+static void check_card(const Lesson *l, int k, Screen sc, DlMeasure m, const DrawList *dl,
+                       const Layout *lo)
+{
+    int start = -1;
+    for (int i = 1; i < dl_count(dl) && start < 0; i++) {
+        const DlCmd *c = dl_cmd(dl, i), *prev = dl_cmd(dl, i - 1);
+        if (c->kind == DL_CMD_TEXT && prev->kind == DL_CMD_CLIP_PUSH &&
+            (!strcmp(c->text, "QUESTION") || !strcmp(c->text, "TRY")))
+            start = i - 1;
+    }
+    const StepPrompt *p = k > 0 ? lesson_step_prompt(l, k - 1) : NULL;
+    if (start < 0) {
+        if (p && (p->has_ask || p->has_goal))
+            fail_msg("%s step %d: the question/goal card is not drawn", lesson_name(l), k);
+        return;
+    }
+    const DlCmd *clip = dl_cmd(dl, start);
+    Rect card = {clip->clip_x0, clip->clip_y0, clip->clip_x1 - clip->clip_x0,
+                 clip->clip_y1 - clip->clip_y0};
+    /* over the diagram, never over the narration while the diagram is shown
+     * (a focus or a wide narration hides it: then over the largest panel) */
+    bool net_shown = lo->net.w > 0 && lo->net.h > 0;
+    Rect win = {0, 0, (float)sc.w, (float)sc.h};
+    if (!rect_inside(card, win) || (net_shown && rect_overlap(card, lo->lesson)))
+        fail_msg("%s step %d at %dx%d scale %.1f: the card (%.0f, %.0f, %.0f x %.0f) is not over "
+                 "the diagram alone",
+                 lesson_name(l), k, sc.w, sc.h, sc.scale, card.x, card.y, card.w, card.h);
+    for (int i = start + 1; i < dl_count(dl); i++) {
+        const DlCmd *c = dl_cmd(dl, i);
+        if (c->kind == DL_CMD_CLIP_POP)
+            break;
+        if (c->kind != DL_CMD_TEXT)
+            continue;
+        float tw = m.text_width(m.ctx, c->font, c->size_px, c->text);
+        float right = c->x + (c->align == DL_ALIGN_LEFT     ? tw
+                              : c->align == DL_ALIGN_CENTER ? tw / 2
+                                                            : 0);
+        float bottom = c->y + m.line_height(m.ctx, c->font, c->size_px);
+        if (bottom > clip->clip_y1 + 0.5f || right > clip->clip_x1 + 0.5f)
+            fail_msg("%s step %d at %dx%d scale %.1f: card text '%s' reaches (%.0f, %.0f), outside "
+                     "the card (right %.0f, bottom %.0f)",
+                     lesson_name(l), k, sc.w, sc.h, sc.scale, c->text, right, bottom, clip->clip_x1,
+                     clip->clip_y1);
+    }
+}
+
 /* ---- running a lesson -------------------------------------------------------------- */
 
 static void dump_state(const char *tag, const Net *net);
@@ -169,16 +226,20 @@ static void run_lesson(const char *path, ClaimFn claims)
         fail_msg("%s", msg);
     Layout lo;
     for (int k = 0; k <= n; k++) {
+        if (k > 1 && lesson_reveal(l, walk, k - 1, msg, sizeof msg))
+            fail_msg("%s", msg);
         if (k > 0 && lesson_advance(l, walk, k, msg, sizeof msg))
             fail_msg("%s", msg);
         for (size_t i = 0; i < sizeof screens / sizeof screens[0]; i++) {
             DlMeasure m = dl_measure_approx();
             draw_with(walk, l, k, screens[i], m, dl_a, &lo);
             check_fits(l, k, screens[i], m, dl_a, &lo);
+            check_card(l, k, screens[i], m, dl_a, &lo);
             if (fonts) {
                 m = fonts_measure(fonts);
                 draw_with(walk, l, k, screens[i], m, dl_a, &lo);
                 check_fits(l, k, screens[i], m, dl_a, &lo);
+                check_card(l, k, screens[i], m, dl_a, &lo);
             }
         }
         /* entering step k directly is walking to it */
@@ -1376,6 +1437,102 @@ static void test_recaps(void **state)
     }
 }
 
+/* Whether a text command of dl contains needle. */
+static bool drawn(const DrawList *d, const char *needle)
+{
+    for (int i = 0; i < dl_count(d); i++)
+        if (dl_cmd(d, i)->kind == DL_CMD_TEXT && strstr(dl_cmd(d, i)->text, needle))
+            return true;
+    return false;
+}
+
+/* Progressive disclosure: lesson 5 (visible = none) shows the rho guide
+ * and the bands from step 2 on, the sigma bound from step 4 on, on the
+ * gradient plot; a session outside lessons shows all three. */
+static void test_disclosure(void **state)
+{
+    (void)state;
+    const char *path = find_lesson("05-", lesson_paths, lesson_n);
+    if (!path)
+        skip();
+    Lesson *l = load(path);
+    char msg[800];
+    static const struct {
+        int step;
+        bool rho, bands, sigma;
+    } want[] = {{1, false, false, false}, {2, true, true, false}, {5, true, true, true}};
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+        Session *s = lesson_enter(l, want[i].step, msg, sizeof msg);
+        assert_non_null(s);
+        sess_panel(s, "contrib", true, msg, sizeof msg); /* the gradient plot */
+        support_run(s, "backward all");
+        draw(s, l, want[i].step, screens[0], dl_a, NULL);
+        if (drawn(dl_a, "ρ^(T−1−t)") != want[i].rho || drawn(dl_a, "vanishing") != want[i].bands ||
+            drawn(dl_a, "σ_max^(T−1−t)") != want[i].sigma)
+            fail_msg("lesson 5 step %d: rho guide %d, bands %d, sigma bound %d drawn; wanted %d %d "
+                     "%d",
+                     want[i].step, drawn(dl_a, "ρ^(T−1−t)"), drawn(dl_a, "vanishing"),
+                     drawn(dl_a, "σ_max^(T−1−t)"), want[i].rho, want[i].bands, want[i].sigma);
+        sess_destroy(s);
+    }
+    Settings st;
+    assert_int_equal(lesson_settings(l, &st, msg, sizeof msg), 0);
+    Session *free_s = sess_create(&st, msg, sizeof msg);
+    support_run(free_s, "forward all; backward all");
+    ViewParams vp = {.win_w = 1920, .win_h = 1080, .measure = dl_measure_approx()};
+    view_draw(sess_view_model(free_s), &vp, dl_a, NULL);
+    assert_true(drawn(dl_a, "ρ^(T−1−t)") && drawn(dl_a, "vanishing") &&
+                drawn(dl_a, "σ_max^(T−1−t)"));
+    sess_destroy(free_s);
+    lesson_destroy(l);
+}
+
+/* Whether dl has an outline enclosing r (a highlight ring). */
+static bool ringed(const DrawList *d, Rect r)
+{
+    for (int i = 0; i < dl_count(d); i++) {
+        const DlCmd *c = dl_cmd(d, i);
+        if (c->kind == DL_CMD_RECT_OUTLINE && c->x < r.x && c->y < r.y && c->x + c->w > r.x + r.w &&
+            c->y + c->h > r.y + r.h && c->w < r.w * 1.6f)
+            return true;
+    }
+    return false;
+}
+
+/* highlight: lesson 2's "Same input, different state" rings x2, x5, h2
+ * and h5, and its question card stays off them; the step before rings
+ * nothing (a step's highlights are its own). */
+static void test_highlight_drawn(void **state)
+{
+    (void)state;
+    const char *path = find_lesson("02-", lesson_paths, lesson_n);
+    if (!path)
+        skip();
+    Lesson *l = load(path);
+    char msg[800];
+    int k = 1; /* the step titled "Same input, different state" */
+    while (k <= lesson_step_count(l) && !strstr(lesson_step_title(l, k - 1), "different state"))
+        k++;
+    assert_true(k <= lesson_step_count(l));
+    Layout lo;
+    for (int step = k - 1; step <= k; step++) {
+        Session *s = lesson_enter(l, step, msg, sizeof msg);
+        assert_non_null(s);
+        draw(s, l, step, screens[0], dl_a, &lo);
+        for (int t = 2; t <= 5; t += 3) {
+            bool want = step == k;
+            if (ringed(dl_a, layout_node(&lo, ROW_LAYER, 0, t)) != want ||
+                ringed(dl_a, layout_node(&lo, ROW_INPUT, 0, t)) != want)
+                fail_msg("lesson 2 step %d: h%d / x%d ringed %d / %d, wanted %d", step, t, t,
+                         ringed(dl_a, layout_node(&lo, ROW_LAYER, 0, t)),
+                         ringed(dl_a, layout_node(&lo, ROW_INPUT, 0, t)), want);
+        }
+        assert_false(ringed(dl_a, layout_node(&lo, ROW_LAYER, 0, 3)));
+        sess_destroy(s);
+    }
+    lesson_destroy(l);
+}
+
 /* Lessons a lecturer adds: the generic checks only. */
 static void test_other_lessons(void **state)
 {
@@ -1416,12 +1573,13 @@ static int teardown(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_lesson_00), cmocka_unit_test(test_lesson_01),
-        cmocka_unit_test(test_lesson_02), cmocka_unit_test(test_lesson_03),
-        cmocka_unit_test(test_lesson_04), cmocka_unit_test(test_lesson_05),
-        cmocka_unit_test(test_lesson_06), cmocka_unit_test(test_lesson_07),
-        cmocka_unit_test(test_lesson_08), cmocka_unit_test(test_other_lessons),
-        cmocka_unit_test(test_recaps),    cmocka_unit_test(test_readme_rho_tilt),
+        cmocka_unit_test(test_lesson_00),  cmocka_unit_test(test_lesson_01),
+        cmocka_unit_test(test_lesson_02),  cmocka_unit_test(test_lesson_03),
+        cmocka_unit_test(test_lesson_04),  cmocka_unit_test(test_lesson_05),
+        cmocka_unit_test(test_lesson_06),  cmocka_unit_test(test_lesson_07),
+        cmocka_unit_test(test_lesson_08),  cmocka_unit_test(test_other_lessons),
+        cmocka_unit_test(test_recaps),     cmocka_unit_test(test_readme_rho_tilt),
+        cmocka_unit_test(test_disclosure), cmocka_unit_test(test_highlight_drawn),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -72,7 +72,9 @@ AppMode app_mode(const App *app)
         return MODE_CONFIRM;
     if (app->picker_open)
         return MODE_PICKER;
-    return app->v.drawer_open ? MODE_DRAWER : MODE_MAIN;
+    if (app->v.drawer_open)
+        return MODE_DRAWER;
+    return app_prompt_open((App *)app) ? MODE_ASK : MODE_MAIN;
 }
 
 ViewParams app_view_params(const App *app, bool live)
@@ -103,6 +105,7 @@ void app_draw(App *app, DrawList *dl)
 {
     ViewParams vp = app_view_params(app, true);
     vp.notice = app_record_status(app, vp.notice);
+    vp.prompt = app_prompt_view(app);
     view_draw(sess_view_model(app->s), &vp, dl, &app->hits);
 }
 
@@ -137,7 +140,7 @@ static void press(App *app, const Hit *h, float x)
             slide(app, x);
         } else if (b) {
             bool indexed = b->action == APP_ACT_PICK || b->action == APP_ACT_CTL_DEC ||
-                           b->action == APP_ACT_CTL_INC;
+                           b->action == APP_ACT_CTL_INC || b->action == APP_ACT_ASK_CHOOSE;
             app_act(app, b->action, indexed ? h->arg : b->arg);
         }
     } else if (h && h->kind == HIT_NODE && h->row != ROW_INPUT && h->row != ROW_LOSS) {

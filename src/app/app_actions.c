@@ -215,12 +215,16 @@ static void control_act(App *app, AppAction act, int arg)
         break;
     case APP_ACT_LESSON_PREV:
     case APP_ACT_LESSON_NEXT:
+        if (act == APP_ACT_LESSON_NEXT && app_prompt_blocks_next(app))
+            break;
         app_goto_step(app, app->step + (act == APP_ACT_LESSON_NEXT ? 1 : -1));
         break;
     case APP_ACT_PAGE_NEXT:
     case APP_ACT_PAGE_PREV:
-        if (app->lesson)
+        if (app->lesson && !(act == APP_ACT_PAGE_NEXT && app_prompt_blocks_next(app)))
             app_goto_step(app, app->step + (act == APP_ACT_PAGE_NEXT ? 1 : -1));
+        else if (app->lesson)
+            break;
         else
             session_act(app, act == APP_ACT_PAGE_NEXT ? APP_ACT_STEP : APP_ACT_BACK, 0);
         break;
@@ -276,6 +280,15 @@ void app_act(App *app, AppAction act, int arg)
         break;
     case APP_ACT_QUIT_NO:
         app->v.confirm_quit = false;
+        break;
+    case APP_ACT_ASK_KEY:
+        app_prompt_key(app, arg);
+        break;
+    case APP_ACT_ASK_CHOOSE:
+        app_prompt_choose(app, arg);
+        break;
+    case APP_ACT_ASK_REVEAL:
+        app_prompt_reveal(app);
         break;
     default:
         control_act(app, act, arg);

@@ -4,6 +4,7 @@
 
 #include "app.h"
 #include "keymap.h"
+#include "prompt.h"
 
 #define APP_MAX_LESSONS 32
 #define APP_MAX_SNAPS 101 /* LESSON_MAX_STEPS + 1 */
@@ -63,6 +64,11 @@ struct App {
     char rec_status[900];
     ViewKeyHelp help[96];
     int n_help;
+    /* the step's question and goal: what the student did, and the view's copy */
+    const struct Lesson *prompt_lesson;
+    int prompt_step;
+    PromptState prompt;
+    PromptView pv;
 };
 
 double app_now(const App *app);
@@ -86,5 +92,12 @@ void app_lesson_free(App *app);
 void app_record_toggle(App *app);
 /* The status line: notice, with the recording's mark while recording. */
 const char *app_record_status(App *app, const char *notice);
+/* The step's question and goal (app_prompt.c). */
+bool app_prompt_open(App *app); /* a question waits for its answer */
+void app_prompt_key(App *app, int key);
+void app_prompt_choose(App *app, int i);
+void app_prompt_reveal(App *app);
+bool app_prompt_blocks_next(App *app); /* says why when it does */
+const PromptView *app_prompt_view(App *app);
 
 #endif

@@ -10,6 +10,24 @@
 
 /* Most specific first: a row with modifiers before the same key without. */
 static const KeyBinding table[] = {
+    /* a lesson question waiting for its answer: 1-4 choose; a number
+     * question takes digits and Enter; X reveals (the presenter skips) */
+    {MODE_ASK, '1', 0, -1, APP_ACT_ASK_KEY, '1', NULL, NULL},
+    {MODE_ASK, '2', 0, -1, APP_ACT_ASK_KEY, '2', NULL, NULL},
+    {MODE_ASK, '3', 0, -1, APP_ACT_ASK_KEY, '3', NULL, NULL},
+    {MODE_ASK, '4', 0, -1, APP_ACT_ASK_KEY, '4', NULL, NULL},
+    {MODE_ASK, '5', 0, -1, APP_ACT_ASK_KEY, '5', NULL, NULL},
+    {MODE_ASK, '6', 0, -1, APP_ACT_ASK_KEY, '6', NULL, NULL},
+    {MODE_ASK, '7', 0, -1, APP_ACT_ASK_KEY, '7', NULL, NULL},
+    {MODE_ASK, '8', 0, -1, APP_ACT_ASK_KEY, '8', NULL, NULL},
+    {MODE_ASK, '9', 0, -1, APP_ACT_ASK_KEY, '9', NULL, NULL},
+    {MODE_ASK, '0', 0, -1, APP_ACT_ASK_KEY, '0', NULL, NULL},
+    {MODE_ASK, '.', 0, -1, APP_ACT_ASK_KEY, '.', NULL, NULL},
+    {MODE_ASK, '-', 0, -1, APP_ACT_ASK_KEY, '-', NULL, NULL},
+    {MODE_ASK, 'e', 0, -1, APP_ACT_ASK_KEY, 'e', NULL, NULL},
+    {MODE_ASK, '\b', 0, -1, APP_ACT_ASK_KEY, '\b', NULL, NULL},
+    {MODE_ASK, '\r', 0, -1, APP_ACT_ASK_KEY, '\r', NULL, NULL},
+    {MODE_ASK, 0, 0, BTN_ASK_CHOICE, APP_ACT_ASK_CHOOSE, 0, NULL, NULL},
     /* the quit confirmation answers before anything else */
     {MODE_CONFIRM, 'q', 0, BTN_QUIT_YES, APP_ACT_QUIT_YES, 0, NULL, NULL},
     {MODE_CONFIRM, 'y', 0, -1, APP_ACT_QUIT_YES, 0, NULL, NULL},
@@ -49,6 +67,8 @@ static const KeyBinding table[] = {
     {MODE_MAIN, APP_KEY_PAGE_DOWN, 0, -1, APP_ACT_PAGE_NEXT, 0, "Page Down / Up",
      "next / previous lesson step (without a lesson: one node)"},
     {MODE_MAIN, APP_KEY_PAGE_UP, 0, -1, APP_ACT_PAGE_PREV, 0, NULL, NULL},
+    {MODE_ASK, 'x', 0, BTN_ASK_REVEAL, APP_ACT_ASK_REVEAL, 0, "1–4 / X",
+     "answer the question (or type a number, Enter) / reveal"},
     {MODE_MAIN, 0, 0, BTN_LESSON_NEXT, APP_ACT_LESSON_NEXT, 0, NULL, NULL},
     {MODE_MAIN, 0, 0, BTN_LESSON_PREV, APP_ACT_LESSON_PREV, 0, NULL, NULL},
     {MODE_MAIN, 'f', 0, BTN_FORWARD_ALL, APP_ACT_FORWARD_ALL, 0, "F / B",
@@ -133,7 +153,7 @@ const KeyBinding *keymap_key(AppMode mode, int key, unsigned mods)
         if (!b)
             b = find(MODE_ANY, key, mods, exact);
         /* the drawer only claims its arrows; the other keys still work */
-        if (!b && mode == MODE_DRAWER)
+        if (!b && (mode == MODE_DRAWER || mode == MODE_ASK))
             b = find(MODE_MAIN, key, mods, exact);
         if (b)
             return b;

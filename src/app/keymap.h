@@ -59,12 +59,15 @@ typedef enum {
     APP_ACT_DRAWER_DOWN,
     APP_ACT_DRAWER_DEC, /* the chosen row one notch down / up */
     APP_ACT_DRAWER_INC,
-    APP_ACT_SLIDE, /* the spectral radius slider */
+    APP_ACT_SLIDE,      /* the spectral radius slider */
+    APP_ACT_ASK_KEY,    /* arg: the key typed for the step's question */
+    APP_ACT_ASK_CHOOSE, /* Hit.arg: the choice clicked */
+    APP_ACT_ASK_REVEAL, /* the presenter shows the answer (skips the question) */
     APP_ACT_COUNT
 } AppAction;
 
 /* Which overlay a binding belongs to: the topmost one decides. */
-typedef enum { MODE_ANY, MODE_MAIN, MODE_PICKER, MODE_DRAWER, MODE_CONFIRM } AppMode;
+typedef enum { MODE_ANY, MODE_MAIN, MODE_PICKER, MODE_DRAWER, MODE_CONFIRM, MODE_ASK } AppMode;
 
 typedef struct {
     AppMode mode;

@@ -13,6 +13,7 @@
 
 #include "commands.h"
 #include "lesson.h"
+#include "lesson_check.h"
 #include "lesson_run.h"
 
 int cmd_lessons(int argc, char **argv)
@@ -97,7 +98,8 @@ int cmd_check_lesson(int argc, char **argv)
     if (argc != 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
         FILE *out = argc == 2 ? stdout : stderr;
         fprintf(out, "usage: rnnviz check-lesson [--watch] FILE.md\n\nParses the lesson and runs "
-                     "every step headless; --watch checks again on each change of the file "
+                     "every step headless; checks each question's numbers and that each goal's "
+                     "'solve' line reaches it; --watch checks again on each change of the file "
                      "until Ctrl+C.\n");
         return argc == 2 ? 0 : 2;
     }
@@ -107,15 +109,13 @@ int cmd_check_lesson(int argc, char **argv)
         fprintf(stderr, "%s\n", msg);
         return 1;
     }
-    Session *s = lesson_enter(l, 0, msg, sizeof msg);
-    int rc = s ? 0 : 1;
-    for (int k = 1; s && k <= lesson_step_count(l) && !rc; k++)
-        rc = lesson_advance(l, s, k, msg, sizeof msg) ? 1 : 0;
+    int asks = 0, goals = 0;
+    int rc = lesson_check(l, &asks, &goals, msg, sizeof msg) ? 1 : 0;
     if (rc)
         fprintf(stderr, "%s\n", msg);
     else
-        printf("%s: ok, %d steps\n", argv[1], lesson_step_count(l));
-    sess_destroy(s);
+        printf("%s: ok, %d steps, %d questions, %d goals (each reached by its solution)\n", argv[1],
+               lesson_step_count(l), asks, goals);
     lesson_destroy(l);
     return rc;
 }

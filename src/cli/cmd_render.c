@@ -16,6 +16,7 @@
 #include "keymap.h"
 #include "lesson.h"
 #include "lesson_run.h"
+#include "prompt.h"
 #include "render_file.h"
 #include "session.h"
 #include "settings.h"
@@ -36,6 +37,9 @@ static void usage(FILE *out)
                  "  --out FILE     .png or .svg (default rnnviz.png)\n"
                  "  --csv FILE     also write the gradient norms (pass and training) as CSV\n"
                  "  --lesson FILE  render a lesson step (with --step K, 0 = introduction)\n"
+                 "  --answer A     with --step: answer the step's question (a choice 1-4,\n"
+                 "                 a number, or 'reveal') and show the reveal\n"
+                 "  --solve        with --step: run the step goal's scripted solution\n"
                  "  --all          with --lesson: every step into the directory --out,\n"
                  "                 as step-00.png ... (--svg for SVG slides)\n"
                  "  --video FILE   record the animation to .mp4 or .gif instead\n"
@@ -46,6 +50,8 @@ static void usage(FILE *out)
 
 typedef struct {
     const char *out, *actions, *lesson, *csv;
+    const char *answer; /* --answer: a choice 1-4, a number, or "reveal" */
+    bool solve;         /* --solve: run the step goal's scripted solution */
     int w, h;
     float scale;
     bool contrast, all, svg;
@@ -107,6 +113,8 @@ static int value_option(RenderArgs *a, const char *f, const char *v)
         a->csv = v;
     else if (!strcmp(f, "--lesson"))
         a->lesson = v;
+    else if (!strcmp(f, "--answer"))
+        a->answer = v;
     else
         return number_option(a, f, v);
     return 0;
@@ -122,7 +130,9 @@ static int parse_args(int argc, char **argv, RenderArgs *a, Settings *st)
             usage(stdout);
             return -1;
         }
-        if (!strcmp(f, "--contrast") || !strcmp(f, "--all") || !strcmp(f, "--svg")) {
+        if (!strcmp(f, "--contrast") || !strcmp(f, "--all") || !strcmp(f, "--svg") ||
+            !strcmp(f, "--solve")) {
+            a->solve |= !strcmp(f, "--solve");
             a->contrast |= !strcmp(f, "--contrast");
             a->all |= !strcmp(f, "--all");
             a->svg |= !strcmp(f, "--svg");
@@ -131,7 +141,8 @@ static int parse_args(int argc, char **argv, RenderArgs *a, Settings *st)
         }
         bool known = !strcmp(f, "--out") || !strcmp(f, "-o") || !strcmp(f, "--do") ||
                      !strcmp(f, "--size") || !strcmp(f, "--scale") || !strcmp(f, "--train") ||
-                     !strcmp(f, "--lesson") || !strcmp(f, "--step") || !strcmp(f, "--csv");
+                     !strcmp(f, "--lesson") || !strcmp(f, "--step") || !strcmp(f, "--csv") ||
+                     !strcmp(f, "--answer");
         if (known && !v) {
             fprintf(stderr, "rnnviz render: %s needs a value\n", f);
             return 2;
@@ -154,7 +165,7 @@ static int parse_args(int argc, char **argv, RenderArgs *a, Settings *st)
 
 /* Applies the view options and writes one file. */
 static int write_view(Session *s, const RenderArgs *a, Fonts *fonts, const Lesson *lesson, int step,
-                      const char *path)
+                      const PromptView *pv, const char *path)
 {
     char msg[600];
     ViewState v = view_state_default();
@@ -166,6 +177,7 @@ static int write_view(Session *s, const RenderArgs *a, Fonts *fonts, const Lesso
                      .measure = fonts_measure(fonts),
                      .lesson = lesson,
                      .lesson_step = step,
+                     .prompt = pv,
                      .state = &v,
                      .keys = keys,
                      .n_keys = keymap_help(keys, 96)};
@@ -181,6 +193,37 @@ static bool is_dir(const char *path)
 {
     struct stat st;
     return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/* Step k's question and goal as shown: --answer reveals (running the
+ * reveal actions), --solve runs the goal's solution. */
+static int step_prompt(const RenderArgs *a, const Lesson *lesson, Session *s, int k, PromptView *pv,
+                       char *msg, size_t cap)
+{
+    const StepPrompt *p = lesson_step_prompt(lesson, k - 1);
+    PromptState st = prompt_state_new();
+    if (a->answer && !a->all && p->has_ask) {
+        char *end;
+        double v = strtod(a->answer, &end);
+        if (p->numeric && !*end && end != a->answer) {
+            st.has_number = true;
+            st.number = v;
+            snprintf(st.typed, sizeof st.typed, "%s", a->answer);
+        } else if (!*end && v >= 1 && v <= p->n_choices) {
+            st.chosen = (int)v - 1;
+        } else if (strcmp(a->answer, "reveal")) {
+            snprintf(msg, cap, "bad --answer '%s': a choice 1 to %d, a number, or 'reveal'",
+                     a->answer, p->n_choices);
+            return 1;
+        }
+        st.revealed = true;
+        if (lesson_reveal(lesson, s, k, msg, cap))
+            return 1;
+    }
+    if (a->solve && !a->all && p->has_goal && p->solve && sess_run_actions(s, p->solve, msg, cap))
+        return 1;
+    prompt_view(p, &st, s, pv);
+    return 0;
 }
 
 /* --lesson: one step, or with --all every step into a directory. */
@@ -205,7 +248,8 @@ static int render_lesson(const RenderArgs *a, Fonts *fonts)
     if (!s)
         rc = 1;
     for (int k = first; !rc && k <= last; k++) {
-        if (k > first && lesson_advance(lesson, s, k, msg, sizeof msg)) {
+        if (k > first && (lesson_reveal(lesson, s, k - 1, msg, sizeof msg) ||
+                          lesson_advance(lesson, s, k, msg, sizeof msg))) {
             rc = 1;
             break;
         }
@@ -214,7 +258,14 @@ static int render_lesson(const RenderArgs *a, Fonts *fonts)
             snprintf(path, sizeof path, "%s/step-%02d.%s", a->out, k, a->svg ? "svg" : "png");
         else
             snprintf(path, sizeof path, "%s", a->out);
-        rc = write_view(s, a, fonts, lesson, k, path);
+        PromptView pv;
+        const PromptView *shown = NULL;
+        if (k > 0) {
+            rc = step_prompt(a, lesson, s, k, &pv, msg, sizeof msg);
+            shown = pv.has_ask || pv.has_goal ? &pv : NULL;
+        }
+        if (!rc)
+            rc = write_view(s, a, fonts, lesson, k, shown, path);
     }
     if (rc && !s)
         fprintf(stderr, "rnnviz render: %s\n", msg);
@@ -258,7 +309,7 @@ int cmd_render(int argc, char **argv)
     /* Recordings (--video) have their own flags and loop. */
     if (render_wants_video(argc, argv))
         return cmd_render_video(argc, argv);
-    RenderArgs a = {"rnnviz.png", NULL, NULL, NULL, 1920, 1080, 1.0f, false, false, false, 0, 0};
+    RenderArgs a = {.out = "rnnviz.png", .w = 1920, .h = 1080, .scale = 1.0f};
     Settings st;
     settings_default(&st);
     int rc = parse_args(argc, argv, &a, &st);
@@ -296,7 +347,7 @@ int cmd_render(int argc, char **argv)
         fprintf(stderr, "rnnviz render: --do: %s\n", msg);
         goto out_fonts;
     }
-    rc = write_view(s, &a, fonts, NULL, 0, a.out);
+    rc = write_view(s, &a, fonts, NULL, 0, NULL, a.out);
     if (!rc && a.csv)
         rc = write_csv(s, a.csv);
 out_fonts:

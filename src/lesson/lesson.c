@@ -12,6 +12,7 @@
 
 #include "expect.h"
 #include "narration_build.h"
+#include "prompt.h"
 
 typedef struct {
     char *title;
@@ -20,6 +21,7 @@ typedef struct {
     cmark_node *narration;                  /* a document of its own, while parsing */
     Narration *heading_nar, *narration_nar; /* converted at the end of the parse */
     ActionList actions;
+    StepPrompt prompt; /* its ask and goal lines */
 } LessonStep;
 
 struct Lesson {
@@ -309,6 +311,7 @@ static void free_steps(Lesson *l)
             cmark_node_free(l->steps[k].narration);
         narration_destroy(l->steps[k].heading_nar);
         narration_destroy(l->steps[k].narration_nar);
+        prompt_free(&l->steps[k].prompt);
     }
     free(l->steps);
 }
@@ -328,9 +331,21 @@ void lesson_destroy(Lesson *lesson)
     free(lesson);
 }
 
+/* One line of a step's block: a question or goal line (prompt.h), else
+ * actions. */
+static int parse_step_line(const char *lit, size_t n, ActionList *out, StepPrompt *prompt, int line,
+                           int col, char *why, size_t cap)
+{
+    if (prompt && prompt_is_verb(lit, n))
+        return prompt_parse_line(prompt, lit, n, line, col, why, cap);
+    return action_parse_line(lit, n, out, line, col, why, cap);
+}
+
 /* Feeds each line of an rnnviz block's content to the action (or setup)
- * parser at its place in the file. */
-static bool parse_block_lines(const Parse *p, cmark_node *block, ActionList *out, bool setup)
+ * parser at its place in the file; prompt: the step's questions and goals
+ * (NULL in the setup). */
+static bool parse_block_lines(const Parse *p, cmark_node *block, ActionList *out,
+                              StepPrompt *prompt, bool setup)
 {
     const char *lit = cmark_node_get_literal(block);
     if (!lit)
@@ -343,7 +358,7 @@ static bool parse_block_lines(const Parse *p, cmark_node *block, ActionList *out
         int col = content_col(p, line, lit, n, fence_col);
         char why[256];
         int rc = setup ? action_parse_settings_line(lit, n, out, line, col, why, sizeof why)
-                       : action_parse_line(lit, n, out, line, col, why, sizeof why);
+                       : parse_step_line(lit, n, out, prompt, line, col, why, sizeof why);
         if (rc) {
             if (p->msg && p->cap) /* why starts with "LINE:COL: " */
                 snprintf(p->msg, p->cap, "%s:%s", p->name, why);
@@ -373,7 +388,7 @@ static bool same_key(const char *a, const char *b)
 
 static bool parse_setup(const Parse *p, Lesson *l, cmark_node *block)
 {
-    if (!parse_block_lines(p, block, &l->setup, true))
+    if (!parse_block_lines(p, block, &l->setup, NULL, true))
         return false;
     for (int i = 1; i < l->setup.count; i++) {
         const Action *a = &l->setup.items[i];
@@ -472,7 +487,7 @@ static bool take_block(const Parse *p, Lesson *l, cmark_node *node, bool *setup_
     if (kind == FENCE_RNNVIZ) {
         if (l->step_count > 0) {
             LessonStep *st = &l->steps[l->step_count - 1];
-            return parse_block_lines(p, node, &st->actions, false);
+            return parse_block_lines(p, node, &st->actions, &st->prompt, false);
         }
         if (*setup_seen) {
             fail(p, line, col,
@@ -529,6 +544,14 @@ static bool build(const Parse *p, Lesson *l)
         fail(p, l->title_line, 1,
              "the lesson has no steps: each step starts with a level-2 heading ('## Step')");
         return false;
+    }
+    for (int k = 0; k < l->step_count; k++) {
+        char why[256];
+        if (prompt_finish(&l->steps[k].prompt, l->steps[k].line, why, sizeof why)) {
+            if (p->msg && p->cap)
+                snprintf(p->msg, p->cap, "%s:%s", p->name, why);
+            return false;
+        }
     }
     return true;
 }
@@ -719,6 +742,11 @@ const Narration *lesson_step_narration(const Lesson *lesson, int k)
 const ActionList *lesson_step_actions(const Lesson *lesson, int k)
 {
     return &step_at(lesson, k)->actions;
+}
+
+const StepPrompt *lesson_step_prompt(const Lesson *lesson, int k)
+{
+    return &step_at(lesson, k)->prompt;
 }
 
 const char *lesson_markdown_version(void)

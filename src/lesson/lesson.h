@@ -90,6 +90,11 @@ const Narration *lesson_step_narration(const Lesson *lesson, int k);
 /* Step k's actions, all of its rnnviz blocks in order (possibly none). */
 const ActionList *lesson_step_actions(const Lesson *lesson, int k);
 
+/* Step k's question and goal (prompt.h); has_ask / has_goal false when
+ * it has none. */
+struct StepPrompt;
+const struct StepPrompt *lesson_step_prompt(const Lesson *lesson, int k);
+
 /* The Markdown library's version (for --version). */
 const char *lesson_markdown_version(void);
 

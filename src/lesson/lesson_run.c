@@ -2,11 +2,59 @@
 #include "lesson_budget.h"
 #include "lesson_files.h"
 #include "paths.h"
+#include "prompt.h"
 
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* The setup's `visible = WORDS`: the plot elements shown from the start
+ * (sigma, rho, guides, bands; none), separated by ',' or blanks. Calls
+ * fn on each word; a word fn refuses stops it (returns -1). */
+static int each_visible(const char *value, int (*fn)(void *ctx, const char *word), void *ctx)
+{
+    char buf[ACTION_VALUE_CAP];
+    snprintf(buf, sizeof buf, "%.*s", (int)sizeof buf - 1, value);
+    char *save = NULL;
+    for (char *w = strtok_r(buf, ", \t", &save); w; w = strtok_r(NULL, ", \t", &save))
+        if (strcmp(w, "none") && fn(ctx, w))
+            return -1;
+    return 0;
+}
+
+static int known_element(void *ctx, const char *word)
+{
+    static const char *const names[] = {"sigma", "rho", "guides", "bands"};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (!strcmp(word, names[i]))
+            return 0;
+    snprintf(ctx, 200, "visible: unknown plot element '%.40s' (sigma, rho, guides, bands or none)",
+             word);
+    return -1;
+}
+
+static int show_element(void *ctx, const char *word)
+{
+    char why[200];
+    return sess_panel(ctx, word, true, why, sizeof why);
+}
+
+/* A lesson with a `visible` line starts with just those plot elements,
+ * and its steps `show` the others when they teach them; a lesson without
+ * one shows them all, as free exploration does. */
+static void apply_visible(const Lesson *lesson, Session *s)
+{
+    for (int i = 0; i < lesson_setup_count(lesson); i++) {
+        const char *key, *value;
+        int line, col;
+        lesson_setup_entry(lesson, i, &key, &value, &line, &col);
+        if (!strcmp(key, "visible")) {
+            sess_display(s)->shown = 0;
+            each_visible(value, show_element, s);
+        }
+    }
+}
 
 int lesson_settings(const Lesson *lesson, Settings *out, char *msg, size_t cap)
 {
@@ -26,7 +74,9 @@ int lesson_settings(const Lesson *lesson, Settings *out, char *msg, size_t cap)
         }
         if (lesson_files_is_file_key(key))
             value = path;
-        if (settings_set(&st, key, value, inner, sizeof inner)) {
+        bool vis = !strcmp(key, "visible");
+        if (vis ? each_visible(value, known_element, inner)
+                : settings_set(&st, key, value, inner, sizeof inner)) {
             snprintf(msg, cap, "%s:%d:%d: %s", lesson_name(lesson), line, col, inner);
             return -1;
         }
@@ -99,9 +149,23 @@ int lesson_advance(const Lesson *lesson, Session *s, int k, char *msg, size_t ca
     if (resolve_step_files(lesson, acts, &copy, msg, cap) < 0)
         return -1;
     char inner[480];
+    sess_display(s)->n_marks = 0; /* a step's highlights are its own */
     int rc = sess_run_actions(s, copy ? copy : acts, inner, sizeof inner);
     free(copy);
     if (rc) {
+        snprintf(msg, cap, "%s:%s", lesson_name(lesson), inner);
+        return -1;
+    }
+    return 0;
+}
+
+int lesson_reveal(const Lesson *lesson, Session *s, int k, char *msg, size_t cap)
+{
+    if (k < 1 || k > lesson_step_count(lesson))
+        return 0;
+    const StepPrompt *p = lesson_step_prompt(lesson, k - 1);
+    char inner[480];
+    if (p->reveal && sess_run_actions(s, p->reveal, inner, sizeof inner)) {
         snprintf(msg, cap, "%s:%s", lesson_name(lesson), inner);
         return -1;
     }
@@ -125,8 +189,10 @@ Session *lesson_enter(const Lesson *lesson, int k, char *msg, size_t cap)
                  inner);
         return NULL;
     }
+    apply_visible(lesson, s);
     for (int i = 1; i <= k; i++)
-        if (lesson_advance(lesson, s, i, msg, cap)) {
+        if ((i > 1 && lesson_reveal(lesson, s, i - 1, msg, cap)) ||
+            lesson_advance(lesson, s, i, msg, cap)) {
             sess_destroy(s);
             return NULL;
         }
@@ -176,6 +242,7 @@ struct LessonRun {
     const Lesson *lesson;
     int step, to; /* the step being entered (from + 1 ...), the last */
     int action;   /* next action of that step */
+    bool begun;   /* the step's start (earlier reveal, marks cleared) is done */
     /* the long action under way: train (left to run) or compare */
     bool training;
     long train_left, train_total;
@@ -255,10 +322,19 @@ int lesson_run_slice(LessonRun *r, Session *s, double budget, SessClock clock, v
 {
     double start = clock(ctx);
     while (r->step <= r->to) {
+        /* as lesson_enter: the previous step's reveal, then this step's
+         * actions on a diagram without the previous step's highlights */
+        if (!r->begun) {
+            if (r->step > 1 && lesson_reveal(r->lesson, s, r->step - 1, msg, cap))
+                return -1;
+            sess_display(s)->n_marks = 0;
+            r->begun = true;
+        }
         const ActionList *acts = lesson_step_actions(r->lesson, r->step - 1);
         if (r->action >= acts->count) {
             r->step++;
             r->action = 0;
+            r->begun = false;
             return r->step > r->to; /* a step boundary ends the slice */
         }
         const Action *a = &acts->items[r->action];

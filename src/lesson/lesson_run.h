@@ -1,8 +1,10 @@
 /*
  * Running a lesson on a session. Entering step k is defined as: apply the
- * setup, then the actions of steps 1..k in order (k = 0 is the
- * introduction). lesson_advance applies one more step to a session that is
- * exactly at step k-1, which gives the same state as entering step k.
+ * setup, then the actions of steps 1..k in order, each step before k
+ * followed by its question's reveal actions (k = 0 is the introduction).
+ * lesson_advance applies one more step to a session that is exactly at
+ * step k-1 with its reveal run (lesson_reveal), which gives the same state
+ * as entering step k.
  */
 #ifndef RNNVIZ_LESSON_RUN_H
 #define RNNVIZ_LESSON_RUN_H
@@ -39,6 +41,9 @@ int lesson_run_target(const LessonRun *r);
 /* What it is doing, for the status line: "step 5: training 120 / 500". */
 void lesson_run_progress(const LessonRun *r, char *out, size_t cap);
 /* ---- end of running steps in slices ---- */
+/* Step k's reveal actions (its question's answer shown); 0 when it has
+ * none or k is out of range. */
+int lesson_reveal(const Lesson *lesson, Session *s, int k, char *msg, size_t cap);
 
 /* The shipped lessons: directory (env RNNVIZ_LESSONS, else as paths.h finds it). */
 const char *lesson_dir(void);

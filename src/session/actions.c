@@ -4,17 +4,22 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "suggest.h"
 
-#define PANEL_LIST "lesson, inspector, plots, controls, help, eigen, loss, heatmap or contrib"
+#define PANEL_LIST                                                                                 \
+    "lesson, inspector, plots, controls, help, eigen, loss, heatmap, contrib, sigma, rho, guides " \
+    "or bands"
 #define QUOTE_MAX 32 /* bytes of a user's word repeated in a message */
 
 static const char *const verb_names[ACT_VERB_COUNT] = {
     "forward", "backward", "step", "back",   "train",   "set",   "reset", "select",
-    "order",   "show",     "hide", "update", "compare", "focus", "fit",
+    "order",   "show",     "hide", "update", "compare", "focus", "fit",   "highlight",
 };
+
+static const char *const mark_names[ACT_MARK_COUNT] = {"none", "steps", "h", "y", "x"};
 
 static const char *const order_names[ACT_ORDER_COUNT] = {"time", "layer"};
 
@@ -23,7 +28,8 @@ static const char *const focus_names[ACT_FOCUS_COUNT] = {"none", "plot", "inspec
 static const char *const fit_names[2] = {"none", "all"};
 
 static const char *const panel_names[ACT_PANEL_COUNT] = {
-    "lesson", "inspector", "plots", "controls", "help", "eigen", "loss", "heatmap", "contrib",
+    "lesson",  "inspector", "plots", "controls", "help",   "eigen", "loss",
+    "heatmap", "contrib",   "sigma", "rho",      "guides", "bands",
 };
 
 typedef enum { MODE_ACTIONS, MODE_SETTINGS } Mode;
@@ -253,6 +259,10 @@ static const Choice fit_choice = {
     fit_names, 2, "fit", "'all' or 'none'", "all or none", false,
 };
 
+static const Choice mark_choice = {
+    mark_names, ACT_MARK_COUNT, "highlight", "what to mark", "steps, h, y, x or none", true,
+};
+
 static const Choice panel_choice = {
     panel_names, ACT_PANEL_COUNT, "panel", "a panel", PANEL_LIST, true,
 };
@@ -346,6 +356,57 @@ static int parse_assignment(const Stmt *st, size_t *pos, const char *before, Act
     return 0;
 }
 
+/* One highlight step "T" or range "A..B" (0 <= A <= B <= ACTION_MAX_COUNT). */
+static bool mark_range(const Stmt *st, Tok t, int *t0, int *t1)
+{
+    char buf[32];
+    if (t.len >= sizeof buf)
+        return false;
+    memcpy(buf, st->line + t.beg, t.len);
+    buf[t.len] = '\0';
+    char *end;
+    long a = strtol(buf, &end, 10), b = a;
+    if (end == buf || buf[0] == '-' || buf[0] == '+')
+        return false;
+    if (end[0] == '.' && end[1] == '.') {
+        char *s = end + 2;
+        b = strtol(s, &end, 10);
+        if (end == s || s[0] == '-' || s[0] == '+')
+            return false;
+    }
+    if (*end || a > b || b > ACTION_MAX_COUNT)
+        return false;
+    *t0 = (int)a;
+    *t1 = (int)b;
+    return true;
+}
+
+/* highlight WHAT STEPS... | highlight none */
+static int parse_highlight(const Stmt *st, size_t vbeg, size_t *pos, Action *a)
+{
+    int v = 0;
+    if (parse_choice(st, vbeg, pos, &mark_choice, &v))
+        return ACTION_ERR_SYNTAX;
+    a->marks = (ActionMarks){.what = (ActionMark)v};
+    for (size_t at = *pos; a->marks.what != ACT_MARK_NONE; at = *pos) {
+        Tok t = next_token(st, pos);
+        if (t.len == 0 && a->marks.n > 0)
+            break;
+        char got[64];
+        quote_tok(st, t, got, sizeof got);
+        if (t.len == 0)
+            return fail(st, at, "expected a step or a range A..B after 'highlight %s'",
+                        mark_names[v]);
+        if (a->marks.n == ACTION_MAX_MARKS)
+            return fail(st, t.beg, "too many steps to highlight (at most %d)", ACTION_MAX_MARKS);
+        int i = a->marks.n;
+        if (!mark_range(st, t, &a->marks.t0[i], &a->marks.t1[i]))
+            return fail(st, t.beg, "expected a step or a range A..B (A <= B), got '%s'", got);
+        a->marks.n++;
+    }
+    return 0;
+}
+
 static int parse_args(const Stmt *st, size_t vbeg, size_t *pos, Action *a)
 {
     int v = 0, rc = 0;
@@ -389,6 +450,8 @@ static int parse_args(const Stmt *st, size_t vbeg, size_t *pos, Action *a)
         rc = parse_choice(st, vbeg, pos, &fit_choice, &v);
         a->fit_all = v == 1;
         return rc;
+    case ACT_HIGHLIGHT:
+        return parse_highlight(st, vbeg, pos, a);
     default: /* reset, update: no arguments */
         return 0;
     }
@@ -603,6 +666,23 @@ static const char *choice_word(const Action *a)
     }
 }
 
+/* "highlight h 2 5..7" */
+static int format_marks(const ActionMarks *m, char *out, size_t cap)
+{
+    if ((int)m->what < 0 || m->what >= ACT_MARK_COUNT || m->n < 0 || m->n > ACTION_MAX_MARKS ||
+        (m->what == ACT_MARK_NONE) != (m->n == 0))
+        return -1;
+    int n = snprintf(out, cap, "highlight %s", mark_names[m->what]);
+    for (int i = 0; i < m->n && n >= 0 && (size_t)n < cap; i++) {
+        if (m->t0[i] < 0 || m->t0[i] > m->t1[i] || m->t1[i] > ACTION_MAX_COUNT)
+            return -1;
+        n += m->t0[i] == m->t1[i]
+                 ? snprintf(out + n, cap - (size_t)n, " %d", m->t0[i])
+                 : snprintf(out + n, cap - (size_t)n, " %d..%d", m->t0[i], m->t1[i]);
+    }
+    return n;
+}
+
 int action_format(const Action *a, char *out, size_t cap)
 {
     if (!out || cap == 0)
@@ -650,6 +730,9 @@ int action_format(const Action *a, char *out, size_t cap)
     case ACT_FIT:
         if (choice_word(a))
             n = snprintf(out, cap, "%s %s", v, choice_word(a));
+        break;
+    case ACT_HIGHLIGHT:
+        n = format_marks(&a->marks, out, cap);
         break;
     default: /* reset, update */
         n = snprintf(out, cap, "%s", v);

@@ -6,7 +6,11 @@
  *   forward N|all      backward N|all     step N        back N
  *   train N            set KEY = VALUE    reset         select LAYER|out STEP
  *   order time|layer   show PANEL         hide PANEL    update
- *   compare [N]
+ *   compare [N]        highlight WHAT STEPS...            highlight none
+ *
+ * highlight marks what the narration talks about: WHAT is steps (shaded
+ * columns), h (the hidden nodes of every layer), y (outputs) or x
+ * (inputs); STEPS are up to ACTION_MAX_MARKS integers or ranges A..B.
  *
  * Statements are separated by newlines or ';'. '#' starts a comment that
  * runs to the end of the line; blank lines and empty statements are
@@ -46,6 +50,7 @@
 #define ACTION_MAX_COUNT 1000000
 #define ACTION_ALL (-1)    /* count of `forward all`, `backward all` */
 #define ACTION_OUTPUT (-1) /* layer of `select out STEP`: the output node */
+#define ACTION_MAX_MARKS 8 /* steps or ranges in one highlight */
 
 enum {
     ACTION_OK = 0,
@@ -68,6 +73,7 @@ typedef enum {
     ACT_COMPARE,
     ACT_FOCUS, /* focus plot|inspector|diagram|none: that panel gets the window */
     ACT_FIT,   /* fit all: every step in view; fit none: back to the zoom */
+    ACT_HIGHLIGHT,
     ACT_VERB_COUNT
 } ActionVerb;
 
@@ -84,8 +90,29 @@ typedef enum {
     ACT_PANEL_LOSS,
     ACT_PANEL_HEATMAP,
     ACT_PANEL_CONTRIB,
+    ACT_PANEL_SIGMA,  /* plot elements: the σ_max bound */
+    ACT_PANEL_RHO,    /* the ρ guide */
+    ACT_PANEL_GUIDES, /* both */
+    ACT_PANEL_BANDS,  /* the vanishing / exploding bands */
     ACT_PANEL_COUNT
 } ActionPanel;
+
+/* What a highlight marks; same order as SessMarkKind. */
+typedef enum {
+    ACT_MARK_NONE,
+    ACT_MARK_STEPS,
+    ACT_MARK_H,
+    ACT_MARK_Y,
+    ACT_MARK_X,
+    ACT_MARK_COUNT
+} ActionMark;
+
+/* highlight: what, and n steps or ranges [t0, t1]. */
+typedef struct {
+    ActionMark what;
+    int n;
+    int t0[ACTION_MAX_MARKS], t1[ACTION_MAX_MARKS];
+} ActionMarks;
 
 /* Same order as VmFocus. */
 typedef enum {
@@ -106,6 +133,7 @@ typedef struct {
     ActionPanel panel;            /* show, hide */
     ActionFocus focus;            /* focus */
     bool fit_all;                 /* fit */
+    ActionMarks marks;            /* highlight */
     char key[ACTION_KEY_CAP];     /* set */
     char value[ACTION_VALUE_CAP]; /* set */
     int line, col;                /* the verb (setup blocks: the key) */

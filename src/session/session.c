@@ -195,7 +195,8 @@ Session *sess_create(const Settings *settings, char *msg, size_t cap)
     s->display =
         (SessDisplay){.panels = PANEL_INSPECTOR | PANEL_PLOTS | PANEL_CONTROLS | PANEL_LESSON,
                       .plot = PLOT_GRAD,
-                      .contrib_param = -1};
+                      .contrib_param = -1,
+                      .shown = SHOW_ALL};
     s->last_grad_norm = NAN;
     refresh_spectral(s);
     return s;
@@ -948,8 +949,29 @@ int sess_compare(Session *s, int iters, char *msg, size_t cap)
     return NET_OK;
 }
 
+/* The plot elements' names (show/hide): SessShown bits, 0 when not one. */
+static int shown_bits(const char *name)
+{
+    static const struct {
+        const char *name;
+        int bits;
+    } els[] = {{"sigma", SHOW_SIGMA},
+               {"rho", SHOW_RHO},
+               {"guides", SHOW_SIGMA | SHOW_RHO},
+               {"bands", SHOW_BANDS}};
+    for (size_t i = 0; i < sizeof els / sizeof els[0]; i++)
+        if (!strcmp(name, els[i].name))
+            return els[i].bits;
+    return 0;
+}
+
 int sess_panel(Session *s, const char *panel, bool show, char *msg, size_t cap)
 {
+    int bits = shown_bits(panel);
+    if (bits) {
+        s->display.shown = show ? s->display.shown | bits : s->display.shown & ~bits;
+        return NET_OK;
+    }
     static const struct {
         const char *name;
         int bit;
@@ -972,6 +994,32 @@ int sess_panel(Session *s, const char *panel, bool show, char *msg, size_t cap)
             return NET_OK;
         }
     return fail(msg, cap, NET_ERR_ARG, "unknown panel '%s'", panel);
+}
+
+/* highlight: adds the action's marks (none: clears them); every step
+ * must be one of the network's. */
+static int sess_highlight(Session *s, const ActionMarks *m, char *msg, size_t cap)
+{
+    SessDisplay *d = &s->display;
+    if (m->what == ACT_MARK_NONE) {
+        d->n_marks = 0;
+        return NET_OK;
+    }
+    int T = sess_settings(s)->steps;
+    char why[160];
+    for (int i = 0; i < m->n; i++)
+        if (m->t1[i] >= T) {
+            snprintf(why, sizeof why, "highlight: step %d is past the last step, %d", m->t1[i],
+                     T - 1);
+            return fail(msg, cap, NET_ERR_ARG, "%s", why);
+        }
+    if (d->n_marks + m->n > SESS_MAX_MARKS) {
+        snprintf(why, sizeof why, "highlight: more than %d marks in one step", SESS_MAX_MARKS);
+        return fail(msg, cap, NET_ERR_ARG, "%s", why);
+    }
+    for (int i = 0; i < m->n; i++)
+        d->marks[d->n_marks++] = (SessMark){(SessMarkKind)m->what, m->t0[i], m->t1[i]};
+    return NET_OK;
 }
 
 int sess_run_action(Session *s, const Action *a, char *msg, size_t cap)
@@ -1005,6 +1053,8 @@ int sess_run_action(Session *s, const Action *a, char *msg, size_t cap)
     case ACT_FIT:
         s->display.fit_all = a->fit_all;
         return NET_OK;
+    case ACT_HIGHLIGHT:
+        return sess_highlight(s, &a->marks, msg, cap);
     case ACT_UPDATE:
         return sess_update(s, msg, cap);
     case ACT_COMPARE:

@@ -42,6 +42,24 @@ typedef enum {
 
 typedef enum { PLOT_GRAD, PLOT_LOSS, PLOT_EIGEN, PLOT_HEATMAP, PLOT_COUNT } SessPlot;
 
+/* Plot elements a lesson reveals when it has taught them (`show sigma`);
+ * outside lessons all are shown. */
+typedef enum {
+    SHOW_SIGMA = 1, /* the σ_max^(T−1−t) bound on the gradient plot */
+    SHOW_RHO = 2,   /* the ρ^(T−1−t) guide */
+    SHOW_BANDS = 4, /* the vanishing / exploding bands */
+    SHOW_ALL = 7,
+} SessShown;
+
+/* What a lesson's `highlight` marks (same order as ActionMark): columns
+ * t0..t1, or the hidden, output or input nodes of those steps. */
+typedef enum { MARK_NONE, MARK_STEPS, MARK_H, MARK_Y, MARK_X } SessMarkKind;
+#define SESS_MAX_MARKS 16
+typedef struct {
+    SessMarkKind what;
+    int t0, t1;
+} SessMark;
+
 /* What a lesson shows: the panels and the plot its `show`/`hide` actions
  * set. Kept here because lesson steps set it; everything else about the
  * window (zoom, scroll, animation, scale, theme) belongs to the app. */
@@ -51,6 +69,9 @@ typedef struct {
     int contrib_param; /* parameter tensor of the contribution bars, -1 auto */
     int focus;         /* ActionFocus: the panel a lesson gives the window */
     bool fit_all;      /* every step in view */
+    int shown;         /* SessShown bits */
+    int n_marks;       /* highlights of the current lesson step */
+    SessMark marks[SESS_MAX_MARKS];
 } SessDisplay;
 
 /* How the last actions moved the cursor, for the app's animation and

@@ -395,7 +395,11 @@ static void fill_display(ViewModel *vm, const Session *s)
     vm->display = (VmDisplay){.panels = d->panels,
                               .plot = (VmPlot)d->plot,
                               .focus = (VmFocus)d->focus,
-                              .fit_all = d->fit_all};
+                              .fit_all = d->fit_all,
+                              .shown = d->shown,
+                              .n_marks = d->n_marks < VM_MAX_MARKS ? d->n_marks : VM_MAX_MARKS};
+    for (int i = 0; i < vm->display.n_marks; i++)
+        vm->display.marks[i] = (VmMark){(int)d->marks[i].what, d->marks[i].t0, d->marks[i].t1};
 }
 
 /* The value for display ("0.8", "off", "lstm"). */

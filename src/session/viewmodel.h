@@ -112,6 +112,17 @@ typedef struct {
     double last_loss, last_accuracy, last_grad_norm;
 } VmHistory;
 
+/* A highlight (same kinds as SessMarkKind): columns t0..t1, or the
+ * hidden, output or input nodes of those steps. */
+enum { VM_MARK_STEPS = 1, VM_MARK_H, VM_MARK_Y, VM_MARK_X };
+#define VM_MAX_MARKS 16
+typedef struct {
+    int what, t0, t1;
+} VmMark;
+
+/* Same bits as SessShown. */
+enum { VM_SHOW_SIGMA = 1, VM_SHOW_RHO = 2, VM_SHOW_BANDS = 4 };
+
 /* What the session shows (a lesson's show/hide): the window's own state
  * (zoom, scroll, animation, scale) comes through ViewParams instead. */
 typedef struct {
@@ -119,6 +130,9 @@ typedef struct {
     VmPlot plot;
     VmFocus focus;
     bool fit_all; /* every step of the sequence in view (a lesson's `fit all`) */
+    int shown;    /* plot elements shown: VM_SHOW_* bits (a lesson's show/hide) */
+    int n_marks;  /* what the narration points at (a lesson's highlight) */
+    VmMark marks[VM_MAX_MARKS];
 } VmDisplay;
 
 /* The settings drawer's rows, in the settings table's drawer order. */

@@ -359,15 +359,20 @@ static void grad_guides(const ViewCtx *c, const Axes *a, int row)
     const ViewModel *vm = c->vm;
     const Theme *th = c->th;
     char lab[64];
-    legend(c, a, row++, "σ_max^(T−1−t)", color_alpha(th->text, 140));
-    char num[32];
-    vt_rho(num, sizeof num, vm->sigma);
-    snprintf(lab, sizeof lab, "σ_max = %s", num);
-    legend_row(c, a, row++, lab, th->text_dim, false);
-    legend(c, a, row++, "ρ^(T−1−t)", color_alpha(th->text_dim, 170));
-    vt_rho(num, sizeof num, vm->rho);
-    snprintf(lab, sizeof lab, "ρ = %s", num);
-    legend_row(c, a, row++, lab, th->text_dim, false);
+    if (vm->display.shown & VM_SHOW_SIGMA) {
+        legend(c, a, row++, "σ_max^(T−1−t)", color_alpha(th->text, 140));
+        char num[32];
+        vt_rho(num, sizeof num, vm->sigma);
+        snprintf(lab, sizeof lab, "σ_max = %s", num);
+        legend_row(c, a, row++, lab, th->text_dim, false);
+    }
+    if (vm->display.shown & VM_SHOW_RHO) {
+        legend(c, a, row++, "ρ^(T−1−t)", color_alpha(th->text_dim, 170));
+        char num[32];
+        vt_rho(num, sizeof num, vm->rho);
+        snprintf(lab, sizeof lab, "ρ = %s", num);
+        legend_row(c, a, row++, lab, th->text_dim, false);
+    }
 }
 
 static void plot_grad(const ViewCtx *c, Rect R)
@@ -400,11 +405,17 @@ static void plot_grad(const ViewCtx *c, Rect R)
         return;
     }
     double ref = vm->grad_h[T - 1]; /* layer 0, last step */
-    regions(c, &a, ref);
+    int els = vm->display.shown;    /* what the lesson has taught */
+    if (els & VM_SHOW_BANDS)
+        regions(c, &a, ref);
     if (vm->cell == VM_CELL_RNN) {
         /* Pascanu et al. 2013: ||dL/dh_k|| <= sigma_max^(T-1-k) ||dL/dh_{T-1}|| */
-        power_line(c, &a, vm->sigma, ref, T, color_alpha(th->text, 140), tm->lw_sigma_guide * k);
-        power_line(c, &a, vm->rho, ref, T, color_alpha(th->text_dim, 170), tm->lw_rho_guide * k);
+        if (els & VM_SHOW_SIGMA)
+            power_line(c, &a, vm->sigma, ref, T, color_alpha(th->text, 140),
+                       tm->lw_sigma_guide * k);
+        if (els & VM_SHOW_RHO)
+            power_line(c, &a, vm->rho, ref, T, color_alpha(th->text_dim, 170),
+                       tm->lw_rho_guide * k);
     }
     int row = grad_series(c, &a, with_cmp);
     if (vm->cell == VM_CELL_RNN && isfinite(ref) && ref > 0)

@@ -128,8 +128,10 @@ void view_draw(const ViewModel *vm, const ViewParams *vp, DrawList *dl, HitList 
     ViewCtx net = c, side = c;
     net.k = lo.s_net;
     side.k = lo.s_side;
-    if (lo.net.w > 0 && lo.net.h > 0)
+    if (lo.net.w > 0 && lo.net.h > 0) {
         netview_draw(&net);
+        marks_draw(&net);
+    }
     if (lo.inspector.w > 0 && lo.inspector.h > 0) {
         dl_text_class(dl, DL_TEXT_INSPECTOR);
         inspector_draw(&side);
@@ -139,6 +141,8 @@ void view_draw(const ViewModel *vm, const ViewParams *vp, DrawList *dl, HitList 
         plots_draw(&side);
     if (lo.lesson.w > 0 && vp->lesson) /* the drawer alone opens it too */
         lessonpanel_draw(&c);
+    if (vp->lesson && vp->prompt) /* over the diagram, beside the narration */
+        askpanel_draw(&c);
     if (lo.controls.h > 0)
         controls_draw(&c);
     draw_top(&c);

@@ -9,6 +9,7 @@
 
 #include "drawlist.h"
 #include "layout.h"
+#include "promptview.h"
 #include "theme.h"
 #include "viewmodel.h"
 
@@ -45,6 +46,8 @@ typedef enum {
     BTN_RHO_SLIDER, /* the spectral radius slider (x within the hit) */
     BTN_QUIT_YES,   /* the quit confirmation */
     BTN_QUIT_NO,
+    BTN_ASK_CHOICE, /* a lesson question's choice arg */
+    BTN_ASK_REVEAL, /* shows the question's answer */
     BTN_COUNT
 } ViewButton;
 
@@ -100,6 +103,7 @@ typedef struct {
     const struct Lesson *lesson;
     int lesson_step;           /* 0 = introduction, k = step k */
     const char *lesson_error;  /* shown in the lesson panel when set */
+    const PromptView *prompt;  /* the step's question and goal (prompt.h), or NULL */
     const char *notice;        /* a transient line in the status bar */
     const char *const *picker; /* lesson titles of the picker overlay, or NULL */
     int picker_n;

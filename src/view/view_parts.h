@@ -66,5 +66,25 @@ bool lessonpanel_fits(const ViewCtx *c, Rect r);
 void picker_draw(const ViewCtx *c);
 void drawer_draw(const ViewCtx *c);
 void confirm_draw(const ViewCtx *c);
+/* What the narration points at (marks.c): shaded columns, ringed nodes. */
+void marks_draw(const ViewCtx *c);
+/* Whether r covers a node the marks ring (the question card moves). */
+bool marks_overlap(const ViewCtx *c, Rect r);
+/* The lesson step's question and goal (askpanel.c): a card over the
+ * lower part of the diagram, sized to its text whatever the narration's
+ * length; askpanel_rect is where it goes (h = 0: nothing to show). */
+Rect askpanel_rect(const ViewCtx *c);
+void askpanel_draw(const ViewCtx *c);
+
+/* Short Markdown through the narration model (richtext.c): inline code,
+ * bold, italic; paragraphs wrapped at w from (x, y). Draws when emit;
+ * returns the height. */
+typedef struct {
+    float size;
+    DlColor color;
+    bool bold, italic; /* the base style */
+} RichStyle;
+float rich_flow(const ViewCtx *c, const char *md, float x, float y, float w, const RichStyle *rs,
+                bool emit);
 
 #endif
