@@ -6,6 +6,7 @@
  *   forward N|all      backward N|all     step N        back N
  *   train N            set KEY = VALUE    reset         select LAYER|out STEP
  *   order time|layer   show PANEL         hide PANEL    update
+ *   row N
  *   compare [N]
  *
  * Statements are separated by newlines or ';'. '#' starts a comment that
@@ -68,6 +69,7 @@ typedef enum {
     ACT_COMPARE,
     ACT_FOCUS, /* focus plot|inspector|diagram|none: that panel gets the window */
     ACT_FIT,   /* fit all: every step in view; fit none: back to the zoom */
+    ACT_ROW,
     ACT_VERB_COUNT
 } ActionVerb;
 
@@ -101,7 +103,8 @@ typedef struct {
     /* forward, backward: 1..ACTION_MAX_COUNT or ACTION_ALL; step, back,
      * train: 1..ACTION_MAX_COUNT; compare: 0 when no N was given. */
     int count;
-    int layer, step;              /* select; layer ACTION_OUTPUT for `select out T` */
+    int layer, step;              /* select; layer ACTION_OUTPUT for `select out T`;
+                                     row: step is the batch row */
     ActionOrder order;            /* order */
     ActionPanel panel;            /* show, hide */
     ActionFocus focus;            /* focus */

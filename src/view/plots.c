@@ -2,8 +2,11 @@
  * The plots under the inspector, one at a time behind tabs:
  * - gradients: ||dL/dh_t|| (and ||dL/dc_t||) against t on a log axis, one
  *   series per layer, filled in as the backward pass reaches each node,
- *   with the sigma_max^(T-1-t) bound and the rho^(T-1-t) guide, vanishing
- *   and exploding regions shaded, the RNN/GRU/LSTM comparison overlaid,
+ *   with the sigma_max^(T-1-t) line only where it is a bound (an RNN, one
+ *   layer, one loss at the last step), rho^(T-1-t) as the asymptotic rate,
+ *   the product of per-step backward gains of the propagated part, steps
+ *   shaded vanishing or exploding by that product (the rule is stated on
+ *   the plot), the RNN/GRU/LSTM comparison overlaid,
  *   and under it each step's share of dL/dW_hh (RNNbow);
  * - loss over training iterations (log axis);
  * - eigenvalues of W_hh against the unit circle;
@@ -226,26 +229,45 @@ static void range_of(const double *v, int n, int stride, double *lo, double *hi,
 
 /* ---- gradients ------------------------------------------------------------ */
 
-/* Shades where the norm has shrunk below a tenth (vanishing) or grown above
- * ten times (exploding) the norm at the last step. */
-static void regions(const ViewCtx *c, const Axes *a, double ref)
+/* The shading rule, stated on the plot and in the help: step t is
+ * vanishing where the product of the per-step backward gains of the
+ * propagated part from T-1 down to t (gain_prod, layer 0) is below 1e-3,
+ * exploding where it is above 1e3. A step's own loss never enters it. */
+#define VANISH_BELOW 1e-3
+#define EXPLODE_ABOVE 1e3
+
+static void shade_step(const ViewCtx *c, const Axes *a, int t, bool vanish, bool *labelled)
 {
     const Theme *th = c->th;
-    float k = c->k;
-    if (!(isfinite(ref) && ref > 0))
+    float k = c->k, x0 = fmaxf(a->area.x, ax_x(a, t - 0.5)),
+          x1 = fminf(a->area.x + a->area.w, ax_x(a, t + 0.5));
+    DlColor col = vanish ? th->forward : th->backward;
+    dl_rect(c->dl, x0, a->area.y, x1 - x0, a->area.h, 0, color_alpha(col, vanish ? 30 : 34));
+    if (*labelled)
         return;
-    float y_hi = ax_y(a, log10(ref) + 1), y_lo = ax_y(a, log10(ref) - 1);
-    Rect r = a->area;
-    if (y_hi > r.y) {
-        dl_rect(c->dl, r.x, r.y, r.w, y_hi - r.y, 0, color_alpha(th->backward, 34));
-        vt_text(c, r.x + tm->region_label_x * k, r.y + tm->region_label_y * k, DL_FONT_SANS_BOLD,
-                tm->fs_region * k, DL_ALIGN_LEFT, th->backward, "exploding ↑", 0);
+    *labelled = true;
+    vt_text(c, x0 + 4 * k, vanish ? a->area.y + a->area.h - 22 * k : a->area.y + 40 * k,
+            DL_FONT_SANS_BOLD, 14 * k, DL_ALIGN_LEFT, col, vanish ? "vanishing" : "exploding", 0);
+}
+
+static void regions(const ViewCtx *c, const Axes *a)
+{
+    const ViewModel *vm = c->vm;
+    bool said[2] = {false, false};
+    if (!vm->gain_prod)
+        return;
+    for (int t = vm->T - 1; t >= 0; t--) {
+        double p = vm->gain_prod[t]; /* layer 0 */
+        if (isfinite(p) && p < VANISH_BELOW)
+            shade_step(c, a, t, true, &said[0]);
+        else if (p > EXPLODE_ABOVE)
+            shade_step(c, a, t, false, &said[1]);
     }
-    if (y_lo < r.y + r.h) {
-        dl_rect(c->dl, r.x, y_lo, r.w, r.y + r.h - y_lo, 0, color_alpha(th->forward, 30));
-        vt_text(c, r.x + tm->region_label_x * k, r.y + r.h - tm->region_label_bottom * k,
-                DL_FONT_SANS_BOLD, tm->fs_region * k, DL_ALIGN_LEFT, th->forward, "vanishing ↓", 0);
-    }
+    float k = c->k, fh = vt_height(c, DL_FONT_SANS, 11 * k);
+    vt_text(c, a->area.x + 4 * k, a->area.y + 2 * k, DL_FONT_SANS, 11 * k, DL_ALIGN_LEFT,
+            c->th->text_dim, "shaded by Π gains T−1→t of layer 0:", a->area.w - 8 * k);
+    vt_text(c, a->area.x + 4 * k, a->area.y + 2 * k + fh, DL_FONT_SANS, 11 * k, DL_ALIGN_LEFT,
+            c->th->text_dim, "< 10⁻³ vanishing, > 10³ exploding", a->area.w - 8 * k);
 }
 
 /* base^(T-1-t) * ref, drawn from the last step back. */
@@ -352,22 +374,52 @@ static int grad_series(const ViewCtx *c, const Axes *a, bool with_cmp)
     return row;
 }
 
-/* RNN: the sigma_max and rho guides from the last step back, and their
- * legend rows from row on. */
-static void grad_guides(const ViewCtx *c, const Axes *a, int row)
+/* RNN: the guides from the last step back, and their legend rows from
+ * row on. sigma_max^(T-1-t) is drawn only where it bounds the data. */
+static int grad_guides(const ViewCtx *c, const Axes *a, int row)
 {
     const ViewModel *vm = c->vm;
     const Theme *th = c->th;
     char lab[64];
-    legend(c, a, row++, "σ_max^(T−1−t)", color_alpha(th->text, 140));
-    char num[32];
-    vt_rho(num, sizeof num, vm->sigma);
-    snprintf(lab, sizeof lab, "σ_max = %s", num);
-    legend_row(c, a, row++, lab, th->text_dim, false);
+    if (vm->sigma_bounds) {
+        legend(c, a, row++, "σ_max^(T−1−t)", color_alpha(th->text, 140));
+        char num[32];
+        vt_rho(num, sizeof num, vm->sigma);
+        snprintf(lab, sizeof lab, "bound, σ_max = %s", num);
+        legend_row(c, a, row++, lab, th->text_dim, false);
+    }
     legend(c, a, row++, "ρ^(T−1−t)", color_alpha(th->text_dim, 170));
+    char num[32];
     vt_rho(num, sizeof num, vm->rho);
-    snprintf(lab, sizeof lab, "ρ = %s", num);
+    snprintf(lab, sizeof lab, "rate, ρ = %s", num);
     legend_row(c, a, row++, lab, th->text_dim, false);
+    return row;
+}
+
+/* The product of the per-step backward gains from T-1 down to t, layer 0:
+ * the propagated part alone, apart from each step's own loss. */
+static void gain_series(const ViewCtx *c, const Axes *a, int row)
+{
+    const ViewModel *vm = c->vm;
+    if (!vm->gain_prod)
+        return;
+    DlColor col = color_alpha(c->th->text, 200);
+    float pts[2 * 512];
+    int m = 0;
+    /* finite positive products only: a product not yet formed is no marker */
+    for (int t = vm->T - 1; t >= 0 && m < 512; t--) {
+        double p = vm->gain_prod[t];
+        if (!(isfinite(p) && p > 0))
+            break;
+        pts[2 * m] = ax_x(a, t);
+        pts[2 * m + 1] = ax_y(a, log10(p));
+        if (vm->T <= 60)
+            dl_circle(c->dl, pts[2 * m], pts[2 * m + 1], 3 * c->k, col);
+        m++;
+    }
+    if (m >= 2)
+        dl_polyline(c->dl, pts, m, 1.4f * c->k, col);
+    legend(c, a, row, "Π gains T−1→t", col);
 }
 
 static void plot_grad(const ViewCtx *c, Rect R)
@@ -380,6 +432,8 @@ static void plot_grad(const ViewCtx *c, Rect R)
     double lo = INFINITY, hi = -INFINITY;
     int shown = 0, overflow = 0;
     grad_range(vm, with_cmp, &lo, &hi, &shown, &overflow);
+    if (vm->gain_prod && !with_cmp)
+        range_of(vm->gain_prod, T, 1, &lo, &hi, &shown);
     float bars_h = tm->bars_h * k;
     Axes a = {{R.x + tm->plot_pad_l * k, R.y + tm->plot_pad_t * k,
                R.w - (tm->plot_pad_r + tm->legend_w) * k, R.h - tm->plot_pad_b_grad * k - bars_h},
@@ -389,7 +443,7 @@ static void plot_grad(const ViewCtx *c, Rect R)
               1};
     if (shown) {
         a.lo = floor(lo) - 0.3;
-        a.hi = ceil(hi) + 0.3;
+        a.hi = ceil(hi) + 0.6;
         if (a.hi - a.lo < 2)
             a.lo = a.hi - 2;
     }
@@ -400,15 +454,18 @@ static void plot_grad(const ViewCtx *c, Rect R)
         return;
     }
     double ref = vm->grad_h[T - 1]; /* layer 0, last step */
-    regions(c, &a, ref);
-    if (vm->cell == VM_CELL_RNN) {
-        /* Pascanu et al. 2013: ||dL/dh_k|| <= sigma_max^(T-1-k) ||dL/dh_{T-1}|| */
+    if (!with_cmp)
+        regions(c, &a);
+    bool guides = vm->cell == VM_CELL_RNN && !with_cmp && isfinite(ref) && ref > 0;
+    if (guides && vm->sigma_bounds) /* ||dL/dh_k|| <= sigma_max^(T-1-k) ||dL/dh_{T-1}|| */
         power_line(c, &a, vm->sigma, ref, T, color_alpha(th->text, 140), tm->lw_sigma_guide * k);
+    if (guides)
         power_line(c, &a, vm->rho, ref, T, color_alpha(th->text_dim, 170), tm->lw_rho_guide * k);
-    }
     int row = grad_series(c, &a, with_cmp);
-    if (vm->cell == VM_CELL_RNN && isfinite(ref) && ref > 0)
-        grad_guides(c, &a, row);
+    if (guides)
+        row = grad_guides(c, &a, row);
+    if (!with_cmp)
+        gain_series(c, &a, row);
     frame(c, &a);
     Rect bars = {a.area.x, a.area.y + a.area.h + tm->bars_gap * k, a.area.w,
                  bars_h - tm->bars_bottom_gap * k};
