@@ -14,11 +14,18 @@
 typedef struct {
     const ViewCtx *c;
     float x, y, w, bottom;
-    float fs;  /* body font size */
-    bool emit; /* false: only measure how far y goes */
-    int ncol;  /* vector rows side by side: 1, or 2 when one column is too tall */
-    int col;   /* the column the next vector row goes in */
+    float fs;    /* body font size */
+    float floor; /* the inspector's floor in pixels: no text smaller */
+    bool emit;   /* false: only measure how far y goes */
+    bool lean;   /* no room even at the floor: the optional notes give way */
+    int ncol;    /* vector rows side by side: 1, or 2 when one column is too tall */
+    int col;     /* the column the next vector row goes in */
 } Pen;
+
+/* Sizes relative to the body size, and the smallest of them (the numbers). */
+#define EQ_SIZE 1.05f
+#define NOTE_SIZE 0.9f
+#define NUM_SIZE 0.85f
 
 /* Ends a line of side-by-side vector rows before a text line. */
 static void flush(Pen *p)
@@ -28,32 +35,106 @@ static void flush(Pen *p)
     p->col = 0;
 }
 
+/* One line of text at size (never below the floor), or nothing when it
+ * falls past the bottom; y moves on by pitch either way. */
+static void line_out(Pen *p, const char *text, DlFont font, float size, DlColor col, float pitch)
+{
+    if (p->emit && p->y + pitch <= p->bottom + 0.5f)
+        vt_text(p->c, p->x, p->y, font, fmaxf(size, p->floor), DL_ALIGN_LEFT, col, text, p->w);
+    p->y += pitch;
+}
+
+/* The longest prefix of s (in bytes) that ends before a space and fits w
+ * at size; 0 when not even one word does. */
+static size_t fit_prefix(const Pen *p, const char *s, DlFont font, float size, float w)
+{
+    char buf[512];
+    size_t best = 0;
+    for (size_t i = 1; s[i] && i < sizeof buf; i++) {
+        if (s[i] != ' ' || s[i - 1] == ' ')
+            continue;
+        memcpy(buf, s, i);
+        buf[i] = '\0';
+        if (vt_width(p->c, font, size, buf) > w)
+            break;
+        best = i;
+    }
+    return best;
+}
+
+/* Text that never loses a word: at its size when it fits, else smaller
+ * down to the floor, else wrapped at spaces (continuations indented). */
+static void text_wrapped(Pen *p, const char *text, DlFont font, float size, DlColor col,
+                         float pitch)
+{
+    const ViewCtx *c = p->c;
+    float w = vt_width(c, font, size, text);
+    if (w > p->w) {
+        float smaller = fmaxf(p->floor, floorf(size * p->w / w * 100) / 100);
+        if (vt_width(c, font, smaller, text) <= p->w) {
+            line_out(p, text, font, smaller, col, pitch);
+            return;
+        }
+    }
+    const char *s = text;
+    float indent = 0;
+    char buf[512];
+    for (int guard = 0; *s && guard < 16; guard++) {
+        size = fmaxf(size, p->floor);
+        float room = p->w - indent;
+        size_t n =
+            vt_width(c, font, size, s) <= room ? strlen(s) : fit_prefix(p, s, font, size, room);
+        if (n == 0) /* one word wider than the panel: shown whole, smaller */
+            n = strlen(s);
+        snprintf(buf, sizeof buf, "%.*s", (int)n, s);
+        p->x += indent;
+        p->w -= indent;
+        line_out(p, buf, font, size, col, pitch);
+        p->x -= indent;
+        p->w += indent;
+        s += n;
+        while (*s == ' ')
+            s++;
+        indent = p->fs * 1.2f;
+    }
+}
+
+/* An equation line; two equations on one line ("a = …    b = …") take a
+ * line each when they do not fit together. */
 static void eq(Pen *p, const char *text)
 {
     flush(p);
-    if (!p->emit || p->y + p->fs * 1.3f > p->bottom) {
-        p->y += p->fs * 1.32f;
+    float size = p->fs * EQ_SIZE, pitch = p->fs * 1.32f;
+    const char *sep = strstr(text, "    ");
+    if (sep && vt_width(p->c, DL_FONT_SANS, size, text) > p->w) {
+        char first[256];
+        snprintf(first, sizeof first, "%.*s", (int)(sep - text), text);
+        text_wrapped(p, first, DL_FONT_SANS, size, p->c->th->text, pitch);
+        while (*sep == ' ')
+            sep++;
+        text_wrapped(p, sep, DL_FONT_SANS, size, p->c->th->text, pitch);
         return;
     }
-    vt_text(p->c, p->x, p->y, DL_FONT_SANS, p->fs * 1.05f, DL_ALIGN_LEFT, p->c->th->text, text,
-            p->w);
-    p->y += p->fs * 1.32f;
+    text_wrapped(p, text, DL_FONT_SANS, size, p->c->th->text, pitch);
 }
 
 static void note(Pen *p, const char *text)
 {
     flush(p);
-    if (!p->emit || p->y + p->fs * 1.3f > p->bottom) {
-        p->y += p->fs * 1.3f;
-        return;
-    }
-    vt_text(p->c, p->x, p->y, DL_FONT_SANS, p->fs * 0.9f, DL_ALIGN_LEFT, p->c->th->text_dim, text,
-            p->w);
-    p->y += p->fs * 1.3f;
+    text_wrapped(p, text, DL_FONT_SANS, p->fs * NOTE_SIZE, p->c->th->text_dim, p->fs * 1.3f);
+}
+
+/* A note that gives way first when the panel is short even at the floor. */
+static void aside(Pen *p, const char *text)
+{
+    if (!p->lean)
+        note(p, text);
 }
 
 /* label | strip | prefix and the leading values; grad: the gradient log
- * scale, else the activation scale (both absolute, see colorscale.h) */
+ * scale, else the activation scale (both absolute, see colorscale.h).
+ * The label and the norm are never cut: the strip gives way first, and
+ * the values are as many whole numbers as fit (the rest on hover). */
 static void vec_row(Pen *p, const char *label, const double *v, int n, bool grad,
                     const char *prefix)
 {
@@ -66,13 +147,23 @@ static void vec_row(Pen *p, const char *label, const double *v, int n, bool grad
         p->y += last ? rh : 0;
         return;
     }
-    float lw = fminf(118 * k * (p->fs / (16 * k)), cw * 0.4f);
+    float fs = fmaxf(p->fs * NUM_SIZE, p->floor), gap = 8 * k;
+    char buf[512];
+    size_t o = (size_t)snprintf(buf, sizeof buf, "%s", prefix);
+    if (p->ncol > 1 && o > 5 && !strncmp(buf + o - 5, " │ ", 5)) /* two to a line: the norm */
+        buf[o - 5] = '\0', o = sizeof buf;
+    float pw = vt_width(c, DL_FONT_MONO, fs, buf);
+    float lsize = p->fs, lw = vt_width(c, DL_FONT_SANS_BOLD, lsize, label);
+    float lroom = cw - pw - 2 * gap - 24 * k;
+    if (lw > lroom) {
+        lsize = fmaxf(p->floor, floorf(lsize * lroom / lw * 100) / 100);
+        lw = vt_width(c, DL_FONT_SANS_BOLD, lsize, label);
+    }
     float sw = fminf(cw * (p->ncol > 1 ? 0.22f : 0.3f), 16 * k * n);
-    /* the norm is never cut: the strip gives way first */
-    float pw = vt_width(c, DL_FONT_MONO, p->fs * 0.85f, prefix);
-    sw = fmaxf(24 * k, fminf(sw, cw - lw - pw - 16 * k));
-    vt_text(c, x, p->y, DL_FONT_SANS_BOLD, p->fs, DL_ALIGN_LEFT, c->th->text, label, lw - 4 * k);
-    Rect strip = {x + lw, p->y + 2 * k, sw, rh - 6 * k};
+    sw = fmaxf(16 * k, fminf(sw, cw - lw - pw - 2 * gap - 6 * k));
+    float lcol = fmaxf(lw + gap, fminf(118 * k * (p->fs / (16 * k)), cw * 0.4f));
+    vt_text(c, x, p->y, DL_FONT_SANS_BOLD, lsize, DL_ALIGN_LEFT, c->th->text, label, lcol - gap);
+    Rect strip = {x + lcol, p->y + 2 * k, sw, rh - 6 * k};
     if (grad)
         cs_grad_strip(c, strip, v, n);
     else
@@ -84,12 +175,7 @@ static void vec_row(Pen *p, const char *label, const double *v, int n, bool grad
         snprintf(c->tip, VIEW_TIP_CAP, "%s[%d] = %.17g", label, i, v[i]);
     }
     dl_rect_outline(c->dl, strip.x, strip.y, strip.w, strip.h, 0, 1 * k, c->th->panel_edge);
-    /* as many whole numbers as fit: a number is never cut */
-    float nx = strip.x + strip.w + 8 * k, room = x + cw - nx - 6 * k, fs = p->fs * 0.85f;
-    char buf[512];
-    size_t o = (size_t)snprintf(buf, sizeof buf, "%s", prefix);
-    if (p->ncol > 1 && o > 5 && !strncmp(buf + o - 5, " │ ", 5)) /* two to a line: the norm */
-        buf[o - 5] = '\0', o = sizeof buf;
+    float nx = strip.x + strip.w + gap, room = x + cw - nx - 6 * k;
     for (int i = 0; i < n && o + 16 < sizeof buf; i++) {
         char num[32];
         vt_num(num, sizeof num, v[i]);
@@ -100,7 +186,7 @@ static void vec_row(Pen *p, const char *label, const double *v, int n, bool grad
             break;
         }
     }
-    vt_text(c, nx, p->y + 1 * k, DL_FONT_MONO, fs, DL_ALIGN_LEFT, c->th->text_dim, buf, room);
+    vt_text(c, nx, p->y + 1 * k, DL_FONT_MONO, fs, DL_ALIGN_LEFT, c->th->text_dim, buf, 0);
     p->y += last ? rh : 0;
 }
 
@@ -151,7 +237,7 @@ static void forward_gru(Pen *p, const char *xl)
     gate_eq(p, "zₜ", "σ", "z");
     eq(p, "nₜ = tanh(W_in xₜ + b_in + rₜ ⊙ (W_hn hₜ₋₁ + b_hn))");
     eq(p, "hₜ = (1 − zₜ) ⊙ nₜ + zₜ ⊙ hₜ₋₁");
-    note(p, "W_ir, W_iz, W_in: the r, z, n rows of W_ih (so for W_hh, b_ih, b_hh)");
+    aside(p, "W_ir, W_iz, W_in: the r, z, n rows of W_ih (so for W_hh, b_ih, b_hh)");
     act(p, xl, VM_T_X);
     act(p, "hₜ₋₁", VM_T_H_PREV);
     act(p, "rₜ reset", VM_T_GATE0);
@@ -169,7 +255,7 @@ static void forward_lstm(Pen *p, const char *xl)
     gate_eq(p, "oₜ", "σ", "o");
     eq(p, "cₜ = fₜ ⊙ cₜ₋₁ + iₜ ⊙ gₜ");
     eq(p, "hₜ = oₜ ⊙ tanh(cₜ)");
-    note(p, "W_ii, W_if, W_ig, W_io: the i, f, g, o rows of W_ih (so for W_hh, b_ih, b_hh)");
+    aside(p, "W_ii, W_if, W_ig, W_io: the i, f, g, o rows of W_ih (so for W_hh, b_ih, b_hh)");
     act(p, xl, VM_T_X);
     act(p, "hₜ₋₁", VM_T_H_PREV);
     act(p, "iₜ input", VM_T_GATE0);
@@ -259,8 +345,8 @@ static void weight_lines(Pen *p, const ViewModel *vm)
     note(p, line);
     snprintf(line, sizeof line, "steps t to T−1 summed, for display: norm %s", b);
     note(p, line);
-    note(p, in->w_added ? "(the engine added that sum once, after step 0)"
-                        : "(the engine adds that sum once, after step 0)");
+    aside(p, in->w_added ? "(the engine added that sum once, after step 0)"
+                         : "(the engine adds that sum once, after step 0)");
 }
 
 static void backward_layer(Pen *p, const ViewModel *vm)
@@ -341,12 +427,12 @@ static void summary(Pen *p, const ViewModel *vm)
     /* the three columns need about 40 mono characters: shrink to fit */
     float need = vt_width(c, DL_FONT_MONO, fs, "rnn_0 (SimpleRNN)  (None, 100, 64)  123456");
     if (need > p->w) {
-        fs *= p->w / need;
+        fs = fmaxf(p->floor, fs * p->w / need);
         row = fs * 1.5f;
     }
     float cols[3] = {p->x, p->x + p->w * 0.46f, p->x + p->w};
     char line[3][64];
-    if (p->y + row * (L + 5) > p->bottom)
+    if (p->y + row * (L + 5) > p->bottom && fs * 0.8f >= p->floor)
         fs *= 0.8f, row *= 0.8f;
     const char *head[3] = {"Layer (type)", "Output Shape", "Param #"};
     for (int i = 0; i < 3; i++)
@@ -383,7 +469,91 @@ static void summary(Pen *p, const ViewModel *vm)
     p->y += row * 0.3f;
 }
 
+/* The title, the displayed row and the two colour bars; y moves past them. */
+static void header(Pen *p, const ViewCtx *c, VmOp op)
+{
+    const Theme *th = c->th;
+    float k = c->k, tfs = 19 * k;
+    static const char *kinds[] = {"Forward", "Output", "Output, backward", "Backward"};
+    char title[96];
+    if (op.l >= 0)
+        snprintf(title, sizeof title, "%s · layer %d · step %d", kinds[op.kind], op.l, op.t);
+    else
+        snprintf(title, sizeof title, "%s · step %d", kinds[op.kind], op.t);
+    DlColor tc =
+        op.kind == VM_OP_BACKWARD || op.kind == VM_OP_HEAD_BACKWARD ? th->backward : th->forward;
+    if (p->emit)
+        vt_text(c, p->x, p->y, DL_FONT_SANS_BOLD, tfs, DL_ALIGN_LEFT, tc, title, p->w);
+    p->y += 28 * k;
+    char shapes[160];
+    snprintf(shapes, sizeof shapes,
+             "row %d of %d ([ ] to change): every vector and norm below is this row's", c->vm->row,
+             c->vm->B);
+    note(p, shapes);
+    if (!c->vm->inspect.done)
+        return;
+    /* the strips' two absolute scales */
+    float bw = p->w / 2 - 10 * k, fb = fmaxf(11 * k, p->floor);
+    if (!p->emit) {
+        p->y += vt_height(c, DL_FONT_SANS, fb) + 4 * k;
+        return;
+    }
+    cs_bar_line(c, p->x, p->y, bw, fb, false);
+    p->y += cs_bar_line(c, p->x + p->w / 2, p->y, bw, fb, true) + 4 * k;
+}
+
 static void node_body(Pen *p, const ViewCtx *c, VmOp op);
+
+/* How far the body goes from p's y at body size fs and ncol columns. */
+static float body_end(const Pen *p, VmOp op, float fs, int ncol, bool lean)
+{
+    Pen dry = *p;
+    dry.emit = false;
+    dry.fs = fs;
+    dry.ncol = ncol;
+    dry.lean = lean;
+    dry.col = 0;
+    node_body(&dry, p->c, op);
+    flush(&dry);
+    return dry.y;
+}
+
+/* The largest body that fits: full size in one column, else two to a
+ * line, else smaller down to the floor, else without the optional notes. */
+static void fit_body(Pen *p, VmOp op)
+{
+    float fs_min = p->floor / NUM_SIZE;
+    if (body_end(p, op, p->fs, 1, false) <= p->bottom)
+        return;
+    p->ncol = 2;
+    float end = body_end(p, op, p->fs, 2, false);
+    for (int i = 0; i < 4 && end > p->bottom && p->fs > fs_min; i++) {
+        p->fs = fmaxf(fs_min, p->fs * fmaxf(0.8f, (p->bottom - p->y) / (end - p->y)));
+        end = body_end(p, op, p->fs, 2, false);
+    }
+    p->lean = end > p->bottom;
+}
+
+static Pen pen_for(const ViewCtx *c, Rect r, bool emit)
+{
+    float k = c->k;
+    float floor_px = ceilf(theme_text_floor(DL_TEXT_INSPECTOR) * k * 100) / 100;
+    return (Pen){c,      r.x + 12 * k, r.y + 10 * k, r.w - 20 * k, r.y + r.h - 6 * k,
+                 16 * k, floor_px,     emit,         false,        1,
+                 0};
+}
+
+float inspector_need(const ViewCtx *c, int ncol)
+{
+    const Rect r = c->lo->inspector;
+    if (!c->vm->has_cur || r.w <= 0)
+        return 0;
+    Pen p = pen_for(c, r, false);
+    header(&p, c, c->vm->cur);
+    if (!c->vm->inspect.done)
+        return p.y - r.y;
+    return body_end(&p, c->vm->cur, p.fs, ncol, false) - r.y + 6 * c->k;
+}
 
 void inspector_draw(const ViewCtx *c)
 {
@@ -392,9 +562,8 @@ void inspector_draw(const ViewCtx *c)
     float k = c->k;
     dl_rect(c->dl, r.x, r.y, r.w, r.h, 0, th->panel);
     dl_line(c->dl, r.x, r.y, r.x, r.y + r.h, 1.5f * k, th->panel_edge);
-    Pen p = {c, r.x + 14 * k, r.y + 10 * k, r.w - 24 * k, r.y + r.h - 6 * k, 16 * k, true, 1, 0};
+    Pen p = pen_for(c, r, true);
     const ViewModel *vm = c->vm;
-    VmOp op = vm->cur;
     if (!vm->has_cur) {
         vt_text(c, p.x, p.y, DL_FONT_SANS_BOLD, 19 * k, DL_ALIGN_LEFT, th->text, "Model summary",
                 p.w);
@@ -404,46 +573,13 @@ void inspector_draw(const ViewCtx *c)
         note(&p, "click any node to inspect it.");
         return;
     }
-    static const char *kinds[] = {"Forward", "Output", "Output, backward", "Backward"};
-    char title[96];
-    if (op.l >= 0)
-        snprintf(title, sizeof title, "%s · layer %d · step %d", kinds[op.kind], op.l, op.t);
-    else
-        snprintf(title, sizeof title, "%s · step %d", kinds[op.kind], op.t);
-    DlColor tc =
-        op.kind == VM_OP_BACKWARD || op.kind == VM_OP_HEAD_BACKWARD ? th->backward : th->forward;
-    vt_text(c, p.x, p.y, DL_FONT_SANS_BOLD, 19 * k, DL_ALIGN_LEFT, tc, title, p.w);
-    p.y += 28 * k;
-    char shapes[160];
-    snprintf(shapes, sizeof shapes,
-             "row %d of %d ([ ] to change): every vector and norm below is this row's", vm->row,
-             vm->B);
-    note(&p, shapes);
+    header(&p, c, vm->cur);
     if (!vm->inspect.done) {
         note(&p, "not computed yet in this pass");
         return;
     }
-    /* the strips' two absolute scales */
-    float bw = p.w / 2 - 10 * k, fb = 11 * k;
-    cs_bar_line(c, p.x, p.y, bw, fb, false);
-    p.y += cs_bar_line(c, p.x + p.w / 2, p.y, bw, fb, true) + 4 * k;
-    /* measure first, then draw at the size that fits the panel */
-    Pen dry = p;
-    dry.emit = false;
-    node_body(&dry, c, op);
-    flush(&dry);
-    if (dry.y > p.bottom) {
-        /* too tall: vector rows two to a line (gradients with their norm),
-         * then a smaller size */
-        dry = p;
-        dry.emit = false;
-        dry.ncol = p.ncol = 2;
-        node_body(&dry, c, op);
-        flush(&dry);
-    }
-    if (dry.y > p.bottom)
-        p.fs = fmaxf(11 * k, p.fs * (p.bottom - p.y) / (dry.y - p.y));
-    node_body(&p, c, op);
+    fit_body(&p, vm->cur);
+    node_body(&p, c, vm->cur);
 }
 
 static void node_body(Pen *p, const ViewCtx *c, VmOp op)

@@ -7,6 +7,7 @@
  */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h> /* strtod */
 #include <string.h>
 
 #include "colorscale.h"
@@ -274,6 +275,39 @@ static void loss_figures(const ViewCtx *c, const VmStep *st, char *a, char *b, s
     snprintf(a, cap, "ŷ %s", y); /* the tolerance of the mark is in the row label */
 }
 
+/* "p 0.311", "L 1.25" or "-0.43" as it fits room at fs down to the floor:
+ * else the figure with fewer decimals ("p 0.31", "L 1.3"; one decimal only
+ * from 0.1 up), or NULL when not even that fits. */
+static const char *short_form(const ViewCtx *c, DlFont font, const char *s, char *buf, size_t cap,
+                              float fs, float room)
+{
+    float floor_px = vt_floor(c);
+    if (vt_width(c, font, fminf(fs, floor_px), s) <= room) /* vt_text shrinks it */
+        return s;
+    const char *sp = strrchr(s, ' ');
+    const char *num = sp ? sp + 1 : s;
+    char *end;
+    double v = strtod(num, &end);
+    if (end == num || *end || !isfinite(v) || fabs(v) >= 1e4 || (v != 0 && fabs(v) < 0.01))
+        return NULL;
+    for (int d = 2; d >= (fabs(v) >= 0.1 ? 1 : 2); d--) {
+        snprintf(buf, cap, "%.*s%.*f", (int)(num - s), s, d, v);
+        if (vt_width(c, font, floor_px, buf) <= room)
+            return buf;
+    }
+    return NULL;
+}
+
+/* size, or the smaller size (not below the floor) at which s fits room:
+ * a text measured at its own size, as glyph widths do not scale exactly. */
+static float fit_size(const ViewCtx *c, DlFont font, float size, const char *s, float room)
+{
+    float floor_px = vt_floor(c);
+    for (int i = 0; i < 8 && size > floor_px && vt_width(c, font, size, s) > room; i++)
+        size = fmaxf(floor_px, size * 0.97f * room / vt_width(c, font, size, s));
+    return size;
+}
+
 /* A loss box: the mark and target big, two small lines under it. */
 static void loss_box(const ViewCtx *c, Rect r, bool active, const char *big, const char *s1,
                      const char *s2, DlColor ink)
@@ -283,22 +317,38 @@ static void loss_box(const ViewCtx *c, Rect r, bool active, const char *big, con
     dl_rect(c->dl, r.x, r.y, r.w, r.h, 6 * k, active ? th->panel : color_alpha(th->panel, 140));
     dl_rect_outline(c->dl, r.x, r.y, r.w, r.h, 6 * k, 1.4f * k, active ? th->text_dim : th->ghost);
     float fb = fminf(18 * k, r.h * 0.36f), fs = fmaxf(11 * k, fminf(13 * k, r.h * 0.24f));
+    float room = r.w - 4 * k, floor_px = vt_floor(c);
+    fb = fmaxf(fb, floor_px);
+    fs = fmaxf(fs, floor_px);
+    /* a mark too wide for the box leaves its ✓/✗ to the colour */
+    if (vt_width(c, DL_FONT_SANS_BOLD, floor_px, big) > room && !strncmp(big, "✓ ", 4))
+        big += 4;
+    else if (vt_width(c, DL_FONT_SANS_BOLD, floor_px, big) > room && !strncmp(big, "✗ ", 4))
+        big += 4;
+    /* the small lines as their shorter forms, or not at all: never a cut number */
+    char a[48], b[48];
+    s1 = short_form(c, DL_FONT_SANS, s1, a, sizeof a, fs, room);
+    s2 = s2 ? short_form(c, DL_FONT_SANS, s2, b, sizeof b, fs, room) : NULL;
+    char m[48];
+    const char *shorter = short_form(c, DL_FONT_SANS_BOLD, big, m, sizeof m, fb, room);
+    big = shorter ? shorter : big;
+    fb = fit_size(c, DL_FONT_SANS_BOLD, fb, big, room);
+    fs = fit_size(c, DL_FONT_SANS, fs, s1 ? s1 : "", room);
+    fs = fit_size(c, DL_FONT_SANS, fs, s2 ? s2 : "", room);
+    if (!s1)
+        s1 = s2, s2 = NULL;
     float hb = vt_height(c, DL_FONT_SANS_BOLD, fb), hs = vt_height(c, DL_FONT_SANS, fs);
-    float total = hb + (s2 ? 2 : 1) * hs * 0.92f, y = r.y + (r.h - total) / 2, cx = r.x + r.w / 2;
-    vt_text(c, cx, y, DL_FONT_SANS_BOLD, fb, DL_ALIGN_CENTER, ink, big, r.w - 4 * k);
+    float total = hb + (s2   ? 2
+                        : s1 ? 1
+                             : 0) *
+                           hs * 0.92f,
+          y = r.y + (r.h - total) / 2, cx = r.x + r.w / 2;
+    vt_text(c, cx, y, DL_FONT_SANS_BOLD, fb, DL_ALIGN_CENTER, ink, big, room);
     y += hb * 0.95f;
-    /* "p 0.311" or, when the box is narrow, "p 0.31": never a cut number */
-    char p2[32];
-    double pv;
-    if (vt_width(c, DL_FONT_SANS, fs, s1) > r.w - 4 * k && sscanf(s1, "p %lf", &pv) == 1 &&
-        pv >= 0.01) {
-        snprintf(p2, sizeof p2, "p %.2f", pv);
-        s1 = p2;
-    }
-    vt_text(c, cx, y, DL_FONT_SANS, fs, DL_ALIGN_CENTER, th->text_dim, s1, r.w - 4 * k);
+    if (s1)
+        vt_text(c, cx, y, DL_FONT_SANS, fs, DL_ALIGN_CENTER, th->text_dim, s1, room);
     if (s2)
-        vt_text(c, cx, y + hs * 0.92f, DL_FONT_SANS, fs, DL_ALIGN_CENTER, th->text_dim, s2,
-                r.w - 4 * k);
+        vt_text(c, cx, y + hs * 0.92f, DL_FONT_SANS, fs, DL_ALIGN_CENTER, th->text_dim, s2, room);
 }
 
 static void loss_node(const ViewCtx *c, int t)
@@ -339,33 +389,33 @@ static void loss_node(const ViewCtx *c, int t)
     add_hit(c, r, ROW_LOSS, -1, t);
 }
 
-/* A title and a thin colour bar under it; returns the height used. */
-static float bar_block(const ViewCtx *c, float x, float y, float w, const char *title, bool grad)
+/* One colour bar with its title: "|∂L|  10⁻⁸ [bar] 10¹", w wide. */
+static void key_bar(const ViewCtx *c, float x, float y, float w, float fs, const char *title,
+                    bool grad)
 {
-    float k = c->k, fs = 11 * k, fh = vt_height(c, DL_FONT_SANS, fs);
-    vt_text(c, x, y, DL_FONT_SANS, fs, DL_ALIGN_LEFT, c->th->text_dim, title, w);
-    for (int i = 0; i < 24; i++) {
-        double u = (i + 0.5) / 24;
-        DlColor col =
-            grad ? cs_grad_color(pow(10, CS_GRAD_LOG_LO + u * (CS_GRAD_LOG_HI - CS_GRAD_LOG_LO)))
-                 : cs_act_color(2 * u - 1);
-        dl_rect(c->dl, x + i * w / 24, y + fh, w / 24 + 0.5f, 6 * k, 0, col);
-    }
-    dl_rect_outline(c->dl, x, y + fh, w, 6 * k, 0, 1 * k, c->th->panel_edge);
-    return fh + 10 * k;
+    float k = c->k, tw = vt_width(c, DL_FONT_SANS_BOLD, fs, title) + 8 * k;
+    vt_text(c, x, y, DL_FONT_SANS_BOLD, fs, DL_ALIGN_LEFT, c->th->text_dim, title, 0);
+    cs_bar_line(c, x + tw, y, w - tw, fs, grad);
 }
 
-/* The two absolute colour scales, top left above the row labels: the
- * gradient magnitude (halos, edge widths, gradient strips) and values. */
+/* The two absolute colour scales under the grid: the gradient magnitude
+ * (halos, edge widths, gradient strips) and the values, side by side or
+ * (narrow) one above the other. */
 static void colour_bars(const ViewCtx *c)
 {
-    const Layout *lo = c->lo;
-    float k = c->k, x = lo->net.x + 8 * k, w = lo->grid.x - lo->net.x - 16 * k;
-    float y = lo->net.y + 4 * k;
-    if (w < 30 * k)
+    const Rect r = c->lo->key;
+    float k = c->k, fs = tm->fs_legend * k, lh = vt_height(c, DL_FONT_SANS, fs);
+    if (r.h <= 0 || r.w < 60 * k)
         return;
-    y += bar_block(c, x, y, w, "|∂L| 10⁻⁸ to 10¹", true);
-    bar_block(c, x, y, w, "h, c −1 to +1", false);
+    bool one = r.h < 2 * lh;
+    float w = one ? fminf(r.w / 2 - 12 * k, 320 * k) : fminf(r.w, 320 * k);
+    float y = r.y + (r.h - (one ? 1 : 2) * lh) / 2;
+    const char *vals = c->vm->cell == VM_CELL_LSTM ? "h, c" : "h";
+    key_bar(c, r.x, y, w, fs, "|∂L|", true);
+    if (one)
+        key_bar(c, r.x + w + 24 * k, y, w, fs, vals, false);
+    else
+        key_bar(c, r.x, y + lh, w, fs, vals, false);
 }
 
 static void edges_at(const ViewCtx *c, int t)
@@ -472,7 +522,11 @@ static void row_labels(const ViewCtx *c)
     char buf[32], tol[32] = "", row[32];
     if (!c->vm->ce && isfinite(c->vm->tolerance)) /* a regression mark's rule */
         snprintf(tol, sizeof tol, "✓ if ±%.2f", c->vm->tolerance);
+    /* the displayed row, as long as its name fits: "row 3 of 16", "row 3/16" */
+    float fs_row = tm->fs_row_label * k * 0.85f;
     snprintf(row, sizeof row, "row %d of %d", c->vm->row, c->vm->B);
+    if (vt_width(c, DL_FONT_SANS, fmaxf(vt_floor(c), fs_row), row) > w)
+        snprintf(row, sizeof row, "row %d/%d", c->vm->row, c->vm->B);
     const char *fixed[3] = {"target", "ŷₜ", "xₜ"};
     RowKind kinds[3] = {ROW_LOSS, ROW_OUTPUT, ROW_INPUT};
     float fs = tm->fs_row_label * k, fh = vt_height(c, DL_FONT_SANS_BOLD, fs);

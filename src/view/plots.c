@@ -263,11 +263,43 @@ static void regions(const ViewCtx *c, const Axes *a)
         else if (p > EXPLODE_ABOVE)
             shade_step(c, a, t, false, &said[1]);
     }
-    float k = c->k, fh = vt_height(c, DL_FONT_SANS, 11 * k);
-    vt_text(c, a->area.x + 4 * k, a->area.y + 2 * k, DL_FONT_SANS, 11 * k, DL_ALIGN_LEFT,
-            c->th->text_dim, "shaded by Π gains T−1→t of layer 0:", a->area.w - 8 * k);
-    vt_text(c, a->area.x + 4 * k, a->area.y + 2 * k + fh, DL_FONT_SANS, 11 * k, DL_ALIGN_LEFT,
-            c->th->text_dim, "< 10⁻³ vanishing, > 10³ exploding", a->area.w - 8 * k);
+}
+
+/* The shading rule, stated above the axes at the legend size: on one line
+ * when it fits, else a line per clause, each wrapped at spaces. Returns
+ * the height used; emit false only measures. */
+static float rule_note(const ViewCtx *c, float x, float y, float w, bool emit)
+{
+    static const char *const whole =
+        "shaded by Π gains T−1→t of layer 0: < 10⁻³ vanishing, > 10³ exploding";
+    static const char *const parts[] = {"shaded by Π gains T−1→t of layer 0:",
+                                        "< 10⁻³ vanishing, > 10³ exploding"};
+    float fs = tm->fs_legend * c->k, lh = vt_height(c, DL_FONT_SANS, fs), y0 = y;
+    if (vt_width(c, DL_FONT_SANS, fs, whole) <= w) {
+        if (emit)
+            vt_text(c, x, y, DL_FONT_SANS, fs, DL_ALIGN_LEFT, c->th->text_dim, whole, 0);
+        return lh;
+    }
+    for (int i = 0; i < 2; i++) {
+        char line[128] = "", probe[128];
+        for (const char *p = parts[i]; *p;) {
+            const char *sp = strchr(p, ' ');
+            size_t n = sp ? (size_t)(sp - p) : strlen(p);
+            snprintf(probe, sizeof probe, "%s%s%.*s", line, line[0] ? " " : "", (int)n, p);
+            if (line[0] && vt_width(c, DL_FONT_SANS, fs, probe) > w) {
+                if (emit)
+                    vt_text(c, x, y, DL_FONT_SANS, fs, DL_ALIGN_LEFT, c->th->text_dim, line, 0);
+                y += lh;
+                snprintf(probe, sizeof probe, "%.*s", (int)n, p);
+            }
+            snprintf(line, sizeof line, "%s", probe);
+            p += n + (sp != NULL);
+        }
+        if (emit)
+            vt_text(c, x, y, DL_FONT_SANS, fs, DL_ALIGN_LEFT, c->th->text_dim, line, 0);
+        y += lh;
+    }
+    return y - y0;
 }
 
 /* base^(T-1-t) * ref, drawn from the last step back. */
@@ -374,26 +406,35 @@ static int grad_series(const ViewCtx *c, const Axes *a, bool with_cmp)
     return row;
 }
 
+/* "what = 1.025" as a legend row, or the number on a row of its own when
+ * the two do not fit the legend's width; returns the next row. */
+static int figure_rows(const ViewCtx *c, const Axes *a, int row, const char *what, double v)
+{
+    char num[32], lab[64];
+    vt_rho(num, sizeof num, v);
+    snprintf(lab, sizeof lab, "%s %s", what, num);
+    float room = (tm->legend_w - tm->legend_text_inset) * c->k;
+    if (vt_width(c, DL_FONT_SANS_BOLD, tm->fs_legend * c->k, lab) <= room) {
+        legend_row(c, a, row, lab, c->th->text_dim, false);
+        return row + 1;
+    }
+    legend_row(c, a, row, what, c->th->text_dim, false);
+    legend_row(c, a, row + 1, num, c->th->text_dim, false);
+    return row + 2;
+}
+
 /* RNN: the guides from the last step back, and their legend rows from
  * row on. sigma_max^(T-1-t) is drawn only where it bounds the data. */
 static int grad_guides(const ViewCtx *c, const Axes *a, int row)
 {
     const ViewModel *vm = c->vm;
     const Theme *th = c->th;
-    char lab[64];
     if (vm->sigma_bounds) {
         legend(c, a, row++, "σ_max^(T−1−t)", color_alpha(th->text, 140));
-        char num[32];
-        vt_rho(num, sizeof num, vm->sigma);
-        snprintf(lab, sizeof lab, "bound, σ_max = %s", num);
-        legend_row(c, a, row++, lab, th->text_dim, false);
+        row = figure_rows(c, a, row, "bound, σ_max =", vm->sigma);
     }
     legend(c, a, row++, "ρ^(T−1−t)", color_alpha(th->text_dim, 170));
-    char num[32];
-    vt_rho(num, sizeof num, vm->rho);
-    snprintf(lab, sizeof lab, "rate, ρ = %s", num);
-    legend_row(c, a, row++, lab, th->text_dim, false);
-    return row;
+    return figure_rows(c, a, row, "rate, ρ =", vm->rho);
 }
 
 /* The product of the per-step backward gains from T-1 down to t, layer 0:
@@ -434,9 +475,15 @@ static void plot_grad(const ViewCtx *c, Rect R)
     grad_range(vm, with_cmp, &lo, &hi, &shown, &overflow);
     if (vm->gain_prod && !with_cmp)
         range_of(vm->gain_prod, T, 1, &lo, &hi, &shown);
-    float bars_h = tm->bars_h * k;
-    Axes a = {{R.x + tm->plot_pad_l * k, R.y + tm->plot_pad_t * k,
-               R.w - (tm->plot_pad_r + tm->legend_w) * k, R.h - tm->plot_pad_b_grad * k - bars_h},
+    /* a short panel (the inspector took its room) keeps the curves and
+     * drops the per-step shares under them */
+    float bars_h = R.h >= 220 * k ? tm->bars_h * k : 0;
+    bool rule = !with_cmp && vm->gain_prod && (shown || overflow);
+    float rule_x = R.x + tm->region_label_x * k, rule_w = R.w - 2 * tm->region_label_x * k;
+    float rule_h = rule ? rule_note(c, rule_x, 0, rule_w, false) + tm->plot_pad_t * k : 0;
+    Axes a = {{R.x + tm->plot_pad_l * k, R.y + tm->plot_pad_t * k + rule_h,
+               R.w - (tm->plot_pad_r + tm->legend_w) * k,
+               R.h - tm->plot_pad_b_grad * k - bars_h - rule_h},
               0,
               T - 1,
               -3,
@@ -456,6 +503,8 @@ static void plot_grad(const ViewCtx *c, Rect R)
     double ref = vm->grad_h[T - 1]; /* layer 0, last step */
     if (!with_cmp)
         regions(c, &a);
+    if (rule)
+        rule_note(c, rule_x, R.y + tm->plot_pad_t * k, rule_w, true);
     bool guides = vm->cell == VM_CELL_RNN && !with_cmp && isfinite(ref) && ref > 0;
     if (guides && vm->sigma_bounds) /* ||dL/dh_k|| <= sigma_max^(T-1-k) ||dL/dh_{T-1}|| */
         power_line(c, &a, vm->sigma, ref, T, color_alpha(th->text, 140), tm->lw_sigma_guide * k);
@@ -469,7 +518,8 @@ static void plot_grad(const ViewCtx *c, Rect R)
     frame(c, &a);
     Rect bars = {a.area.x, a.area.y + a.area.h + tm->bars_gap * k, a.area.w,
                  bars_h - tm->bars_bottom_gap * k};
-    contrib_bars(c, bars, T);
+    if (bars_h > 0)
+        contrib_bars(c, bars, T);
 }
 
 /* ---- loss over iterations ---------------------------------------------------- */
