@@ -159,9 +159,11 @@ static void vec_row(Pen *p, const char *label, const double *v, int n, bool grad
         lsize = fmaxf(p->floor, floorf(lsize * lroom / lw * 100) / 100);
         lw = vt_width(c, DL_FONT_SANS_BOLD, lsize, label);
     }
+    float right = cw - pw - gap - 6 * k; /* where the strip must end */
     float sw = fminf(cw * (p->ncol > 1 ? 0.22f : 0.3f), 16 * k * n);
-    sw = fmaxf(16 * k, fminf(sw, cw - lw - pw - 2 * gap - 6 * k));
+    sw = fmaxf(16 * k, fminf(sw, right - lw - gap));
     float lcol = fmaxf(lw + gap, fminf(118 * k * (p->fs / (16 * k)), cw * 0.4f));
+    lcol = fmaxf(lw + gap, fminf(lcol, right - sw));
     vt_text(c, x, p->y, DL_FONT_SANS_BOLD, lsize, DL_ALIGN_LEFT, c->th->text, label, lcol - gap);
     Rect strip = {x + lcol, p->y + 2 * k, sw, rh - 6 * k};
     if (grad)
