@@ -203,8 +203,8 @@ static void test_names(void **state)
 {
     (void)state;
     const char *want[ACT_VERB_COUNT] = {
-        "forward", "backward", "step", "back",   "train",   "set",   "reset", "select",
-        "order",   "show",     "hide", "update", "compare", "focus", "fit",   "highlight"};
+        "forward", "backward", "step",   "back",    "train", "set", "reset",     "select", "order",
+        "show",    "hide",     "update", "compare", "focus", "fit", "highlight", "row"};
     for (int v = 0; v < ACT_VERB_COUNT; v++)
         assert_string_equal(action_verb_name((ActionVerb)v), want[v]);
     assert_string_equal(action_verb_name(ACT_VERB_COUNT), "?");

@@ -168,6 +168,7 @@ typedef struct {
     int saves, hidden;
     int focus;
     bool fit;
+    int brow, batch; /* the displayed batch row of batch rows */
 } Snap;
 
 static Snap snap(App *app)
@@ -195,7 +196,9 @@ static Snap snap(App *app)
                   saves,
                   sess_settings(s)->hidden,
                   v->focus,
-                  v->fit_all};
+                  v->fit_all,
+                  sess_view_model(s)->row,
+                  net_batch_size(sess_net(s))};
 }
 
 static void check_session_effect(App *app, const Snap *b, int act, int arg)
@@ -286,6 +289,11 @@ static void check_display_effect(App *app, const Snap *b, int act, int arg)
         break;
     case APP_ACT_FIT:
         assert_true(a.fit != b->fit);
+        break;
+    case APP_ACT_ROW_PREV:
+    case APP_ACT_ROW_NEXT:
+        assert_true(a.batch > 1);
+        assert_int_equal(a.brow, (b->brow + (act == APP_ACT_ROW_NEXT ? 1 : a.batch - 1)) % a.batch);
         break;
     case APP_ACT_SCALE_UP:
         assert_true(fabsf(a.scale - b->scale * 1.1f) < 1e-5f);
@@ -403,7 +411,10 @@ static void open_question(App *app, const char *path)
 static App *prepare(const KeyBinding *b)
 {
     bool gru = b->action == APP_ACT_CELL && b->arg == NET_CELL_RNN;
-    App *app = make_app(gru ? "cell=gru;hidden=4;steps=5" : "hidden=4;steps=5");
+    bool rows = b->action == APP_ACT_ROW_PREV || b->action == APP_ACT_ROW_NEXT;
+    App *app = make_app(gru    ? "cell=gru;hidden=4;steps=5"
+                        : rows ? "hidden=4;steps=5;batch=4"
+                               : "hidden=4;steps=5");
     char msg[800];
     bool lesson = b->mode == MODE_CONFIRM || b->action == APP_ACT_LESSON_NEXT ||
                   b->action == APP_ACT_LESSON_PREV;

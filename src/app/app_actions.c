@@ -174,6 +174,13 @@ static bool display_act(App *app, AppAction act, int arg)
     case APP_ACT_CONTRAST:
         app->v.high_contrast = !app->v.high_contrast;
         break;
+    case APP_ACT_ROW_PREV:
+    case APP_ACT_ROW_NEXT: {
+        int B = net_batch_size(sess_net(app->s));
+        int row = (sess_display(app->s)->row + (act == APP_ACT_ROW_NEXT ? 1 : B - 1)) % B;
+        sess_set_row(app->s, row, NULL, 0);
+        break;
+    }
     case APP_ACT_SCALE_UP:
         app->v.ui_scale = fminf(3.0f, app->v.ui_scale * 1.1f);
         break;

@@ -45,8 +45,10 @@ typedef enum {
     APP_ACT_RECORD, /* start / stop recording the window */
     APP_ACT_CONTROLS_BAR,
     APP_ACT_CONTRAST,
-    APP_ACT_FOCUS,  /* cycle: the lesson's layout, plot, inspector, diagram */
-    APP_ACT_FIT,    /* every step of the sequence in view (toggle) */
+    APP_ACT_FOCUS,    /* cycle: the lesson's layout, plot, inspector, diagram */
+    APP_ACT_FIT,      /* every step of the sequence in view (toggle) */
+    APP_ACT_ROW_PREV, /* the displayed batch row, wrapping */
+    APP_ACT_ROW_NEXT,
     APP_ACT_ESCAPE, /* close an overlay or leave full screen; never quits */
     APP_ACT_QUIT,   /* quits, asking first when there is something to lose */
     APP_ACT_QUIT_YES,

@@ -1053,6 +1053,17 @@ const double *net_dc(const Net *net, int l, int t)
     return net->dc ? slot_h(net, net->dc, l, t) : NULL;
 }
 
+const double *net_dc_next(const Net *net, int l, int t)
+{
+    return net->dc_next ? slot_h(net, net->dc_next, l, t) : NULL;
+}
+
+const double *net_dgates_h(const Net *net, int l, int t)
+{
+    double *base = net->dgates_h ? net->dgates_h : net->dgates;
+    return base + net_slot_step(net, l, t, net->GH);
+}
+
 const double *net_dgates(const Net *net, int l, int t)
 {
     expect_node(net, l, t, 0);

@@ -204,6 +204,11 @@ const double *net_dh_out(const Net *net, int l, int t);  /* from head or layer a
 const double *net_dh_next(const Net *net, int l, int t); /* from step t+1 */
 const double *net_dc(const Net *net, int l, int t);      /* total dL/dc_t (lstm) */
 const double *net_dgates(const Net *net, int l, int t);  /* (B, G*H) dL/d pre-act */
+/* lstm: dL/dc_t from step t+1 (f_{t+1} * dL/dc_{t+1}), t >= -1; else NULL */
+const double *net_dc_next(const Net *net, int l, int t);
+/* (B, G*H) dL/d(W_hh h_{t-1} + b_hh): gru's n block is r_t * dL/da_n; the
+ * other cells' equal net_dgates */
+const double *net_dgates_h(const Net *net, int l, int t);
 
 /* The contract's plotted norms: ||dL/dh^l_t||, ||dL/dc^l_t|| (NaN until run). */
 double net_grad_h(const Net *net, int l, int t);

@@ -15,8 +15,8 @@
 #define QUOTE_MAX 32 /* bytes of a user's word repeated in a message */
 
 static const char *const verb_names[ACT_VERB_COUNT] = {
-    "forward", "backward", "step", "back",   "train",   "set",   "reset", "select",
-    "order",   "show",     "hide", "update", "compare", "focus", "fit",   "highlight",
+    "forward", "backward", "step",   "back",    "train", "set", "reset",     "select", "order",
+    "show",    "hide",     "update", "compare", "focus", "fit", "highlight", "row",
 };
 
 static const char *const mark_names[ACT_MARK_COUNT] = {"none", "steps", "h", "y", "x"};
@@ -433,6 +433,8 @@ static int parse_args(const Stmt *st, size_t vbeg, size_t *pos, Action *a)
         }
         return rc ? rc : parse_index(st, vbeg, pos, "step", &a->step);
     }
+    case ACT_ROW:
+        return parse_index(st, vbeg, pos, "row", &a->step);
     case ACT_ORDER:
         rc = parse_choice(st, vbeg, pos, &order_choice, &v);
         a->order = (ActionOrder)v;
@@ -683,6 +685,17 @@ static int format_marks(const ActionMarks *m, char *out, size_t cap)
     return n;
 }
 
+/* "select L T" or "select out T"; -1 when out of range. */
+static int format_select(const Action *a, const char *v, char *out, size_t cap)
+{
+    bool step_ok = a->step >= 0 && a->step <= ACTION_MAX_COUNT;
+    if (a->layer == ACTION_OUTPUT && step_ok)
+        return snprintf(out, cap, "%s out %d", v, a->step);
+    if (a->layer >= 0 && a->layer <= ACTION_MAX_COUNT && step_ok)
+        return snprintf(out, cap, "%s %d %d", v, a->layer, a->step);
+    return -1;
+}
+
 int action_format(const Action *a, char *out, size_t cap)
 {
     if (!out || cap == 0)
@@ -717,11 +730,11 @@ int action_format(const Action *a, char *out, size_t cap)
             n = snprintf(out, cap, "%s %s = %s", v, a->key, a->value);
         break;
     case ACT_SELECT:
-        if (a->layer == ACTION_OUTPUT && a->step >= 0 && a->step <= ACTION_MAX_COUNT)
-            n = snprintf(out, cap, "%s out %d", v, a->step);
-        else if (a->layer >= 0 && a->layer <= ACTION_MAX_COUNT && a->step >= 0 &&
-                 a->step <= ACTION_MAX_COUNT)
-            n = snprintf(out, cap, "%s %d %d", v, a->layer, a->step);
+        n = format_select(a, v, out, cap);
+        break;
+    case ACT_ROW:
+        if (a->step >= 0 && a->step <= ACTION_MAX_COUNT)
+            n = snprintf(out, cap, "%s %d", v, a->step);
         break;
     case ACT_ORDER:
     case ACT_SHOW:

@@ -7,6 +7,7 @@
  *   train N            set KEY = VALUE    reset         select LAYER|out STEP
  *   order time|layer   show PANEL         hide PANEL    update
  *   compare [N]        highlight WHAT STEPS...            highlight none
+ *   row N
  *
  * highlight marks what the narration talks about: WHAT is steps (shaded
  * columns), h (the hidden nodes of every layer), y (outputs) or x
@@ -74,6 +75,7 @@ typedef enum {
     ACT_FOCUS, /* focus plot|inspector|diagram|none: that panel gets the window */
     ACT_FIT,   /* fit all: every step in view; fit none: back to the zoom */
     ACT_HIGHLIGHT,
+    ACT_ROW,
     ACT_VERB_COUNT
 } ActionVerb;
 
@@ -128,7 +130,8 @@ typedef struct {
     /* forward, backward: 1..ACTION_MAX_COUNT or ACTION_ALL; step, back,
      * train: 1..ACTION_MAX_COUNT; compare: 0 when no N was given. */
     int count;
-    int layer, step;              /* select; layer ACTION_OUTPUT for `select out T` */
+    int layer, step;              /* select; layer ACTION_OUTPUT for `select out T`;
+                                     row: step is the batch row */
     ActionOrder order;            /* order */
     ActionPanel panel;            /* show, hide */
     ActionFocus focus;            /* focus */

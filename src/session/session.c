@@ -134,7 +134,7 @@ static int parts_build(Parts *p, const Settings *st, char *msg, size_t cap)
     size_t n = (size_t)2 * net_config(train_net(p->tr))->num_layers * T + 2 * (size_t)T + 1;
     p->ops = calloc(n, sizeof(NetOp));
     const NetConfig *nc = net_config(train_net(p->tr));
-    p->vm = vm_create(nc->num_layers, T, nc->output_size);
+    p->vm = vm_create(nc->num_layers, T, nc->output_size, nc->hidden_size);
     if (!p->bx || !p->by || !p->bcls || !p->ops || !p->vm) {
         parts_free(p);
         return fail(msg, cap, NET_ERR_NOMEM, "%s", "out of memory building the session");
@@ -196,7 +196,8 @@ Session *sess_create(const Settings *settings, char *msg, size_t cap)
         (SessDisplay){.panels = PANEL_INSPECTOR | PANEL_PLOTS | PANEL_CONTROLS | PANEL_LESSON,
                       .plot = PLOT_GRAD,
                       .contrib_param = -1,
-                      .shown = SHOW_ALL};
+                      .shown = SHOW_ALL,
+                      .row = 0};
     s->last_grad_norm = NAN;
     refresh_spectral(s);
     return s;
@@ -245,7 +246,7 @@ static int clone_parts(Session *c, const Session *s)
     c->by = dup_mem(s->by, (task_y_len(task, B, T) + 1) * sizeof(double));
     c->bcls = dup_mem(s->bcls, (task_classes_len(task, B, T) + 1) * sizeof(int));
     c->ops = dup_mem(s->ops, n_ops * sizeof(NetOp));
-    c->vm = vm_create(nc->num_layers, T, nc->output_size);
+    c->vm = vm_create(nc->num_layers, T, nc->output_size, nc->hidden_size);
     if (!c->bx || !c->by || !c->bcls || !c->ops || !c->vm)
         return NET_ERR_NOMEM;
     c->batch.x = moved_ptr(s->batch.x, s->bx, c->bx);
@@ -686,6 +687,18 @@ int sess_select(Session *s, int l, int t, char *msg, size_t cap)
     return NET_OK;
 }
 
+int sess_set_row(Session *s, int row, char *msg, size_t cap)
+{
+    int B = net_batch_size(sess_net(s));
+    if (row < 0 || row >= B) {
+        if (msg && cap)
+            snprintf(msg, cap, "no batch row %d (rows 0..%d)", row, B - 1);
+        return NET_ERR_ARG;
+    }
+    s->display.row = row;
+    return NET_OK;
+}
+
 int sess_order(Session *s, NetOrder order, char *msg, size_t cap)
 {
     return sess_set_value(s, SET_ORDER, order, msg, cap);
@@ -1042,6 +1055,8 @@ int sess_run_action(Session *s, const Action *a, char *msg, size_t cap)
         return sess_reset(s, msg, cap);
     case ACT_SELECT:
         return sess_select(s, a->layer, a->step, msg, cap);
+    case ACT_ROW:
+        return sess_set_row(s, a->step, msg, cap);
     case ACT_ORDER:
         return sess_order(s, (NetOrder)a->order, msg, cap);
     case ACT_SHOW:

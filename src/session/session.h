@@ -72,6 +72,7 @@ typedef struct {
     int shown;         /* SessShown bits */
     int n_marks;       /* highlights of the current lesson step */
     SessMark marks[SESS_MAX_MARKS];
+    int row; /* the batch row whose numbers are shown (clamped to B) */
 } SessDisplay;
 
 /* How the last actions moved the cursor, for the app's animation and
@@ -188,6 +189,8 @@ int sess_set(Session *s, const char *key, const char *value, char *msg, size_t c
 int sess_set_value(Session *s, SettingId id, double v, char *msg, size_t cap);
 int sess_set_seed(Session *s, uint64_t seed, char *msg, size_t cap);
 int sess_select(Session *s, int l, int t, char *msg, size_t cap);
+/* The batch row whose numbers the screen shows, 0..B-1. */
+int sess_set_row(Session *s, int row, char *msg, size_t cap);
 int sess_order(Session *s, NetOrder order, char *msg, size_t cap);
 int sess_panel(Session *s, const char *panel, bool show, char *msg, size_t cap);
 /* Runs one parsed action; a whole list stops at the first failure. */

@@ -6,6 +6,7 @@
 
 #include "la.h"
 #include "vm_fill.h"
+#include "vm_parts.h"
 
 _Static_assert((int)VM_CELL_LSTM == (int)NET_CELL_LSTM && (int)VM_CELL_GRU == (int)NET_CELL_GRU,
                "VmCell follows NetCell");
@@ -36,6 +37,7 @@ typedef struct {
      * as long as: worked out at the first fill. */
     bool known;
     char (*cls_sym)[VM_SYM_LEN]; /* (O) the task's symbol of each class */
+    VmScratch scratch;           /* the inspector's computed terms */
     /* The settings and spectral radius the drawer's rows were formatted
      * for: formatting a dozen numbers every frame is not free. */
     bool drawer_known;
@@ -43,7 +45,7 @@ typedef struct {
     double drawer_rho;
 } VmStore;
 
-ViewModel *vm_create(int L, int T, int O)
+ViewModel *vm_create(int L, int T, int O, int H)
 {
     VmStore *st = calloc(1, sizeof *st);
     if (!st)
@@ -58,11 +60,14 @@ ViewModel *vm_create(int L, int T, int O)
     vm->step = calloc((size_t)T, sizeof *vm->step);
     vm->grad_h = calloc(nodes, sizeof *vm->grad_h);
     vm->grad_c = calloc(nodes, sizeof *vm->grad_c);
+    vm->gain = calloc(nodes, sizeof *vm->gain);
+    vm->gain_prod = calloc(nodes, sizeof *vm->gain_prod);
     vm->contrib = calloc((size_t)T, sizeof *vm->contrib);
     vm->hist.loss = calloc(VM_HISTORY_CAP, sizeof *vm->hist.loss);
     vm->hist.grad_h = calloc(VM_HISTORY_CAP, sizeof *vm->hist.grad_h);
     if (!vm->node || !vm->step || !vm->grad_h || !vm->grad_c || !vm->contrib || !vm->hist.loss ||
-        !vm->hist.grad_h || !st->cls_sym) {
+        !vm->hist.grad_h || !st->cls_sym || !vm->gain || !vm->gain_prod ||
+        vm_scratch_init(&st->scratch, H)) {
         vm_destroy(vm);
         return NULL;
     }
@@ -77,7 +82,10 @@ void vm_destroy(ViewModel *vm)
     free(vm->step);
     free(vm->grad_h);
     free(vm->grad_c);
+    free(vm->gain);
+    free(vm->gain_prod);
     free(vm->contrib);
+    vm_scratch_free(&((VmStore *)vm)->scratch);
     free(vm->hist.loss);
     free(vm->hist.grad_h);
     free(((VmStore *)vm)->cls_sym);
@@ -123,6 +131,12 @@ static void fill_config(ViewModel *vm, const Session *s)
     vm->B = net_batch_size(net);
     vm->cell_name = net_cell_name(cfg->cell);
     vm->task_name = task_kind_name(task_kind(sess_task(s)));
+    int row = sess_display_const(s)->row;
+    vm->row = row < 0 ? 0 : row >= vm->B ? vm->B - 1 : row;
+    TaskKind kind = task_kind(sess_task(s));
+    vm->tolerance = kind == TASK_ADDING ? TASK_ADDING_TOLERANCE
+                    : vm->ce            ? NAN
+                                        : TASK_SINE_TOLERANCE;
 }
 
 /* Parameter counts and class symbols: fixed for the model's network. */
@@ -175,8 +189,8 @@ static void fill_node(ViewModel *vm, const Net *net, int l, int t)
     bool lstm = vm->cell == VM_CELL_LSTM;
     n->fwd = op_done(net, NET_OP_FORWARD, l, t);
     n->bwd = op_done(net, NET_OP_BACKWARD, l, t);
-    n->h = net_h(net, l, t);
-    n->c = lstm ? net_c(net, l, t) : NULL;
+    n->h = net_h(net, l, t) + (size_t)vm->row * vm->H;
+    n->c = lstm ? net_c(net, l, t) + (size_t)vm->row * vm->H : NULL;
     n->g_below = l > 0 && n->bwd ? la_norm(net_dh_out(net, l - 1, t), BH) : 0;
     n->g_prev = t > 0 && n->bwd ? la_norm(net_dh_next(net, l, t - 1), BH) : 0;
     n->g_cell = t > 0 && n->bwd && lstm ? la_norm(net_dc(net, l, t), BH) : 0;
@@ -211,13 +225,14 @@ static void fill_output(ViewModel *vm, const Session *s, int t)
     }
     memcpy(st->y_sym, "ŷ", sizeof "ŷ"); /* a literal: no formatting per step */
     st->y_prob = st->y0 = 0;
+    size_t row = (size_t)vm->row * vm->O;
     if (st->head_fwd && vm->ce) {
-        const double *p = net_prob(net, t);
+        const double *p = net_prob(net, t) + row;
         int k = argmax(p, vm->O);
         class_symbol(vm, k, st->y_sym);
         st->y_prob = p[k];
     } else if (st->head_fwd) {
-        st->y0 = net_y(net, t)[0];
+        st->y0 = net_y(net, t)[row];
     }
 }
 
@@ -227,24 +242,30 @@ static void fill_io(ViewModel *vm, const Session *s, int t)
     const Net *net = sess_net(s);
     const Task *task = sess_task(s);
     VmStep *st = &vm->step[t];
-    st->x = net_x(net, t);
+    st->x = net_x(net, t) + (size_t)vm->row * vm->I;
+    st->x_marked = task_kind(task) == TASK_ADDING && st->x[1] > 0.5;
     if (task_kind(task) == TASK_NOISE ||
         task_input_symbol(task, st->x, st->x_sym, sizeof st->x_sym) != NET_OK)
         st->x_sym[0] = '\0';
+    if (task_kind(task) == TASK_ADDING) /* the mark is shown by emphasis, not brackets */
+        snprintf(st->x_sym, sizeof st->x_sym, "%.2f", st->x[0]);
     st->has_target = net_has_target(net, t);
     st->hit = false;
     st->target0 = 0;
     st->step_loss = net_step_loss(net, t);
     memcpy(st->target_sym, "?", sizeof "?");
+    vm_fill_row_loss(vm, net, t);
     if (!st->has_target)
         return;
-    int cls = vm->ce ? net_target_class(net, t)[0] : 0;
+    size_t row = (size_t)vm->row * vm->O;
+    int cls = vm->ce ? net_target_class(net, t)[vm->row] : 0;
+    const double *target = vm->ce ? NULL : net_target_vec(net, t) + row;
     if (vm->ce)
         class_symbol(vm, cls, st->target_sym);
     else
-        st->target0 = net_target_vec(net, t)[0];
+        st->target0 = target[0];
     if (st->head_fwd)
-        st->hit = task_hit(task, net_y(net, t), cls, net_target_vec(net, t));
+        st->hit = task_hit(task, net_y(net, t) + row, cls, target);
 }
 
 static void fill_graph(ViewModel *vm, const Session *s)
@@ -256,89 +277,6 @@ static void fill_graph(ViewModel *vm, const Session *s)
         fill_output(vm, s, t);
         fill_io(vm, s, t);
     }
-}
-
-static VmVec vec(const double *v, int n)
-{
-    return (VmVec){v, n, 0};
-}
-
-/* A gradient row: its values and their norm. */
-static VmVec grad(const double *v, int n)
-{
-    return (VmVec){v, n, v ? la_norm(v, (size_t)n) : 0};
-}
-
-static void inspect_forward(VmInspect *in, const ViewModel *vm, const Net *net, int l, int t)
-{
-    int H = vm->H;
-    in->x = l == 0 ? vec(net_x(net, t), vm->I) : vec(net_h(net, l - 1, t), H);
-    in->h_prev = vec(net_h(net, l, t - 1), H);
-    in->h = vec(net_h(net, l, t), H);
-    const double *g = net_gates(net, l, t);
-    for (int k = 0; k < net_gate_count((NetCell)vm->cell); k++)
-        in->gate[k] = vec(g + k * H, H);
-    if (vm->cell == VM_CELL_LSTM) {
-        in->c_prev = vec(net_c(net, l, t - 1), H);
-        in->c = vec(net_c(net, l, t), H);
-    }
-}
-
-static void inspect_backward(VmInspect *in, const ViewModel *vm, const Net *net, int l, int t)
-{
-    int H = vm->H, GH = net_gate_count((NetCell)vm->cell) * H;
-    size_t BH = (size_t)vm->B * H;
-    in->above_norm = la_norm(net_dh_out(net, l, t), BH);
-    in->next_norm = la_norm(net_dh_next(net, l, t), BH);
-    in->grad_h = net_grad_h(net, l, t);
-    char name[32];
-    snprintf(name, sizeof name, "weight_hh_l%d", l);
-    for (int k = 0; k < net_param_count(net); k++)
-        if (!strcmp(net_param(net, k)->name, name)) {
-            in->has_share = true;
-            in->share = net_grad_contrib(net, k, t);
-        }
-    in->dh_above = grad(net_dh_out(net, l, t), H);
-    in->dh_next = grad(net_dh_next(net, l, t), H);
-    in->dh = grad(net_dh(net, l, t), H);
-    if (vm->cell == VM_CELL_LSTM)
-        in->dc = grad(net_dc(net, l, t), H);
-    in->dgates = grad(net_dgates(net, l, t), GH);
-    in->dh_prev = grad(net_dh_next(net, l, t - 1), H);
-}
-
-static void inspect_head(VmInspect *in, const ViewModel *vm, const Net *net, int t)
-{
-    if (in->op.kind == VM_OP_HEAD_FORWARD) {
-        in->h_top = vec(net_h(net, vm->L - 1, t), vm->H);
-        in->y = vec(net_y(net, t), vm->O);
-        if (vm->ce)
-            in->p = vec(net_prob(net, t), vm->O);
-    } else {
-        in->dy = grad(net_dy(net, t), vm->O);
-        in->dh_head = grad(net_dh_out(net, vm->L - 1, t), vm->H);
-    }
-}
-
-static void fill_inspect(ViewModel *vm, const Session *s)
-{
-    const Net *net = sess_net(s);
-    VmInspect *in = &vm->inspect;
-    memset(in, 0, sizeof *in);
-    in->has_op = vm->has_cur;
-    in->op = vm->cur;
-    if (!in->has_op)
-        return;
-    NetOp op = {(NetOpKind)in->op.kind, in->op.l, in->op.t};
-    in->done = net_op_done(net, op);
-    if (!in->done)
-        return;
-    if (op.kind == NET_OP_FORWARD)
-        inspect_forward(in, vm, net, op.l, op.t);
-    else if (op.kind == NET_OP_BACKWARD)
-        inspect_backward(in, vm, net, op.l, op.t);
-    else
-        inspect_head(in, vm, net, op.t);
 }
 
 /* Each step's share of the gradient of the chosen tensor (W_hh of layer 0
@@ -451,7 +389,8 @@ void vm_fill(ViewModel *vm, const Session *s)
     fill_known((VmStore *)vm, s);
     fill_progress(vm, s);
     fill_graph(vm, s);
-    fill_inspect(vm, s);
+    vm_fill_gains(vm, sess_net(s));
+    vm_fill_inspect(vm, s, &((VmStore *)vm)->scratch);
     fill_contrib(vm, s);
     fill_history(vm, s);
     fill_spectra(vm, s);

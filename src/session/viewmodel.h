@@ -4,8 +4,10 @@
  * before each frame; the view reads only this, so a frame's content can be
  * produced, and tested, from a hand-filled model with no network.
  *
- * Vectors are batch row 0 and point into buffers that stay valid until the
- * session next changes (the engine's caches, or the model's own arrays).
+ * Vectors are of one batch row, the displayed row (ViewModel.row), and
+ * point into buffers that stay valid until the session next changes (the
+ * engine's caches, or the model's own arrays). Numbers named "batch" are
+ * over (or the mean over) the whole batch and say so on screen.
  * Shapes: T steps, L layers, H hidden, I input, O output, B batch.
  * Per-node arrays are indexed node[l * T + t].
  *
@@ -46,7 +48,7 @@ typedef struct {
     int l, t;
 } VmOp;
 
-/* A vector shown as a row: n values of batch row 0 and their 2-norm. */
+/* A vector shown as a row: n values of the displayed row and their 2-norm. */
 typedef struct {
     const double *v; /* NULL: not shown */
     int n;
@@ -63,36 +65,85 @@ typedef struct {
     double g_cell;       /* ||dL/dc_t|| (LSTM, t > 0): the cell-state rail */
 } VmNode;
 
-/* A time step's input, output and loss nodes. */
+/* A time step's input, output and loss nodes: per-row fields are of the
+ * displayed row, step_loss is the batch mean. */
 typedef struct {
     const double *x;             /* (I) */
     char x_sym[VM_SYM_LEN];      /* the task's symbol of x_t; empty: show x as a strip */
+    bool x_marked;               /* the task marks this input as one that matters */
     bool head_fwd, head_bwd;     /* output ops done */
     double dy_norm;              /* ||dL/dy_t|| over the batch (after head backward) */
-    double g_head;               /* ||dL/dh_t|| of the top layer from the head */
+    double g_head;               /* ||dL/dh_t|| of the top layer from the head (batch) */
     char y_sym[VM_SYM_LEN];      /* cross-entropy: symbol of the likeliest class */
     double y_prob;               /* ... and its probability */
     double y0;                   /* regression: the first output */
-    bool has_target, hit;        /* hit: the output matches the target (row 0) */
+    bool has_target, hit;        /* hit: the output matches the target */
     char target_sym[VM_SYM_LEN]; /* cross-entropy: the target's symbol */
     double target0;              /* regression: the first target value */
+    double p_target;             /* cross-entropy: p[target] of the row */
+    double row_loss;             /* L_t of the row: -ln p[target], or 1/2 sum (y^ - y)^2 */
     double step_loss;            /* L_t, mean over the batch */
 } VmStep;
+
+/* The inspector's terms: every vector an equation of the inspector names,
+ * of the displayed row. Gate blocks are in PyTorch's order (r z n; i f g o);
+ * "a" is a pre-activation. */
+typedef enum {
+    /* forward */
+    VM_T_X,      /* x_t, or h_t of the layer below */
+    VM_T_H_PREV, /* h_{t-1} */
+    VM_T_A,      /* rnn: a_t = W_ih x_t + b_ih + W_hh h_{t-1} + b_hh */
+    VM_T_GATE0,  /* r z n, or i f g o: the gate activations */
+    VM_T_GATE1,
+    VM_T_GATE2,
+    VM_T_GATE3,
+    VM_T_HN,     /* gru: W_hn h_{t-1} + b_hn */
+    VM_T_C_PREV, /* lstm */
+    VM_T_C,
+    VM_T_H,
+    /* backward */
+    VM_T_DH_ABOVE, /* dL/dh_t from the head or the layer above */
+    VM_T_DH_NEXT,  /* dL/dh_t from step t+1 */
+    VM_T_DH,       /* dL/dh_t, their sum */
+    VM_T_DC_NEXT,  /* lstm: dL/dc_t from step t+1 (f_{t+1} * dL/dc_{t+1}) */
+    VM_T_DC_OWN,   /* lstm: dL/dh_t * o_t * (1 - tanh^2 c_t) */
+    VM_T_DC,       /* lstm: dL/dc_t */
+    VM_T_DA0,      /* dL/da per gate block (rnn: dL/da_t) */
+    VM_T_DA1,
+    VM_T_DA2,
+    VM_T_DA3,
+    VM_T_DA_HN,   /* gru: r_t * dL/da_n, the gradient of W_hn h_{t-1} + b_hn */
+    VM_T_DIRECT,  /* gru: z_t * dL/dh_t, the direct path */
+    VM_T_RECUR,   /* W_hh^T dL/da (gru: with the n block r_t * dL/da_n) */
+    VM_T_DH_PREV, /* dL/dh_{t-1} */
+    VM_T_DC_PREV, /* lstm: dL/dc_{t-1} = f_t * dL/dc_t */
+    /* head */
+    VM_T_H_TOP,
+    VM_T_Y,
+    VM_T_P,
+    VM_T_DY,
+    VM_T_DH_HEAD,
+    VM_T_COUNT
+} VmTerm;
 
 /* The inspector's node and its numbers. */
 typedef struct {
     bool has_op; /* false: show the model summary */
     VmOp op;
     bool done;
-    /* forward layer: input (x_t, or h of the layer below), states, gates */
-    VmVec x, h_prev, h, gate[4], c_prev, c;
-    /* backward layer */
-    double grad_h, above_norm, next_norm; /* batch norms */
-    bool has_share;
-    double share; /* this step's share of dL/dW_hh (its norm) */
-    VmVec dh_above, dh_next, dh, dc, dgates, dh_prev;
+    VmVec term[VM_T_COUNT]; /* v NULL: not part of this node */
+    /* backward layer, batch numbers */
+    double grad_h;  /* ||dL/dh_t|| over the batch (the plotted norm) */
+    bool has_gain;  /* t > 0 */
+    double gain;    /* ||propagated to t-1|| / ||state gradient at t|| over the batch */
+    bool has_wgrad; /* dL/dW_hh of this layer, summed over the batch: */
+    double w_step;  /* ||this step's term|| */
+    double w_sum;   /* ||sum of the terms of steps t..T-1||, computed for display */
+    bool w_added;   /* the engine has added the layer's weight gradient (step 0 done) */
     /* head */
-    VmVec h_top, y, p, dy, dh_head;
+    double row_loss, mean_loss, p_target; /* L_t of the row and the batch mean */
+    int target_class;                     /* cross-entropy: the row's target, else -1 */
+    const double *target;                 /* regression: the row's target (O) */
 } VmInspect;
 
 /* RNN, GRU and LSTM on the same batch (see SessCompare). */
@@ -159,7 +210,9 @@ typedef struct {
     int cursor, op_count;
     long iteration;
     bool has_cur;
-    VmOp cur; /* the node shown: the last op run, or the selection */
+    VmOp cur;         /* the node shown: the last op run, or the selection */
+    int row;          /* the displayed batch row, 0..B-1 */
+    double tolerance; /* regression: a hit is |y^ - y| < tolerance; NaN for classes */
     bool any_loss;
     double loss;
     char message[VM_MESSAGE_LEN];
@@ -169,6 +222,16 @@ typedef struct {
     VmStep *step;   /* (T) */
     double *grad_h; /* (L * T) ||dL/dh_t|| over the batch; NaN before backward */
     double *grad_c; /* (L * T) ||dL/dc_t|| (LSTM), else NaN */
+    /* Per-step backward gain of the propagated part over the batch:
+     * gain[l*T+t] = ||(ds_{t+1}/ds_t)^T g_{t+1}|| / ||g_{t+1}||, s the state
+     * (h, and c for the LSTM), g_{t+1} its whole gradient at t+1; NaN at
+     * t = T-1 or before that backward ran. gain_prod[l*T+t] = the product
+     * of gain[l*T+s] for s = t..T-2 (1 at T-1): how much the propagation
+     * alone has scaled a gradient from T-1 down to t. */
+    double *gain, *gain_prod;
+    /* The sigma_max^(T-1-t) line bounds ||dL/dh_t|| (an RNN, one layer, one
+     * loss, at the last step): only then is it drawn as a bound. */
+    bool sigma_bounds;
     /* panels */
     VmInspect inspect;
     char contrib_name[VM_NAME_LEN];

@@ -9,9 +9,9 @@
 #include "session.h"
 #include "viewmodel.h"
 
-/* For a network of L layers, up to T steps and O outputs (classes); NULL
- * when out of memory. */
-ViewModel *vm_create(int L, int T, int O);
+/* For a network of L layers, up to T steps, O outputs (classes) and H
+ * hidden units; NULL when out of memory. */
+ViewModel *vm_create(int L, int T, int O, int H);
 void vm_destroy(ViewModel *vm);
 /* Refreshes every field from the session; never allocates. */
 void vm_fill(ViewModel *vm, const Session *s);

@@ -26,12 +26,16 @@ static float window_factor(int w, int h)
 
 /* The side panels: inspector above plots, or (stacked under the network)
  * side by side, or the plots alone when the inspector has no room. */
-static void place_side(Layout *lo, Rect side, bool stacked)
+static void place_side(Layout *lo, Rect side, bool stacked, const LayoutInput *in)
 {
     lo->side = side;
     lo->stacked = stacked;
     if (!stacked) {
-        float insp_h = side.h * 0.50f;
+        /* half each, or what the inspector needs (in one column, else two
+         * to a line) up to 62%: the plot keeps the rest */
+        float cap = side.h * 0.62f;
+        float need = in->inspector_h <= cap ? in->inspector_h : in->inspector_h2;
+        float insp_h = clampf(need, side.h * 0.50f, cap);
         lo->inspector = rect(side.x, side.y, side.w, insp_h);
         lo->plots = rect(side.x, side.y + insp_h, side.w, side.h - insp_h);
     } else if (side.w >= 2 * tm->side_min_w * lo->s_side) {
@@ -86,17 +90,17 @@ static void place_regions(Layout *lo, const LayoutInput *in)
         place_focus(lo, in, rest);
         return;
     }
-    float side_w = in->show_side ? fmaxf(W * 0.33f, tm->side_min_w * s) : 0;
+    float side_w = in->show_side ? fmaxf(W * 0.35f, tm->side_min_w * s) : 0;
     if (!in->show_side || rest.w - side_w >= fmaxf(W * 0.28f, tm->net_min_w * s)) {
         lo->net = rect(lesson_w, body_y, rest.w - side_w, body_h);
-        place_side(lo, rect(W - side_w, body_y, side_w, body_h), false);
+        place_side(lo, rect(W - side_w, body_y, side_w, body_h), false, in);
         if (!in->show_side)
             lo->inspector = lo->plots = lo->side;
         return;
     }
     float net_h = body_h * 0.5f;
     lo->net = rect(lesson_w, body_y, rest.w, net_h);
-    place_side(lo, rect(lesson_w, body_y + net_h, rest.w, body_h - net_h), true);
+    place_side(lo, rect(lesson_w, body_y + net_h, rest.w, body_h - net_h), true, in);
 }
 
 /* Column pitch: the width fitted between a readable minimum and a tidy
@@ -144,8 +148,10 @@ static void place_grid(Layout *lo, const LayoutInput *in)
     lo->rows = L + 3;
     float label_w = tm->net_label_w * s, head_h = tm->net_head_h * s, pad = tm->net_pad * s,
           band_h = in->band ? tm->band_h * s : 0, over_h = tm->overview_h * s;
+    float key_h = tm->key_h * s * (lo->net.w >= tm->key_one_line_w * s ? 1 : 2);
     lo->grid = rect(lo->net.x + label_w, lo->net.y + head_h, fmaxf(lo->net.w - label_w - pad, 1),
-                    fmaxf(lo->net.h - head_h - pad - band_h, 1));
+                    fmaxf(lo->net.h - head_h - pad - band_h - key_h, 1));
+    lo->key = rect(lo->net.x + pad, lo->grid.y + lo->grid.h, lo->net.w - 2 * pad, key_h);
     lo->col_w = column_pitch(lo, in, T);
     float content = T * lo->col_w;
     lo->overview = rect(lo->grid.x, lo->grid.y + lo->grid.h - over_h, lo->grid.w, 0);
@@ -161,7 +167,9 @@ static void place_grid(Layout *lo, const LayoutInput *in)
     if (in->follow)
         sc = (in->focus_t + 0.5f) * lo->col_w - lo->grid.w / 2;
     /* whole columns at both edges */
-    float snapped = roundf(sc / lo->col_w) * lo->col_w;
+    /* (a half column rounds up at every window size: an even number of
+     * visible columns puts the centred column at exactly x.5) */
+    float snapped = floorf(sc / lo->col_w + 0.5f + 1e-3f) * lo->col_w;
     lo->scroll_x = clampf(fabsf(snapped - sc) > 0.01f ? snapped : sc, 0, max_scroll);
     /* a short sequence sits in the middle rather than at the left edge */
     if (content < lo->grid.w)

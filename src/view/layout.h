@@ -34,6 +34,8 @@ typedef struct {
     LayoutFocus focus;
     bool fit_all;       /* every column in view, however narrow (semantic zoom) */
     float lesson_w_min; /* pixels the narration needs at its floor size (0: any) */
+    float inspector_h;  /* pixels the inspector needs at its full size (0: half the side) */
+    float inspector_h2; /* the same with its vector rows two to a line */
 } LayoutInput;
 
 typedef struct {
@@ -46,6 +48,7 @@ typedef struct {
     Rect net;            /* the unrolled network, labels included */
     Rect grid;           /* the scrolling part of net: columns live here */
     Rect band;           /* under the grid (h = 0 when not asked for) */
+    Rect key;            /* the colour key under the grid: one line, or two when narrow */
     Rect side;           /* inspector above plots (w = 0 when hidden) */
     Rect inspector, plots;
     Rect controls; /* button bar (h = 0 when hidden) */

@@ -1,37 +1,19 @@
 /*
  * The unrolled network: one column per step, rows loss / output / layers /
  * input. Forward values in blue, gradients in vermillion; halo size and
- * edge width follow the gradient norm on a log scale (six decades).
+ * edge width follow the gradient norm on the absolute log scale of
+ * colorscale.h (1e-8 to 10), shown in a colour bar. Per-row numbers are
+ * of the displayed batch row, named beside the rows.
  */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h> /* strtod */
 #include <string.h>
 
+#include "colorscale.h"
 #include "view_parts.h"
 
 static const ThemeMetrics *const tm = &theme_metrics;
-
-/* Log-scale magnitude in [0, 1]: 1 at the largest norm, 0 six decades below. */
-static double log_unit(double g, double gmax)
-{
-    if (!isfinite(g))
-        return 1.0;
-    if (g <= 0 || gmax <= 0)
-        return 0.0;
-    double u = 1.0 + log10(g / gmax) / 6.0;
-    return u < 0 ? 0 : u > 1 ? 1 : u;
-}
-
-static double max_grad(const ViewModel *vm)
-{
-    double m = 0;
-    for (int i = 0; i < vm->L * vm->T; i++) {
-        double g = vm->grad_h[i];
-        if (isfinite(g) && g > m)
-            m = g;
-    }
-    return m;
-}
 
 static const VmNode *node_at(const ViewCtx *c, int l, int t)
 {
@@ -54,7 +36,7 @@ static void arrow(const ViewCtx *c, float x0, float y0, float x1, float y1, floa
 
 /* One edge: forward state first, the gradient drawn over it once it flowed. */
 static void edge(const ViewCtx *c, float x0, float y0, float x1, float y1, bool fwd, bool bwd,
-                 double g, double gmax)
+                 double g)
 {
     const Theme *th = c->th;
     float k = c->k;
@@ -63,7 +45,7 @@ static void edge(const ViewCtx *c, float x0, float y0, float x1, float y1, bool 
     else
         arrow(c, x0, y0, x1, y1, tm->lw_edge_ghost * k, th->ghost);
     if (bwd) {
-        double u = log_unit(g, gmax);
+        double u = cs_grad_unit(g);
         dl_line(c->dl, x1, y1, x0, y0, (tm->lw_grad_min + tm->lw_grad_gain * (float)u) * k,
                 color_alpha(th->backward, (unsigned char)(90 + 130 * u)));
     }
@@ -112,21 +94,22 @@ static bool marks_only(const ViewCtx *c)
     return c->lo->node_w < tm->semantic_min_w * c->k;
 }
 
-static void node_mark(const ViewCtx *c, Rect r, bool f, bool b, double g, double gmax)
+/* The gradient's magnitude on the absolute scale (colorscale.h), as size and ink. */
+static void node_mark(const ViewCtx *c, Rect r, bool f, bool b, double g)
 {
     const Theme *th = c->th;
     if (!b) {
         dl_rect(c->dl, r.x, r.y, r.w, r.h, 0, f ? color_alpha(th->forward, 150) : th->ghost);
         return;
     }
-    double u = log_unit(g, gmax);
+    double u = cs_grad_unit(g);
     float grow = 0.25f + 0.75f * (float)u, w = r.w * grow, h = r.h * grow;
     dl_rect(c->dl, r.x, r.y, r.w, r.h, 0, color_alpha(th->backward, 40));
     dl_rect(c->dl, r.x + (r.w - w) / 2, r.y + (r.h - h) / 2, w, h, 0,
             color_alpha(th->backward, (unsigned char)(70 + 185 * u)));
 }
 
-static void layer_node(const ViewCtx *c, int l, int t, double gmax)
+static void layer_node(const ViewCtx *c, int l, int t)
 {
     const Theme *th = c->th;
     const VmNode *n = node_at(c, l, t);
@@ -135,7 +118,7 @@ static void layer_node(const ViewCtx *c, int l, int t, double gmax)
     int H = c->vm->H;
     bool f = n->fwd, b = n->bwd, lstm = c->vm->cell == VM_CELL_LSTM;
     if (marks_only(c)) {
-        node_mark(c, r, f, b, c->vm->grad_h[l * c->vm->T + t], gmax);
+        node_mark(c, r, f, b, c->vm->grad_h[l * c->vm->T + t]);
         if (is_current(c, ROW_LAYER, l, t))
             dl_rect_outline(c->dl, r.x, r.y, r.w, r.h, 0, tm->lw_node_edge * k, th->accent);
         add_hit(c, r, ROW_LAYER, l, t);
@@ -144,7 +127,7 @@ static void layer_node(const ViewCtx *c, int l, int t, double gmax)
     if (b) {
         float halo =
             fminf(tm->halo_min * k +
-                      tm->halo_gain * k * (float)log_unit(c->vm->grad_h[l * c->vm->T + t], gmax),
+                      tm->halo_gain * k * (float)cs_grad_unit(c->vm->grad_h[l * c->vm->T + t]),
                   0.12f * c->lo->col_w);
         dl_rect(c->dl, r.x - halo, r.y - halo, r.w + 2 * halo, r.h + 2 * halo,
                 tm->radius_node * k + halo, color_alpha(th->backward, 85));
@@ -160,9 +143,9 @@ static void layer_node(const ViewCtx *c, int l, int t, double gmax)
             /* h below, c above: the two states an LSTM carries. */
             Rect cs = {strip.x, r.y + tm->node_inset * k, strip.w,
                        r.h * 0.37f - tm->node_inset * k};
-            vt_heat_strip(c, cs, n->c, H, 1.0);
+            cs_act_strip(c, cs, n->c, H);
         }
-        vt_heat_strip(c, strip, n->h, H, 1.0);
+        cs_act_strip(c, strip, n->h, H);
     }
     dl_rect_outline(c->dl, r.x, r.y, r.w, r.h, tm->radius_node_box * k, tm->lw_node_edge * k,
                     f ? th->forward : th->ghost);
@@ -220,33 +203,37 @@ static void input_node(const ViewCtx *c, int t)
     Rect r = layout_node(c->lo, ROW_INPUT, -1, t);
     /* symbols where the task has them; random features as a heatmap strip */
     if (marks_only(c)) {
-        node_mark(c, r, true, false, 0, 0);
+        node_mark(c, r, true, false, 0);
+    } else if (st->x_sym[0] && st->x_marked) {
+        /* an input that matters: bold outline and accent ink, same size */
+        symbol_node(c, r, true, st->x_sym, "marked", c->th->accent, c->th->accent);
+        dl_rect_outline(c->dl, r.x - 2 * c->k, r.y - 2 * c->k, r.w + 4 * c->k, r.h + 4 * c->k,
+                        tm->radius_symbol * c->k + 1 * c->k, 3 * c->k, c->th->accent);
     } else if (st->x_sym[0]) {
         symbol_node(c, r, true, st->x_sym, NULL, c->th->text, c->th->forward);
     } else {
         dl_rect(c->dl, r.x, r.y, r.w, r.h, tm->radius_symbol * c->k, c->th->panel);
         Rect strip = {r.x + tm->symbol_text_inset * c->k, r.y + tm->symbol_text_inset * c->k,
                       r.w - tm->symbol_strip_inset2 * c->k, r.h - tm->symbol_strip_inset2 * c->k};
-        vt_heat_strip(c, strip, st->x, c->vm->I, 2.0);
+        cs_act_strip(c, strip, st->x, c->vm->I);
         dl_rect_outline(c->dl, r.x, r.y, r.w, r.h, tm->radius_symbol * c->k,
                         tm->lw_symbol_edge * c->k, c->th->forward);
     }
     add_hit(c, r, ROW_INPUT, -1, t);
 }
 
-static void output_node(const ViewCtx *c, int t, double gmax)
+static void output_node(const ViewCtx *c, int t)
 {
     const VmStep *st = &c->vm->step[t];
     Rect r = layout_node(c->lo, ROW_OUTPUT, -1, t);
     bool f = st->head_fwd, b = st->head_bwd;
     if (marks_only(c)) {
-        node_mark(c, r, f, b, st->dy_norm, gmax);
+        node_mark(c, r, f, b, st->dy_norm);
         add_hit(c, r, ROW_OUTPUT, -1, t);
         return;
     }
     if (b) {
-        float halo =
-            fminf((3 + 8 * (float)log_unit(st->dy_norm, gmax)) * c->k, 0.12f * c->lo->col_w);
+        float halo = fminf((3 + 8 * (float)cs_grad_unit(st->dy_norm)) * c->k, 0.12f * c->lo->col_w);
         dl_rect(c->dl, r.x - halo, r.y - halo, r.w + 2 * halo, r.h + 2 * halo,
                 tm->radius_symbol * c->k + halo, color_alpha(c->th->backward, 85));
     }
@@ -262,6 +249,106 @@ static void output_node(const ViewCtx *c, int t, double gmax)
     symbol_node(c, r, f, big, small, f ? c->th->text : c->th->ghost,
                 f ? c->th->forward : c->th->ghost);
     add_hit(c, r, ROW_OUTPUT, -1, t);
+}
+
+/* The two small lines of a loss box: the row's own figures, so that for
+ * cross-entropy -ln p = L on the box itself. */
+static void loss_figures(const ViewCtx *c, const VmStep *st, char *a, char *b, size_t cap)
+{
+    char l[20], q[20], y[16];
+    double lv = st->row_loss;
+    if (isfinite(lv) && lv < 100 && lv >= 0.005)
+        snprintf(l, sizeof l, "%.2f", lv);
+    else
+        vt_num(l, sizeof l, lv);
+    snprintf(b, cap, "L %s", l);
+    if (c->vm->ce) {
+        double pv = st->p_target;
+        if (isfinite(pv) && pv >= 0.005)
+            snprintf(q, sizeof q, "%.3f", pv);
+        else
+            vt_num(q, sizeof q, pv);
+        snprintf(a, cap, "p %s", q);
+        return;
+    }
+    vt_fmt(y, sizeof y, "%.2f", st->y0);
+    snprintf(a, cap, "ŷ %s", y); /* the tolerance of the mark is in the row label */
+}
+
+/* "p 0.311", "L 1.25" or "-0.43" as it fits room at fs down to the floor:
+ * else the figure with fewer decimals ("p 0.31", "L 1.3"; one decimal only
+ * from 0.1 up), or NULL when not even that fits. */
+static const char *short_form(const ViewCtx *c, DlFont font, const char *s, char *buf, size_t cap,
+                              float fs, float room)
+{
+    float floor_px = vt_floor(c);
+    if (vt_width(c, font, fminf(fs, floor_px), s) <= room) /* vt_text shrinks it */
+        return s;
+    const char *sp = strrchr(s, ' ');
+    const char *num = sp ? sp + 1 : s;
+    char *end;
+    double v = strtod(num, &end);
+    if (end == num || *end || !isfinite(v) || fabs(v) >= 1e4 || (v != 0 && fabs(v) < 0.01))
+        return NULL;
+    for (int d = 2; d >= (fabs(v) >= 0.1 ? 1 : 2); d--) {
+        snprintf(buf, cap, "%.*s%.*f", (int)(num - s), s, d, v);
+        if (vt_width(c, font, floor_px, buf) <= room)
+            return buf;
+    }
+    return NULL;
+}
+
+/* size, or the smaller size (not below the floor) at which s fits room:
+ * a text measured at its own size, as glyph widths do not scale exactly. */
+static float fit_size(const ViewCtx *c, DlFont font, float size, const char *s, float room)
+{
+    float floor_px = vt_floor(c);
+    for (int i = 0; i < 8 && size > floor_px && vt_width(c, font, size, s) > room; i++)
+        size = fmaxf(floor_px, size * 0.97f * room / vt_width(c, font, size, s));
+    return size;
+}
+
+/* A loss box: the mark and target big, two small lines under it. */
+static void loss_box(const ViewCtx *c, Rect r, bool active, const char *big, const char *s1,
+                     const char *s2, DlColor ink)
+{
+    const Theme *th = c->th;
+    float k = c->k;
+    dl_rect(c->dl, r.x, r.y, r.w, r.h, 6 * k, active ? th->panel : color_alpha(th->panel, 140));
+    dl_rect_outline(c->dl, r.x, r.y, r.w, r.h, 6 * k, 1.4f * k, active ? th->text_dim : th->ghost);
+    float fb = fminf(18 * k, r.h * 0.36f), fs = fmaxf(11 * k, fminf(13 * k, r.h * 0.24f));
+    float room = r.w - 4 * k, floor_px = vt_floor(c);
+    fb = fmaxf(fb, floor_px);
+    fs = fmaxf(fs, floor_px);
+    /* a mark too wide for the box leaves its ✓/✗ to the colour */
+    if (vt_width(c, DL_FONT_SANS_BOLD, floor_px, big) > room && !strncmp(big, "✓ ", 4))
+        big += 4;
+    else if (vt_width(c, DL_FONT_SANS_BOLD, floor_px, big) > room && !strncmp(big, "✗ ", 4))
+        big += 4;
+    /* the small lines as their shorter forms, or not at all: never a cut number */
+    char a[48], b[48];
+    s1 = short_form(c, DL_FONT_SANS, s1, a, sizeof a, fs, room);
+    s2 = s2 ? short_form(c, DL_FONT_SANS, s2, b, sizeof b, fs, room) : NULL;
+    char m[48];
+    const char *shorter = short_form(c, DL_FONT_SANS_BOLD, big, m, sizeof m, fb, room);
+    big = shorter ? shorter : big;
+    fb = fit_size(c, DL_FONT_SANS_BOLD, fb, big, room);
+    fs = fit_size(c, DL_FONT_SANS, fs, s1 ? s1 : "", room);
+    fs = fit_size(c, DL_FONT_SANS, fs, s2 ? s2 : "", room);
+    if (!s1)
+        s1 = s2, s2 = NULL;
+    float hb = vt_height(c, DL_FONT_SANS_BOLD, fb), hs = vt_height(c, DL_FONT_SANS, fs);
+    float total = hb + (s2   ? 2
+                        : s1 ? 1
+                             : 0) *
+                           hs * 0.92f,
+          y = r.y + (r.h - total) / 2, cx = r.x + r.w / 2;
+    vt_text(c, cx, y, DL_FONT_SANS_BOLD, fb, DL_ALIGN_CENTER, ink, big, room);
+    y += hb * 0.95f;
+    if (s1)
+        vt_text(c, cx, y, DL_FONT_SANS, fs, DL_ALIGN_CENTER, th->text_dim, s1, room);
+    if (s2)
+        vt_text(c, cx, y + hs * 0.92f, DL_FONT_SANS, fs, DL_ALIGN_CENTER, th->text_dim, s2, room);
 }
 
 static void loss_node(const ViewCtx *c, int t)
@@ -285,29 +372,53 @@ static void loss_node(const ViewCtx *c, int t)
         return;
     }
     bool f = st->head_fwd;
-    char target[48] = "?", big[64], small[64] = "";
+    char target[48] = "?", big[64], s1[48], s2[48];
     if (c->vm->ce)
         snprintf(target, sizeof target, "%s", st->target_sym);
     else
         vt_fmt(target, sizeof target, "%.2f", st->target0);
-    DlColor ink = th->text;
     if (f) {
-        char l[32];
-        double lv = st->step_loss;
-        vt_loss(l, sizeof l, lv);
         bool hit = st->hit;
         snprintf(big, sizeof big, "%s %s", hit ? "✓" : "✗", target);
-        snprintf(small, sizeof small, "L=%s", l);
-        ink = hit ? th->good : th->bad;
+        loss_figures(c, st, s1, s2, sizeof s1);
+        loss_box(c, r, true, big, s1, s2, hit ? th->good : th->bad);
     } else {
-        snprintf(big, sizeof big, "%s", target);
-        ink = th->text_dim;
+        /* no output yet, so no loss: the target alone, labelled */
+        loss_box(c, r, false, target, "target", NULL, th->text_dim);
     }
-    symbol_node(c, r, f, big, small, ink, f ? th->text_dim : th->ghost);
     add_hit(c, r, ROW_LOSS, -1, t);
 }
 
-static void edges_at(const ViewCtx *c, int t, double gmax)
+/* One colour bar with its title: "|∂L|  10⁻⁸ [bar] 10¹", w wide. */
+static void key_bar(const ViewCtx *c, float x, float y, float w, float fs, const char *title,
+                    bool grad)
+{
+    float k = c->k, tw = vt_width(c, DL_FONT_SANS_BOLD, fs, title) + 8 * k;
+    vt_text(c, x, y, DL_FONT_SANS_BOLD, fs, DL_ALIGN_LEFT, c->th->text_dim, title, 0);
+    cs_bar_line(c, x + tw, y, w - tw, fs, grad);
+}
+
+/* The two absolute colour scales under the grid: the gradient magnitude
+ * (halos, edge widths, gradient strips) and the values, side by side or
+ * (narrow) one above the other. */
+static void colour_bars(const ViewCtx *c)
+{
+    const Rect r = c->lo->key;
+    float k = c->k, fs = tm->fs_legend * k, lh = vt_height(c, DL_FONT_SANS, fs);
+    if (r.h <= 0 || r.w < 60 * k)
+        return;
+    bool one = r.h < 2 * lh;
+    float w = one ? fminf(r.w / 2 - 12 * k, 320 * k) : fminf(r.w, 320 * k);
+    float y = r.y + (r.h - (one ? 1 : 2) * lh) / 2;
+    const char *vals = c->vm->cell == VM_CELL_LSTM ? "h, c" : "h";
+    key_bar(c, r.x, y, w, fs, "|∂L|", true);
+    if (one)
+        key_bar(c, r.x + w + 24 * k, y, w, fs, vals, false);
+    else
+        key_bar(c, r.x, y + lh, w, fs, vals, false);
+}
+
+static void edges_at(const ViewCtx *c, int t)
 {
     const Layout *lo = c->lo;
     const VmStep *st = &c->vm->step[t];
@@ -321,23 +432,23 @@ static void edges_at(const ViewCtx *c, int t, double gmax)
         const VmNode *n = node_at(c, l, t);
         bool f = n->fwd, b = n->bwd;
         /* input (or layer below) -> this layer; its gradient is dx */
-        edge(c, cx, below.y, cx, r.y + r.h, f, b && l > 0, n->g_below, gmax);
+        edge(c, cx, below.y, cx, r.y + r.h, f, b && l > 0, n->g_below);
         /* h_{t-1} -> h_t along the recurrent rail */
         if (t > 0) {
             Rect p = layout_node(lo, ROW_LAYER, l, t - 1);
             float yh = lstm ? r.y + r.h * 0.71f : r.y + r.h / 2;
-            edge(c, p.x + p.w, yh, r.x, yh, f, b, n->g_prev, gmax);
+            edge(c, p.x + p.w, yh, r.x, yh, f, b, n->g_prev);
             if (lstm) {
                 float yc = r.y + r.h * 0.22f;
                 dl_line(c->dl, p.x + p.w, yc, r.x, yc,
                         (f ? tm->lw_cell_rail : tm->lw_cell_ghost) * c->k,
                         f ? c->th->cell : c->th->ghost);
                 if (b) {
-                    dl_line(c->dl, r.x, yc, p.x + p.w, yc,
-                            (tm->lw_grad_min +
-                             tm->lw_cell_grad_gain * (float)log_unit(n->g_cell, gmax)) *
-                                c->k,
-                            color_alpha(c->th->backward, 150));
+                    dl_line(
+                        c->dl, r.x, yc, p.x + p.w, yc,
+                        (tm->lw_grad_min + tm->lw_cell_grad_gain * (float)cs_grad_unit(n->g_cell)) *
+                            c->k,
+                        color_alpha(c->th->backward, 150));
                 }
             }
         }
@@ -346,9 +457,9 @@ static void edges_at(const ViewCtx *c, int t, double gmax)
     Rect out = layout_node(lo, ROW_OUTPUT, -1, t), loss = layout_node(lo, ROW_LOSS, -1, t);
     bool hf = st->head_fwd, hb = st->head_bwd;
     double gh = st->g_head;
-    edge(c, cx, below.y, cx, out.y + out.h, hf, hb, gh, gmax);
+    edge(c, cx, below.y, cx, out.y + out.h, hf, hb, gh);
     if (st->has_target)
-        edge(c, cx, out.y, cx, loss.y + loss.h, hf, hb, gh, gmax);
+        edge(c, cx, out.y, cx, loss.y + loss.h, hf, hb, gh);
 }
 
 /* A dot travelling along each incoming edge of the current node. */
@@ -408,16 +519,28 @@ static void row_labels(const ViewCtx *c)
     const Theme *th = c->th;
     float k = c->k, x = lo->net.x + tm->net_pad * k,
           w = lo->grid.x - lo->net.x - tm->row_label_gap * k;
-    char buf[32];
-    const char *fixed[3] = {"loss", "ŷₜ", "xₜ"};
+    char buf[32], tol[32] = "", row[32];
+    if (!c->vm->ce && isfinite(c->vm->tolerance)) /* a regression mark's rule */
+        snprintf(tol, sizeof tol, "✓ if ±%.2f", c->vm->tolerance);
+    /* the displayed row, as long as its name fits: "row 3 of 16", "row 3/16" */
+    float fs_row = tm->fs_row_label * k * 0.85f;
+    snprintf(row, sizeof row, "row %d of %d", c->vm->row, c->vm->B);
+    if (vt_width(c, DL_FONT_SANS, fmaxf(vt_floor(c), fs_row), row) > w)
+        snprintf(row, sizeof row, "row %d/%d", c->vm->row, c->vm->B);
+    const char *fixed[3] = {"target", "ŷₜ", "xₜ"};
     RowKind kinds[3] = {ROW_LOSS, ROW_OUTPUT, ROW_INPUT};
     float fs = tm->fs_row_label * k, fh = vt_height(c, DL_FONT_SANS_BOLD, fs);
     for (int i = 0; i < 3; i++)
-        vt_text(c, x, lo->row_y[layout_row(lo, kinds[i], 0)] - fh / 2, DL_FONT_SANS_BOLD, fs,
-                DL_ALIGN_LEFT, th->text_dim, fixed[i], w);
+        vt_text(c, x, lo->row_y[layout_row(lo, kinds[i], 0)] - fh * (i ? 0.5f : 1.0f),
+                DL_FONT_SANS_BOLD, fs, DL_ALIGN_LEFT, th->text_dim, fixed[i], w);
+    float y = lo->row_y[layout_row(lo, ROW_LOSS, 0)] + 1 * k;
+    vt_text(c, x, y, DL_FONT_SANS, fs * 0.85f, DL_ALIGN_LEFT, th->text_dim, row, w);
+    if (tol[0])
+        vt_text(c, x, y + fh * 0.85f, DL_FONT_SANS, fs * 0.85f, DL_ALIGN_LEFT, th->text_dim, tol,
+                w);
     for (int l = 0; l < lo->layers; l++) {
         snprintf(buf, sizeof buf, "layer %d", l);
-        float y = lo->row_y[layout_row(lo, ROW_LAYER, l)];
+        y = lo->row_y[layout_row(lo, ROW_LAYER, l)];
         vt_text(c, x, y - fh, DL_FONT_SANS_BOLD, fs, DL_ALIGN_LEFT, th->text_dim, buf, w);
         vt_text(c, x, y + tm->row_sub_dy * k, DL_FONT_SANS, fs * 0.85f, DL_ALIGN_LEFT, th->text_dim,
                 c->vm->cell == VM_CELL_LSTM ? "c / h" : "h", w);
@@ -480,12 +603,11 @@ static void overview_strip(const ViewCtx *c, int t0, int t1)
         return;
     const Theme *th = c->th;
     int T = c->lo->steps;
-    double gmax = max_grad(c->vm);
     float cw = r.w / T;
     dl_rect(c->dl, r.x, r.y, r.w, r.h, 0, th->grid);
     for (int t = 0; t < T; t++) {
         bool b = c->vm->node[t].bwd;
-        float u = b ? (float)log_unit(c->vm->grad_h[t], gmax) : 0.15f;
+        float u = b ? (float)cs_grad_unit(c->vm->grad_h[t]) : 0.15f;
         dl_rect(c->dl, r.x + t * cw, r.y + r.h * (1 - u), fmaxf(cw - 1, 1), r.h * u, 0,
                 b ? th->backward : th->forward);
     }
@@ -501,7 +623,6 @@ void netview_draw(const ViewCtx *c)
     row_labels(c);
     int t0, t1;
     layout_visible_cols(lo, &t0, &t1);
-    double gmax = max_grad(c->vm);
     VmOp cur = c->vm->cur;
     bool has_cur = c->vm->has_cur;
     dl_clip_push(c->dl, lo->grid.x - tm->head_clip_margin * k, lo->net.y,
@@ -529,16 +650,17 @@ void netview_draw(const ViewCtx *c)
                 here ? th->text : th->text_dim, head, 0);
     }
     for (int t = t0; t <= t1 && !marks_only(c); t++)
-        edges_at(c, t, gmax);
+        edges_at(c, t);
     for (int t = t0; t <= t1; t++) {
         input_node(c, t);
         for (int l = 0; l < lo->layers; l++)
-            layer_node(c, l, t, gmax);
-        output_node(c, t, gmax);
+            layer_node(c, l, t);
+        output_node(c, t);
         loss_node(c, t);
     }
     animate(c);
     dl_clip_pop(c->dl);
+    colour_bars(c);
     sample_band(c);
     overview_strip(c, t0, t1);
     /* Scroll hint: how much of the sequence is out of view. */

@@ -2,8 +2,11 @@
  * The plots under the inspector, one at a time behind tabs:
  * - gradients: ||dL/dh_t|| (and ||dL/dc_t||) against t on a log axis, one
  *   series per layer, filled in as the backward pass reaches each node,
- *   with the sigma_max^(T-1-t) bound and the rho^(T-1-t) guide, vanishing
- *   and exploding regions shaded, the RNN/GRU/LSTM comparison overlaid,
+ *   with the sigma_max^(T-1-t) line only where it is a bound (an RNN, one
+ *   layer, one loss at the last step), rho^(T-1-t) as the asymptotic rate,
+ *   the product of per-step backward gains of the propagated part, steps
+ *   shaded vanishing or exploding by that product (the rule is stated on
+ *   the plot), the RNN/GRU/LSTM comparison overlaid,
  *   and under it each step's share of dL/dW_hh (RNNbow);
  * - loss over training iterations (log axis);
  * - eigenvalues of W_hh against the unit circle;
@@ -26,6 +29,9 @@ typedef struct {
     Rect area;
     double x0, x1; /* data range on x */
     double lo, hi; /* data range on y (log10 for log axes) */
+    /* the legend column's bottom: below the axes (0: the axes' bottom),
+     * since the ticks and bars under the axes leave it free */
+    float legend_bottom;
 } Axes;
 
 static float ax_x(const Axes *a, double x)
@@ -170,7 +176,8 @@ static void legend_row(const ViewCtx *c, const Axes *a, int row, const char *lab
 {
     float k = c->k, x = a->area.x + a->area.w + tm->legend_gap * k,
           y = a->area.y + tm->legend_top * k + row * tm->legend_row_h * k;
-    if (y + vt_height(c, DL_FONT_SANS_BOLD, tm->fs_legend * k) > a->area.y + a->area.h)
+    float bottom = a->legend_bottom > 0 ? a->legend_bottom : a->area.y + a->area.h;
+    if (y + vt_height(c, DL_FONT_SANS_BOLD, tm->fs_legend * k) > bottom)
         return; /* no room: the lowest rows give way */
     if (swatch)
         dl_rect(c->dl, x, y + tm->swatch_y * k, tm->swatch_w * k, tm->swatch_h * k,
@@ -226,26 +233,77 @@ static void range_of(const double *v, int n, int stride, double *lo, double *hi,
 
 /* ---- gradients ------------------------------------------------------------ */
 
-/* Shades where the norm has shrunk below a tenth (vanishing) or grown above
- * ten times (exploding) the norm at the last step. */
-static void regions(const ViewCtx *c, const Axes *a, double ref)
+/* The shading rule, stated on the plot and in the help: step t is
+ * vanishing where the product of the per-step backward gains of the
+ * propagated part from T-1 down to t (gain_prod, layer 0) is below 1e-3,
+ * exploding where it is above 1e3. A step's own loss never enters it. */
+#define VANISH_BELOW 1e-3
+#define EXPLODE_ABOVE 1e3
+
+static void shade_step(const ViewCtx *c, const Axes *a, int t, bool vanish, bool *labelled)
 {
     const Theme *th = c->th;
-    float k = c->k;
-    if (!(isfinite(ref) && ref > 0))
+    float k = c->k, x0 = fmaxf(a->area.x, ax_x(a, t - 0.5)),
+          x1 = fminf(a->area.x + a->area.w, ax_x(a, t + 0.5));
+    DlColor col = vanish ? th->forward : th->backward;
+    dl_rect(c->dl, x0, a->area.y, x1 - x0, a->area.h, 0, color_alpha(col, vanish ? 30 : 34));
+    if (*labelled)
         return;
-    float y_hi = ax_y(a, log10(ref) + 1), y_lo = ax_y(a, log10(ref) - 1);
-    Rect r = a->area;
-    if (y_hi > r.y) {
-        dl_rect(c->dl, r.x, r.y, r.w, y_hi - r.y, 0, color_alpha(th->backward, 34));
-        vt_text(c, r.x + tm->region_label_x * k, r.y + tm->region_label_y * k, DL_FONT_SANS_BOLD,
-                tm->fs_region * k, DL_ALIGN_LEFT, th->backward, "exploding ↑", 0);
+    *labelled = true;
+    vt_text(c, x0 + 4 * k, vanish ? a->area.y + a->area.h - 22 * k : a->area.y + 40 * k,
+            DL_FONT_SANS_BOLD, 14 * k, DL_ALIGN_LEFT, col, vanish ? "vanishing" : "exploding", 0);
+}
+
+static void regions(const ViewCtx *c, const Axes *a)
+{
+    const ViewModel *vm = c->vm;
+    bool said[2] = {false, false};
+    if (!vm->gain_prod)
+        return;
+    for (int t = vm->T - 1; t >= 0; t--) {
+        double p = vm->gain_prod[t]; /* layer 0 */
+        if (isfinite(p) && p < VANISH_BELOW)
+            shade_step(c, a, t, true, &said[0]);
+        else if (p > EXPLODE_ABOVE)
+            shade_step(c, a, t, false, &said[1]);
     }
-    if (y_lo < r.y + r.h) {
-        dl_rect(c->dl, r.x, y_lo, r.w, r.y + r.h - y_lo, 0, color_alpha(th->forward, 30));
-        vt_text(c, r.x + tm->region_label_x * k, r.y + r.h - tm->region_label_bottom * k,
-                DL_FONT_SANS_BOLD, tm->fs_region * k, DL_ALIGN_LEFT, th->forward, "vanishing ↓", 0);
+}
+
+/* The shading rule, stated above the axes at the legend size: on one line
+ * when it fits, else a line per clause, each wrapped at spaces. Returns
+ * the height used; emit false only measures. */
+static float rule_note(const ViewCtx *c, float x, float y, float w, bool emit)
+{
+    static const char *const whole =
+        "shaded by Π gains T−1→t of layer 0: < 10⁻³ vanishing, > 10³ exploding";
+    static const char *const parts[] = {"shaded by Π gains T−1→t of layer 0:",
+                                        "< 10⁻³ vanishing, > 10³ exploding"};
+    float fs = tm->fs_legend * c->k, lh = vt_height(c, DL_FONT_SANS, fs), y0 = y;
+    if (vt_width(c, DL_FONT_SANS, fs, whole) <= w) {
+        if (emit)
+            vt_text(c, x, y, DL_FONT_SANS, fs, DL_ALIGN_LEFT, c->th->text_dim, whole, 0);
+        return lh;
     }
+    for (int i = 0; i < 2; i++) {
+        char line[128] = "", probe[128];
+        for (const char *p = parts[i]; *p;) {
+            const char *sp = strchr(p, ' ');
+            size_t n = sp ? (size_t)(sp - p) : strlen(p);
+            snprintf(probe, sizeof probe, "%s%s%.*s", line, line[0] ? " " : "", (int)n, p);
+            if (line[0] && vt_width(c, DL_FONT_SANS, fs, probe) > w) {
+                if (emit)
+                    vt_text(c, x, y, DL_FONT_SANS, fs, DL_ALIGN_LEFT, c->th->text_dim, line, 0);
+                y += lh;
+                snprintf(probe, sizeof probe, "%.*s", (int)n, p);
+            }
+            snprintf(line, sizeof line, "%s", probe);
+            p += n + (sp != NULL);
+        }
+        if (emit)
+            vt_text(c, x, y, DL_FONT_SANS, fs, DL_ALIGN_LEFT, c->th->text_dim, line, 0);
+        y += lh;
+    }
+    return y - y0;
 }
 
 /* base^(T-1-t) * ref, drawn from the last step back. */
@@ -352,27 +410,63 @@ static int grad_series(const ViewCtx *c, const Axes *a, bool with_cmp)
     return row;
 }
 
-/* RNN: the sigma_max and rho guides from the last step back, and their
- * legend rows from row on. */
-static void grad_guides(const ViewCtx *c, const Axes *a, int row)
+/* "what = 1.025" as a legend row, or the number on a row of its own when
+ * the two do not fit the legend's width; returns the next row. */
+static int figure_rows(const ViewCtx *c, const Axes *a, int row, const char *what, double v)
+{
+    char num[32], lab[64];
+    vt_rho(num, sizeof num, v);
+    snprintf(lab, sizeof lab, "%s %s", what, num);
+    float room = (tm->legend_w - tm->legend_text_inset) * c->k;
+    if (vt_width(c, DL_FONT_SANS_BOLD, tm->fs_legend * c->k, lab) <= room) {
+        legend_row(c, a, row, lab, c->th->text_dim, false);
+        return row + 1;
+    }
+    legend_row(c, a, row, what, c->th->text_dim, false);
+    legend_row(c, a, row + 1, num, c->th->text_dim, false);
+    return row + 2;
+}
+
+/* RNN: the guides from the last step back, and their legend rows from
+ * row on. sigma_max^(T-1-t) is drawn only where it bounds the data. */
+static int grad_guides(const ViewCtx *c, const Axes *a, int row)
 {
     const ViewModel *vm = c->vm;
     const Theme *th = c->th;
-    char lab[64];
-    if (vm->display.shown & VM_SHOW_SIGMA) {
+    if (vm->sigma_bounds && (vm->display.shown & VM_SHOW_SIGMA)) {
         legend(c, a, row++, "σ_max^(T−1−t)", color_alpha(th->text, 140));
-        char num[32];
-        vt_rho(num, sizeof num, vm->sigma);
-        snprintf(lab, sizeof lab, "σ_max = %s", num);
-        legend_row(c, a, row++, lab, th->text_dim, false);
+        row = figure_rows(c, a, row, "bound, σ_max =", vm->sigma);
     }
-    if (vm->display.shown & VM_SHOW_RHO) {
-        legend(c, a, row++, "ρ^(T−1−t)", color_alpha(th->text_dim, 170));
-        char num[32];
-        vt_rho(num, sizeof num, vm->rho);
-        snprintf(lab, sizeof lab, "ρ = %s", num);
-        legend_row(c, a, row++, lab, th->text_dim, false);
+    if (!(vm->display.shown & VM_SHOW_RHO)) /* not taught yet */
+        return row;
+    legend(c, a, row++, "ρ^(T−1−t)", color_alpha(th->text_dim, 170));
+    return figure_rows(c, a, row, "rate, ρ =", vm->rho);
+}
+
+/* The product of the per-step backward gains from T-1 down to t, layer 0:
+ * the propagated part alone, apart from each step's own loss. */
+static void gain_series(const ViewCtx *c, const Axes *a, int row)
+{
+    const ViewModel *vm = c->vm;
+    if (!vm->gain_prod)
+        return;
+    DlColor col = color_alpha(c->th->text, 200);
+    float pts[2 * 512];
+    int m = 0;
+    /* finite positive products only: a product not yet formed is no marker */
+    for (int t = vm->T - 1; t >= 0 && m < 512; t--) {
+        double p = vm->gain_prod[t];
+        if (!(isfinite(p) && p > 0))
+            break;
+        pts[2 * m] = ax_x(a, t);
+        pts[2 * m + 1] = ax_y(a, log10(p));
+        if (vm->T <= 60)
+            dl_circle(c->dl, pts[2 * m], pts[2 * m + 1], 3 * c->k, col);
+        m++;
     }
+    if (m >= 2)
+        dl_polyline(c->dl, pts, m, 1.4f * c->k, col);
+    legend(c, a, row, "Π gains T−1→t", col);
 }
 
 static void plot_grad(const ViewCtx *c, Rect R)
@@ -385,16 +479,25 @@ static void plot_grad(const ViewCtx *c, Rect R)
     double lo = INFINITY, hi = -INFINITY;
     int shown = 0, overflow = 0;
     grad_range(vm, with_cmp, &lo, &hi, &shown, &overflow);
-    float bars_h = tm->bars_h * k;
-    Axes a = {{R.x + tm->plot_pad_l * k, R.y + tm->plot_pad_t * k,
-               R.w - (tm->plot_pad_r + tm->legend_w) * k, R.h - tm->plot_pad_b_grad * k - bars_h},
+    if (vm->gain_prod && !with_cmp)
+        range_of(vm->gain_prod, T, 1, &lo, &hi, &shown);
+    /* a short panel (the inspector took its room) keeps the curves and
+     * drops the per-step shares under them */
+    float bars_h = R.h >= 220 * k ? tm->bars_h * k : 0;
+    bool rule = !with_cmp && vm->gain_prod && (shown || overflow);
+    float rule_x = R.x + tm->region_label_x * k, rule_w = R.w - 2 * tm->region_label_x * k;
+    float rule_h = rule ? rule_note(c, rule_x, 0, rule_w, false) + tm->plot_pad_t * k : 0;
+    Axes a = {{R.x + tm->plot_pad_l * k, R.y + tm->plot_pad_t * k + rule_h,
+               R.w - (tm->plot_pad_r + tm->legend_w) * k,
+               R.h - tm->plot_pad_b_grad * k - bars_h - rule_h},
               0,
               T - 1,
               -3,
-              1};
+              1,
+              R.y + R.h - tm->plot_pad_t * k};
     if (shown) {
         a.lo = floor(lo) - 0.3;
-        a.hi = ceil(hi) + 0.3;
+        a.hi = ceil(hi) + 0.6;
         if (a.hi - a.lo < 2)
             a.lo = a.hi - 2;
     }
@@ -406,24 +509,26 @@ static void plot_grad(const ViewCtx *c, Rect R)
     }
     double ref = vm->grad_h[T - 1]; /* layer 0, last step */
     int els = vm->display.shown;    /* what the lesson has taught */
-    if (els & VM_SHOW_BANDS)
-        regions(c, &a, ref);
-    if (vm->cell == VM_CELL_RNN) {
-        /* Pascanu et al. 2013: ||dL/dh_k|| <= sigma_max^(T-1-k) ||dL/dh_{T-1}|| */
-        if (els & VM_SHOW_SIGMA)
-            power_line(c, &a, vm->sigma, ref, T, color_alpha(th->text, 140),
-                       tm->lw_sigma_guide * k);
-        if (els & VM_SHOW_RHO)
-            power_line(c, &a, vm->rho, ref, T, color_alpha(th->text_dim, 170),
-                       tm->lw_rho_guide * k);
-    }
+    if (!with_cmp && (els & VM_SHOW_BANDS))
+        regions(c, &a);
+    if (rule && (els & VM_SHOW_BANDS))
+        rule_note(c, rule_x, R.y + tm->plot_pad_t * k, rule_w, true);
+    bool guides = vm->cell == VM_CELL_RNN && !with_cmp && isfinite(ref) && ref > 0;
+    /* ||dL/dh_k|| <= sigma_max^(T-1-k) ||dL/dh_{T-1}|| */
+    if (guides && vm->sigma_bounds && (els & VM_SHOW_SIGMA))
+        power_line(c, &a, vm->sigma, ref, T, color_alpha(th->text, 140), tm->lw_sigma_guide * k);
+    if (guides && (els & VM_SHOW_RHO))
+        power_line(c, &a, vm->rho, ref, T, color_alpha(th->text_dim, 170), tm->lw_rho_guide * k);
     int row = grad_series(c, &a, with_cmp);
-    if (vm->cell == VM_CELL_RNN && isfinite(ref) && ref > 0)
-        grad_guides(c, &a, row);
+    if (guides)
+        row = grad_guides(c, &a, row);
+    if (!with_cmp)
+        gain_series(c, &a, row);
     frame(c, &a);
     Rect bars = {a.area.x, a.area.y + a.area.h + tm->bars_gap * k, a.area.w,
                  bars_h - tm->bars_bottom_gap * k};
-    contrib_bars(c, bars, T);
+    if (bars_h > 0)
+        contrib_bars(c, bars, T);
 }
 
 /* ---- loss over iterations ---------------------------------------------------- */
@@ -456,7 +561,8 @@ static void plot_loss(const ViewCtx *c, Rect R)
               0,
               1,
               -2,
-              1};
+              1,
+              0};
     double lo = INFINITY, hi = -INFINITY;
     int shown = 0;
     range_of(h->loss, m, 1, &lo, &hi, &shown);
@@ -540,7 +646,7 @@ static void plot_eigen(const ViewCtx *c, Rect R)
             area.y + tm->eigen_legend_y * k + blocks * tm->eigen_legend_row * k, DL_FONT_SANS,
             tm->fs_eigen_legend * k, DL_ALIGN_LEFT, th->text_dim, lab, 0);
     if (n == 0)
-        message(c, &(Axes){area, 0, 1, 0, 1}, "W_hh too large to decompose live");
+        message(c, &(Axes){area, 0, 1, 0, 1, 0}, "W_hh too large to decompose live");
     dl_rect_outline(c->dl, area.x, area.y, side, side, 0, tm->lw_frame * k, th->panel_edge);
 }
 
@@ -618,7 +724,8 @@ static void plot_heatmap(const ViewCtx *c, Rect R)
               0,
               T - 1,
               0,
-              1};
+              1,
+              0};
     dl_rect(c->dl, a.area.x, a.area.y, a.area.w, a.area.h, 0, c->th->bg);
     if (n == 0) {
         frame(c, &a);

@@ -66,6 +66,8 @@ const ThemeMetrics theme_metrics = {
     .node_aspect = 0.9f,
     .overview_h = 22,
     .semantic_min_w = 34,
+    .key_h = 26,
+    .key_one_line_w = 400,
     /* title bar and hover tip */
     .bar_pad = 14,
     .lw_panel_edge = 1.5,

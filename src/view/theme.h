@@ -41,6 +41,8 @@ typedef struct {
     float node_aspect;    /* node height at most this times its width */
     float overview_h;     /* the overview strip of the whole sequence */
     float semantic_min_w; /* nodes narrower than this are marks, not numbers */
+    float key_h;          /* a line of the colour key under the network */
+    float key_one_line_w; /* the network width the key needs on one line */
     /* title bar and hover tip */
     float bar_pad, lw_panel_edge, fs_title, status_dy, fs_status, fs_tip, tip_pad_w, tip_pad_h,
         tip_dx, tip_dy, tip_gap, radius_tip, tip_text_x, tip_text_y;

@@ -45,13 +45,20 @@ void view_layout(const ViewModel *vm, const ViewParams *vp, Layout *lo)
         .fit_all = v->fit_all || d->fit_all,
     };
     layout_compute(lo, &in);
-    if (!in.show_lesson || !vp->lesson)
-        return;
-    /* a wider lesson panel, in steps, until the narration fits at its floor */
-    static const float widths[] = {0.5f, 0.6f, 0.75f, 1.0f};
     ViewCtx c = {vm, vp, lo, theme_get(v->high_contrast), NULL, NULL, lo->s, NULL};
-    for (int i = 0; i < 4 && !lessonpanel_fits(&c, lo->lesson); i++) {
-        in.lesson_w_min = widths[i] * vp->win_w;
+    if (in.show_lesson && vp->lesson) {
+        /* a wider lesson panel, in steps, until the narration fits at its floor */
+        static const float widths[] = {0.5f, 0.6f, 0.75f, 1.0f};
+        for (int i = 0; i < 4 && !lessonpanel_fits(&c, lo->lesson); i++) {
+            in.lesson_w_min = widths[i] * vp->win_w;
+            layout_compute(lo, &in);
+        }
+    }
+    if (lo->inspector.w > 0 && lo->plots.h > 0 && !lo->stacked) {
+        /* the inspector takes the height it needs from the plot, within limits */
+        c.k = lo->s_side;
+        in.inspector_h = inspector_need(&c, 1);
+        in.inspector_h2 = inspector_need(&c, 2);
         layout_compute(lo, &in);
     }
 }

@@ -57,6 +57,9 @@ void vt_heat_strip(const ViewCtx *c, Rect r, const double *v, int n, double scal
 /* The parts. */
 void netview_draw(const ViewCtx *c);
 void inspector_draw(const ViewCtx *c);
+/* The height the inspector needs at its full size in c->lo->inspector's
+ * width, its vector rows in ncol columns (c->dl unused); 0 with no node. */
+float inspector_need(const ViewCtx *c, int ncol);
 void plots_draw(const ViewCtx *c);
 void controls_draw(const ViewCtx *c);
 void help_draw(const ViewCtx *c);

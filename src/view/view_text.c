@@ -35,11 +35,10 @@ void vt_text(const ViewCtx *c, float x, float y, DlFont font, float size, DlAlig
 {
     float w = vt_width(c, font, size, s);
     if (max_w > 0 && w > max_w) {
-        /* smaller, never below the floor of the text's class; the
-         * inspector (its floor is its own rewrite's) and text already
-         * under its floor (overlays) shrink to 60% as they did */
+        /* smaller, never below the floor of the text's class; text
+         * already under its floor (overlays) shrinks to 60% as it did */
         float floor_px = vt_floor(c);
-        bool legacy = dl_text_class_now(c->dl) == DL_TEXT_INSPECTOR || size < floor_px;
+        bool legacy = size < floor_px - 0.05f;
         float shrunk = legacy ? floorf(size * fmaxf(0.6f, max_w / w))
                               : fmaxf(floorf(size * max_w / w), floor_px);
         if (shrunk < size) {
