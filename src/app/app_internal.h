@@ -56,6 +56,9 @@ struct App {
     const char *title_ptrs[APP_MAX_LESSONS];
     ViewKeyHelp help[96];
     int n_help;
+    /* F or B under way in slices (app_pass.c) on session pass_s; 0: none */
+    AppAction pass;
+    Session *pass_s;
 };
 
 double app_now(const App *app);
@@ -75,5 +78,13 @@ bool app_lesson_gate(App *app, AppAction act);
 /* From the tick: a slice of lesson work, and the live-reload check. */
 void app_lesson_tick(App *app);
 void app_lesson_free(App *app);
+/* F / B in slices (app_pass.c): start runs the first slice at once, tick
+ * the next; stop drops the rest (the session is whole after every op). */
+void app_pass_start(App *app, AppAction act);
+void app_pass_tick(App *app);
+void app_pass_stop(App *app);
+/* Forward ops of the current pass for budget seconds (the training
+ * display); 0 or an error code with msg. */
+int app_forward_for(App *app, double budget, char *msg, size_t cap);
 
 #endif
