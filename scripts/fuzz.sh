@@ -5,8 +5,9 @@
 #   scripts/fuzz.sh [SECONDS] [HARNESS...]     e.g. scripts/fuzz.sh 600 model data
 #
 # Harnesses: actions, data, do (flags + --do on a session + view), lesson,
-# model. Seeds come from tests/fuzz/corpus/NAME (never written to; "do"
-# also reads the actions corpus); inputs the fuzzer finds go to
+# model, narration (a lesson's every step drawn into SVG and PNG; inputs up
+# to 1 MiB, LESSON_MAX_BYTES). Seeds come from tests/fuzz/corpus/NAME
+# (never written to; "do" also reads the actions corpus); inputs the fuzzer finds go to
 # BUILD/corpus/NAME and crashes to BUILD/crashes/. BUILD is build-fuzz/ or
 # $RNNVIZ_FUZZ_DIR; RNNVIZ_FUZZ_JOBS=2 runs two harnesses at once. With
 # RNNVIZ_FUZZ_MERGE=1 the inputs that add coverage are merged into the
@@ -34,8 +35,8 @@ cflags=(-g -O1 -std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Wextra
     -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
     '-DRNNVIZ_VERSION="fuzz"' "-DRNNVIZ_ASSETS_DIR=\"$root/assets\""
     "-DRNNVIZ_LESSONS_DIR=\"$root/lessons\""
-    -I"$root/src/engine" -I"$root/src/session" -I"$root/src/view" -I"$root/src/lesson"
-    -I"$root/src/backend" "${pkg_cflags[@]}")
+    -I"$root/src/base" -I"$root/src/engine" -I"$root/src/session" -I"$root/src/view"
+    -I"$root/src/lesson" -I"$root/src/app" -I"$root/src/backend" "${pkg_cflags[@]}")
 
 # Waits for the oldest of the background jobs in pids when ncpu or more run.
 pids=()
@@ -57,7 +58,7 @@ wait_all() {
 # The library code, instrumented for coverage, into one archive.
 mkdir -p "$out/obj" "$out/corpus" "$out/crashes"
 rm -f "$out"/obj/*.o "$out/librnnviz_fuzz.a"
-for src in "$root"/src/{engine,session,view,lesson,backend}/*.c; do
+for src in "$root"/src/{base,engine,session,lesson,view,app,backend}/*.c; do
     obj="$out/obj/$(basename "$(dirname "$src")")_$(basename "$src" .c).o"
     "$cc" "${cflags[@]}" -fsanitize=fuzzer-no-link -c "$src" -o "$obj" &
     pids+=($!)
@@ -83,14 +84,18 @@ wait_all
 # One harness: its dictionary if any, new inputs kept apart from the seeds.
 run_one() {
     local n="$1"
-    local dict=() seeds=("$root/tests/fuzz/corpus/$1") rc=0 execs
+    local dict=() seeds=("$root/tests/fuzz/corpus/$1") rc=0 execs len=()
     [ -f "$root/tests/fuzz/$n.dict" ] && dict=(-dict="$root/tests/fuzz/$n.dict")
     if [ "$n" = "do" ]; then
         dict=(-dict="$root/tests/fuzz/actions.dict")
         seeds+=("$root/tests/fuzz/corpus/actions")
     fi
+    if [ "$n" = "narration" ]; then
+        dict=(-dict="$root/tests/fuzz/lesson.dict")
+        len=(-max_len=1048576)
+    fi
     mkdir -p "$out/corpus/$n"
-    SDL_VIDEODRIVER=dummy OPENBLAS_NUM_THREADS=1 "$out/fuzz_$n" "${dict[@]}" \
+    SDL_VIDEODRIVER=dummy OPENBLAS_NUM_THREADS=1 "$out/fuzz_$n" "${dict[@]}" "${len[@]}" \
         -max_total_time="$secs" -timeout=10 -rss_limit_mb=4096 -print_final_stats=1 \
         -artifact_prefix="$out/crashes/$n-" "$out/corpus/$n" "${seeds[@]}" \
         >"$out/fuzz_$n.log" 2>&1 || rc=$?

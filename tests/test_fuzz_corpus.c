@@ -1,7 +1,7 @@
 /* Replays every file of every fuzz corpus (tests/fuzz/corpus/NAME) and
  * every crash reproducer kept after a fix (tests/fuzz/crashes/NAME)
- * through the harnesses' own entry points: model, data and do are the
- * harness files themselves (included with FUZZ_NO_ENTRY, their checks
+ * through the harnesses' own entry points: model, data, do and narration
+ * are the harness files themselves (included with FUZZ_NO_ENTRY, their checks
  * routed to cmocka), lesson and actions go through the parsers they fuzz.
  * Each input must be accepted or refused with a message; in the sanitizer
  * build this is also the "no sanitizer report on any known input" check. */
@@ -29,6 +29,7 @@ static char fuzz_current[1200]; /* the file being replayed, for messages */
 #include "fuzz/fuzz_data.c"
 #include "fuzz/fuzz_do.c"
 #include "fuzz/fuzz_model.c"
+#include "fuzz/fuzz_narration.c"
 
 #include "actions.h"
 #include "lesson.h"
@@ -186,6 +187,14 @@ static void test_lesson_corpus(void **state)
     replay("lesson", lesson_run, 10);
 }
 
+/* Every step of each lesson drawn into SVG and PNG, the shipped lessons
+ * and the 300,000-deep emphasis among them. */
+static void test_narration_corpus(void **state)
+{
+    (void)state;
+    replay("narration", fuzz_narration_run, 10);
+}
+
 static void test_actions_corpus(void **state)
 {
     (void)state;
@@ -224,9 +233,10 @@ static void test_known_answers(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_known_answers), cmocka_unit_test(test_model_corpus),
-        cmocka_unit_test(test_data_corpus),   cmocka_unit_test(test_do_corpus),
-        cmocka_unit_test(test_lesson_corpus), cmocka_unit_test(test_actions_corpus),
+        cmocka_unit_test(test_known_answers),    cmocka_unit_test(test_model_corpus),
+        cmocka_unit_test(test_data_corpus),      cmocka_unit_test(test_do_corpus),
+        cmocka_unit_test(test_lesson_corpus),    cmocka_unit_test(test_actions_corpus),
+        cmocka_unit_test(test_narration_corpus),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

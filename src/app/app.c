@@ -203,8 +203,14 @@ static void train_slice(App *app)
         app->training = false;
         return;
     }
-    /* the batch on screen, forward through the weights as they train */
-    sess_forward(app->s, -1, msg, sizeof msg);
+    /* an iteration stopped between time steps: the next slice resumes it */
+    if (sess_train_pending(app->s)) {
+        train_progress(app);
+        return;
+    }
+    /* the batch on screen, forward through the weights as they train (as
+     * far as a slice goes on a large network) */
+    app_forward_for(app, 0.008, msg, sizeof msg);
     app_sync_motion(app);
     app->v.anim = 1;
     train_progress(app);
@@ -231,6 +237,7 @@ static void tick(App *app, double dt)
     }
     if (app->training)
         train_slice(app);
+    app_pass_tick(app);
     app_lesson_tick(app);
 }
 
@@ -273,7 +280,8 @@ bool app_running(const App *app)
 
 bool app_busy(const App *app)
 {
-    return app->v.anim < 1 || app->v.playing || app->training || app_lesson_busy(app);
+    return app->v.anim < 1 || app->v.playing || app->training || app_lesson_busy(app) ||
+           app_pass_busy(app);
 }
 
 DlColor app_background(const App *app)

@@ -77,6 +77,8 @@ const struct Lesson *app_lesson(const App *app);
 int app_lesson_step(const App *app);
 /* A lesson step's work is running in slices (ticks carry it on). */
 bool app_lesson_busy(const App *app);
+/* F or B (a whole pass) is running in slices (ticks carry it on). */
+bool app_pass_busy(const App *app);
 bool app_training(const App *app);
 bool app_fullscreen(const App *app);
 bool app_picker_open(const App *app);

@@ -115,10 +115,8 @@ static bool session_act(App *app, AppAction act, int arg)
         report(app, sess_back(s, 1, msg, sizeof msg), msg);
         break;
     case APP_ACT_FORWARD_ALL:
-        report(app, sess_forward(s, -1, msg, sizeof msg), msg);
-        break;
     case APP_ACT_BACKWARD_ALL:
-        report(app, sess_backward(s, -1, msg, sizeof msg), msg);
+        app_pass_start(app, act); /* in slices: a pass can take minutes */
         break;
     case APP_ACT_UPDATE:
         report(app, sess_update(s, msg, sizeof msg), msg);
@@ -139,6 +137,8 @@ static bool session_act(App *app, AppAction act, int arg)
     default:
         return false;
     }
+    if (act != APP_ACT_FORWARD_ALL && act != APP_ACT_BACKWARD_ALL)
+        app_pass_stop(app); /* another action ends F / B; the ops run stay done */
     app->dirty = true;
     return true;
 }
@@ -205,6 +205,15 @@ static bool display_act(App *app, AppAction act, int arg)
     return true;
 }
 
+/* Training off: an iteration stopped between time steps is dropped and the
+ * batch on screen bound again. */
+static void stop_training(App *app)
+{
+    char msg[400];
+    if (!app->training)
+        report(app, sess_settle(app->s, msg, sizeof msg), msg);
+}
+
 /* Play, train, lesson steps, the drawer, saving and quitting. */
 static void control_act(App *app, AppAction act, int arg)
 {
@@ -219,6 +228,8 @@ static void control_act(App *app, AppAction act, int arg)
     case APP_ACT_TRAIN:
         app->training = !app->training;
         app->dirty = true;
+        app_pass_stop(app);
+        stop_training(app);
         break;
     case APP_ACT_LESSON_PREV:
     case APP_ACT_LESSON_NEXT:

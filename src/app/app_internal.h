@@ -69,6 +69,9 @@ struct App {
     int prompt_step;
     PromptState prompt;
     PromptView pv;
+    /* F or B under way in slices (app_pass.c) on session pass_s; 0: none */
+    AppAction pass;
+    Session *pass_s;
 };
 
 double app_now(const App *app);
@@ -99,5 +102,13 @@ void app_prompt_choose(App *app, int i);
 void app_prompt_reveal(App *app);
 bool app_prompt_blocks_next(App *app); /* says why when it does */
 const PromptView *app_prompt_view(App *app);
+/* F / B in slices (app_pass.c): start runs the first slice at once, tick
+ * the next; stop drops the rest (the session is whole after every op). */
+void app_pass_start(App *app, AppAction act);
+void app_pass_tick(App *app);
+void app_pass_stop(App *app);
+/* Forward ops of the current pass for budget seconds (the training
+ * display); 0 or an error code with msg. */
+int app_forward_for(App *app, double budget, char *msg, size_t cap);
 
 #endif

@@ -162,6 +162,19 @@ static int bind_display(Session *s, char *msg, size_t cap)
     return NET_OK;
 }
 
+bool sess_train_pending(const Session *s)
+{
+    return train_pending(s->tr);
+}
+
+int sess_settle(Session *s, char *msg, size_t cap)
+{
+    if (!train_pending(s->tr))
+        return NET_OK;
+    train_abandon(s->tr);
+    return bind_display(s, msg, cap);
+}
+
 static void adopt(Session *s, Parts *p)
 {
     Parts old = {s->tr, s->bx, s->by, s->bcls, s->ops, s->vm};
@@ -471,6 +484,9 @@ static int run_next(Session *s, char *msg, size_t cap)
 
 int sess_step(Session *s, int n, char *msg, size_t cap)
 {
+    int settled = sess_settle(s, msg, cap);
+    if (settled)
+        return settled;
     s->note[0] = '\0';
     for (int i = 0; i < n; i++) {
         int rc = run_next(s, msg, cap);
@@ -499,6 +515,9 @@ static int replay_to(Session *s, int k, char *msg, size_t cap)
 
 int sess_back(Session *s, int n, char *msg, size_t cap)
 {
+    int settled = sess_settle(s, msg, cap);
+    if (settled)
+        return settled;
     s->note[0] = '\0';
     if (s->cursor == 0) {
         snprintf(s->note, sizeof s->note, "at the start of iteration %ld", s->iteration);
@@ -517,6 +536,9 @@ static bool is_forward(NetOpKind k)
 
 int sess_forward(Session *s, int n, char *msg, size_t cap)
 {
+    int settled = sess_settle(s, msg, cap);
+    if (settled)
+        return settled;
     s->note[0] = '\0';
     if (s->cursor > 0 && !is_forward(s->ops[s->cursor - 1].kind) && s->cursor < s->n_ops) {
         /* mid-backward: a new forward pass starts the iteration over */
@@ -538,6 +560,9 @@ int sess_forward(Session *s, int n, char *msg, size_t cap)
 
 int sess_backward(Session *s, int n, char *msg, size_t cap)
 {
+    int settled = sess_settle(s, msg, cap);
+    if (settled)
+        return settled;
     s->note[0] = '\0';
     int rc = NET_OK;
     while (rc == NET_OK && s->cursor < s->n_ops && is_forward(s->ops[s->cursor].kind))
@@ -550,6 +575,9 @@ int sess_backward(Session *s, int n, char *msg, size_t cap)
 
 int sess_update(Session *s, char *msg, size_t cap)
 {
+    int settled = sess_settle(s, msg, cap);
+    if (settled)
+        return settled;
     int rc = NET_OK;
     while (rc == NET_OK && s->cursor < s->n_ops)
         rc = run_next(s, msg, cap);
@@ -608,6 +636,9 @@ static int rebuild(Session *s, const Settings *st, bool keep_params, char *msg, 
 
 int sess_reset(Session *s, char *msg, size_t cap)
 {
+    int settled = sess_settle(s, msg, cap);
+    if (settled)
+        return settled;
     int rc = rebuild(s, &s->settings, false, msg, cap);
     if (!rc)
         snprintf(s->note, sizeof s->note, "reset: fresh weights from seed %llu",
@@ -646,6 +677,9 @@ static int apply_setting(Session *s, const Settings *next, SettingId id, char *m
 
 int sess_set(Session *s, const char *key, const char *value, char *msg, size_t cap)
 {
+    int settled = sess_settle(s, msg, cap);
+    if (settled)
+        return settled;
     Settings next = s->settings;
     if (settings_set(&next, key, value, msg, cap))
         return NET_ERR_ARG;
@@ -654,6 +688,9 @@ int sess_set(Session *s, const char *key, const char *value, char *msg, size_t c
 
 int sess_set_value(Session *s, SettingId id, double v, char *msg, size_t cap)
 {
+    int settled = sess_settle(s, msg, cap);
+    if (settled)
+        return settled;
     Settings next = s->settings;
     if (settings_set_value(&next, id, v, msg, cap))
         return NET_ERR_ARG;
@@ -662,6 +699,9 @@ int sess_set_value(Session *s, SettingId id, double v, char *msg, size_t cap)
 
 int sess_set_seed(Session *s, uint64_t seed, char *msg, size_t cap)
 {
+    int settled = sess_settle(s, msg, cap);
+    if (settled)
+        return settled;
     Settings next = s->settings;
     settings_set_seed(&next, seed);
     return apply_setting(s, &next, SET_SEED, msg, cap);
@@ -701,6 +741,9 @@ int sess_set_row(Session *s, int row, char *msg, size_t cap)
 
 int sess_order(Session *s, NetOrder order, char *msg, size_t cap)
 {
+    int settled = sess_settle(s, msg, cap);
+    if (settled)
+        return settled;
     return sess_set_value(s, SET_ORDER, order, msg, cap);
 }
 
@@ -741,6 +784,7 @@ typedef struct {
     SessClock clock;
     void *ctx;
     double start, budget;
+    long steps; /* time steps seen by slice_yield */
 } Slice;
 
 static int slice_over(const Trainer *tr, const TrainRecord *rec, void *user)
@@ -751,13 +795,38 @@ static int slice_over(const Trainer *tr, const TrainRecord *rec, void *user)
     return sl->clock(sl->ctx) - sl->start >= sl->budget;
 }
 
+/* The network's yield hook for a slice: stop between time steps once the
+ * slice is used up, looking at the clock every YIELD_CHECK_EVERY steps (a
+ * clock reading can cost more than a small network's step). */
+#define YIELD_CHECK_EVERY 4
+static bool slice_yield(void *user)
+{
+    Slice *sl = user;
+    return ++sl->steps % YIELD_CHECK_EVERY == 0 && slice_over(NULL, NULL, sl);
+}
+
+/* train_run within a slice: between iterations and between time steps. */
+static long run_sliced(Trainer *tr, long iters, TrainCallback cb, Slice *sl, void *user,
+                       NetError *err)
+{
+    net_set_yield(train_net(tr), slice_yield, sl);
+    long ran = train_run(tr, iters, cb, user, err);
+    net_set_yield(train_net(tr), NULL, NULL);
+    return ran;
+}
+
 static long train_impl(Session *s, long iters, bool refresh, Slice *slice, char *msg, size_t cap)
 {
     NetError err = {{0}};
-    long ran = train_run(s->tr, iters, slice ? slice_over : NULL, slice, &err);
+    long ran = slice ? run_sliced(s->tr, iters, slice_over, slice, slice, &err)
+                     : train_run(s->tr, iters, NULL, NULL, &err);
     if (ran < 0)
         return fail(msg, cap, (int)ran, "%s", err.msg);
     s->iteration += ran;
+    /* an iteration stopped between time steps: the network holds its
+     * batch until the next slice resumes it (or sess_settle drops it) */
+    if (train_pending(s->tr))
+        return ran;
     const TrainRecord *last = train_last(s->tr);
     int rc = bind_display(s, msg, cap);
     if (rc)
@@ -782,7 +851,7 @@ int sess_train(Session *s, long iters, char *msg, size_t cap)
 
 long sess_train_for(Session *s, double budget, SessClock clock, void *ctx, char *msg, size_t cap)
 {
-    Slice sl = {clock, ctx, clock(ctx), budget};
+    Slice sl = {clock, ctx, clock(ctx), budget, 0};
     return train_impl(s, 1000000000L, false, &sl, msg, cap);
 }
 
@@ -922,6 +991,9 @@ static int compare_one(Session *s, int c, int iters, char *msg, size_t cap)
 
 int sess_compare(Session *s, int iters, char *msg, size_t cap)
 {
+    int settled = sess_settle(s, msg, cap);
+    if (settled)
+        return settled;
     const Net *net = sess_net(s);
     int L = net_config(net)->num_layers, T = net_steps(net);
     if (iters < 0 || iters > 100000)
@@ -1099,13 +1171,13 @@ int sess_run_actions(Session *s, const ActionList *list, char *msg, size_t cap)
 long sess_train_upto(Session *s, long max_iters, double budget, SessClock clock, void *ctx,
                      char *msg, size_t cap)
 {
-    Slice sl = {clock, ctx, clock(ctx), budget};
+    Slice sl = {clock, ctx, clock(ctx), budget, 0};
     NetError err = {{0}};
     if (max_iters < 0)
         return fail(msg, cap, NET_ERR_ARG, "%s", "cannot train a negative number of iterations");
     /* no display batch between slices: drawing it would move the task's
      * streams, and a carried state would then differ from sess_train's */
-    long ran = max_iters > 0 ? train_run(s->tr, max_iters, slice_over, &sl, &err) : 0;
+    long ran = max_iters > 0 ? run_sliced(s->tr, max_iters, slice_over, &sl, &sl, &err) : 0;
     if (ran < 0)
         return fail(msg, cap, (int)ran, "%s", err.msg);
     s->iteration += ran;
@@ -1149,6 +1221,8 @@ static int compare_alloc(Session *s, int iters, char *msg, size_t cap)
 
 SessCompareRun *sess_compare_start(Session *s, int iters, char *msg, size_t cap)
 {
+    if (sess_settle(s, msg, cap))
+        return NULL;
     SessCompareRun *r = calloc(1, sizeof *r);
     if (!r) {
         fail(msg, cap, NET_ERR_NOMEM, "%s", "out of memory for the comparison");
@@ -1212,7 +1286,9 @@ static int compare_cell_slice(Session *s, SessCompareRun *r, CompareSlice *cs, N
     if (!r->tr && !(r->tr = compare_trainer(s, r->cell, err)))
         return NET_ERR_ARG;
     cs->log = (LossLog){s->cmp.loss[r->cell], r->iters};
-    long ran = r->done < r->iters ? train_run(r->tr, r->iters - r->done, compare_tick, cs, err) : 0;
+    long ran = r->done < r->iters
+                   ? run_sliced(r->tr, r->iters - r->done, compare_tick, &cs->sl, cs, err)
+                   : 0;
     if (ran < 0)
         return (int)ran;
     r->done += ran;
@@ -1229,7 +1305,7 @@ static int compare_cell_slice(Session *s, SessCompareRun *r, CompareSlice *cs, N
 int sess_compare_slice(Session *s, SessCompareRun *r, double budget, SessClock clock, void *ctx,
                        char *msg, size_t cap)
 {
-    CompareSlice cs = {{NULL, 0}, {clock, ctx, clock(ctx), budget}};
+    CompareSlice cs = {{NULL, 0}, {clock, ctx, clock(ctx), budget, 0}};
     while (r->cell < 3) {
         NetError err = {{0}};
         int rc = compare_cell_slice(s, r, &cs, &err);

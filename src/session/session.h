@@ -155,16 +155,24 @@ int sess_update(Session *s, char *msg, size_t cap);          /* to the end of th
 int sess_reset(Session *s, char *msg, size_t cap);           /* fresh weights from the seed */
 int sess_train(Session *s, long iters, char *msg, size_t cap);
 /* Trains for one time slice of a frame: iterations until clock(ctx) has
- * advanced by budget (seconds), at least one; the slice overruns by at most
- * one iteration. Leaves the spectral refresh to the caller. Returns the
+ * advanced by budget (seconds); the slice overruns by at most one time
+ * step (of every layer). Leaves the spectral refresh to the caller. Returns the
  * iterations run, or a negative error code. */
 typedef double (*SessClock)(void *ctx);
 long sess_train_for(Session *s, double budget, SessClock clock, void *ctx, char *msg, size_t cap);
+/* A sliced training iteration (sess_train_for, sess_train_upto) stops
+ * between time steps when its slice is used up, and stays pending: its
+ * network holds the training batch, not the batch on screen, until the
+ * next slice resumes it (to the same bits). Every other action first
+ * settles the session: sess_settle drops the pending iteration and binds
+ * the batch on screen again (a no-op when nothing is pending). */
+bool sess_train_pending(const Session *s);
+int sess_settle(Session *s, char *msg, size_t cap);
 
 /* ---- work in slices: the same results as sess_train / sess_compare,
  * a frame's worth at a time, so a window stays interactive ---- */
-/* Up to max_iters iterations until clock(ctx) has advanced by budget (at
- * least one when max_iters > 0). Calls that add up to n, the last
+/* Up to max_iters iterations until clock(ctx) has advanced by budget (an
+ * iteration stopped between time steps stays pending, see above). Calls that add up to n, the last
  * followed by sess_refresh_spectral, give exactly sess_train(s, n). Until
  * the last (the one that reaches its max_iters), the session is mid-way:
  * its network holds a training batch, not the batch on screen, so do not
