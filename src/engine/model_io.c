@@ -91,6 +91,23 @@ static int parse_sizes(const SJson *doc, NetConfig *cfg, NetError *err)
     return 0;
 }
 
+/* "bias_hh": true (the default) or false (rnn and lstm only). */
+static int parse_bias_hh(const SJson *doc, const cJSON *root, NetConfig *cfg, NetError *err)
+{
+    const cJSON *bias = sjson_get(root, "bias_hh");
+    cfg->bias_hh = true;
+    if (bias && !cJSON_IsBool(bias))
+        return sjson_fail(doc, err, "bias_hh", "expected true or false, got %s", sjson_kind(bias));
+    if (bias && cJSON_IsFalse(bias)) {
+        if (cfg->cell == NET_CELL_GRU)
+            return sjson_fail(doc, err, "bias_hh",
+                              "false is allowed with cell \"rnn\" or \"lstm\" only, not "
+                              "\"gru\"");
+        cfg->bias_hh = false;
+    }
+    return 0;
+}
+
 static int parse_header(const SJson *doc, NetConfig *out, NetError *err)
 {
     static const char *const known[] = {"format",     "version",     "cell",       "nonlinearity",
@@ -132,17 +149,8 @@ static int parse_header(const SJson *doc, NetConfig *out, NetError *err)
         return NET_ERR_FORMAT;
     cfg.targets = (NetTargets)v;
 
-    const cJSON *bias = sjson_get(root, "bias_hh");
-    cfg.bias_hh = true;
-    if (bias && !cJSON_IsBool(bias))
-        return sjson_fail(doc, err, "bias_hh", "expected true or false, got %s", sjson_kind(bias));
-    if (bias && cJSON_IsFalse(bias)) {
-        if (cfg.cell == NET_CELL_GRU)
-            return sjson_fail(doc, err, "bias_hh",
-                              "false is allowed with cell \"rnn\" or \"lstm\" only, not "
-                              "\"gru\"");
-        cfg.bias_hh = false;
-    }
+    if (parse_bias_hh(doc, root, &cfg, err) < 0)
+        return NET_ERR_FORMAT;
 
     /* The engine's own limits (total bytes too), before anything is allocated. */
     NetConfig probe = cfg;
