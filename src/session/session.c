@@ -989,16 +989,15 @@ static int compare_one(Session *s, int c, int iters, char *msg, size_t cap)
     return NET_OK;
 }
 
-int sess_compare(Session *s, int iters, char *msg, size_t cap)
+/* The comparison's arrays for iters iterations, after every network is
+ * checked (memory cap included) before any work: for the whole compare
+ * and for the sliced one alike. */
+static int compare_alloc(Session *s, int iters, char *msg, size_t cap)
 {
-    int settled = sess_settle(s, msg, cap);
-    if (settled)
-        return settled;
     const Net *net = sess_net(s);
     int L = net_config(net)->num_layers, T = net_steps(net);
     if (iters < 0 || iters > 100000)
         return fail(msg, cap, NET_ERR_ARG, "%s", "compare takes 0 to 100000 iterations");
-    /* every network is checked (memory cap included) before any work */
     for (int c = 0; c < 3; c++) {
         Settings st = compare_settings(s, c);
         NetConfig nc;
@@ -1023,11 +1022,17 @@ int sess_compare(Session *s, int iters, char *msg, size_t cap)
     s->cmp.T = T;
     s->cmp.iters = iters;
     s->cmp.valid = false;
-    for (int c = 0; c < 3; c++) {
-        int rc = compare_one(s, c, iters, msg, cap);
-        if (rc)
+    return NET_OK;
+}
+
+int sess_compare(Session *s, int iters, char *msg, size_t cap)
+{
+    int rc = sess_settle(s, msg, cap);
+    if (rc || (rc = compare_alloc(s, iters, msg, cap)))
+        return rc;
+    for (int c = 0; c < 3; c++)
+        if ((rc = compare_one(s, c, iters, msg, cap)))
             return rc;
-    }
     s->cmp.valid = true;
     snprintf(s->note, sizeof s->note, "compared RNN, GRU and LSTM%s",
              iters ? " after training" : "");
@@ -1194,30 +1199,6 @@ struct SessCompareRun {
     long done; /* iterations of the current cell */
     Trainer *tr;
 };
-
-/* The comparison's arrays for iters iterations, as sess_compare makes them. */
-static int compare_alloc(Session *s, int iters, char *msg, size_t cap)
-{
-    const Net *net = sess_net(s);
-    int L = net_config(net)->num_layers, T = net_steps(net);
-    if (iters < 0 || iters > 100000)
-        return fail(msg, cap, NET_ERR_ARG, "%s", "compare takes 0 to 100000 iterations");
-    for (int c = 0; c < 3; c++) {
-        free(s->cmp.grad_h[c]);
-        free(s->cmp.loss[c]);
-        s->cmp.grad_h[c] = calloc((size_t)L * T, sizeof(double));
-        s->cmp.loss[c] = calloc((size_t)iters + 1, sizeof(double));
-        if (!s->cmp.grad_h[c] || !s->cmp.loss[c]) {
-            s->cmp.valid = false;
-            return fail(msg, cap, NET_ERR_NOMEM, "%s", "out of memory for the comparison");
-        }
-    }
-    s->cmp.L = L;
-    s->cmp.T = T;
-    s->cmp.iters = iters;
-    s->cmp.valid = false;
-    return NET_OK;
-}
 
 SessCompareRun *sess_compare_start(Session *s, int iters, char *msg, size_t cap)
 {
