@@ -803,6 +803,10 @@ static void claims_03(const Lesson *l, Session *s, int k)
             assert_true(net_grad_contrib(net, whh, t) > 0);
         assert_true(net_op_done(net, (NetOp){NET_OP_BACKWARD, 0, 0}));
         loss_before_update = net_loss(net);
+        /* step 3's question marks h0 as getting the larger gradient */
+        print_message("lesson 3: |dL/dh0| / |dL/dh7| = %.3g (the marked answer: > 1)\n",
+                      ratio_h(net, 0, T - 1));
+        assert_true(ratio_h(net, 0, T - 1) > 1);
         break;
     }
     case 5:
