@@ -386,7 +386,7 @@ static void head_forward(Pen *p, const ViewModel *vm, int t)
     eq(p, vm->ce ? "pₜ = softmax(ŷₜ)      Lₜ = −ln pₜ[target]" : "Lₜ = ½ Σ (ŷₜ − yₜ)²");
     vt_num(l, sizeof l, in->row_loss);
     vt_num(m, sizeof m, in->mean_loss);
-    vt_num(q, sizeof q, in->p_target);
+    vt_prob(q, sizeof q, in->p_target);
     if (!vm->step[t].has_target) {
         note(p, "no target at this step: Lₜ = 0 (targets = last)");
     } else {

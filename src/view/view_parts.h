@@ -36,6 +36,10 @@ void vt_text_parts(const ViewCtx *c, float x, float y, DlFont font, float size, 
 /* Number for people: 3 decimals, or scientific when tiny or huge; NaN,
  * +Inf, −Inf. */
 void vt_num(char *buf, size_t cap, double v);
+/* A probability with as many decimals (3 to 9) as it takes for −ln of the
+ * printed number to agree with −ln p to 0.5%, so "−ln 0.99917 = 8.3e-04"
+ * can be checked from the screen. */
+void vt_prob(char *buf, size_t cap, double p);
 /* v with a printf format of one double ("%.2f"); NaN, +Inf, −Inf when not
  * finite, never the C library's "nan"/"-inf". */
 void vt_fmt(char *buf, size_t cap, const char *fmt, double v);

@@ -1,6 +1,7 @@
 /* Drawing helpers shared by the parts of the view. */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h> /* strtod */
 #include <string.h>
 
 #include "view_parts.h"
@@ -90,6 +91,20 @@ void vt_text_parts(const ViewCtx *c, float x, float y, DlFont font, float size, 
         *last = '\0';
     }
     vt_text(c, x, y, font, size, align, color, buf, max_w);
+}
+
+void vt_prob(char *buf, size_t cap, double p)
+{
+    if (!(p > 0 && p < 1)) {
+        vt_num(buf, cap, p);
+        return;
+    }
+    for (int d = 3; d <= 9; d++) {
+        snprintf(buf, cap, "%.*f", d, p);
+        double shown = strtod(buf, NULL);
+        if (shown > 0 && shown < 1 && fabs(log(shown) - log(p)) <= 0.005 * fabs(log(p)))
+            return;
+    }
 }
 
 void vt_num(char *buf, size_t cap, double v)
