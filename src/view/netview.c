@@ -181,6 +181,16 @@ static void symbol_text(const ViewCtx *c, Rect r, const char *big, const char *s
         if (two)
             vt_text(c, r.x + r.w / 2, y + fh * 0.86f, DL_FONT_SANS, floor_px, DL_ALIGN_CENTER,
                     c->th->text_dim, small, 0);
+    } else {
+        /* a value that does not fit at the node size is still drawn, as
+         * large as fits down to the general floor: a box without its
+         * number (an adding input, a regression output) teaches nothing */
+        dl_text_class(c->dl, DL_TEXT_OTHER);
+        float lo = vt_floor(c), w = vt_width(c, DL_FONT_SANS_BOLD, fs, big);
+        float size = w > 0 ? fminf(fs, fs * room / w) : fs;
+        if (size >= lo && vt_height(c, DL_FONT_SANS_BOLD, size) * 0.8f <= r.h)
+            vt_text(c, r.x + r.w / 2, r.y + (r.h - vt_height(c, DL_FONT_SANS_BOLD, size)) / 2,
+                    DL_FONT_SANS_BOLD, size, DL_ALIGN_CENTER, ink, big, 0);
     }
     dl_text_class(c->dl, was);
 }
