@@ -114,10 +114,31 @@ static void dump_texts(const DrawList *l, Rect in)
     }
 }
 
-/* Whether shown is values, or its start cut after a whole number (the
- * inspector prints as many whole numbers as fit, at least one). */
-static bool shows_values(const char *shown, const char *values)
+static int entries(const char *s) /* numbers after the norm's "│ ", if any */
 {
+    const char *bar = strstr(s, "│ ");
+    s = bar ? bar + strlen("│ ") : s;
+    int n = 0;
+    for (const char *q = s; *q; q++)
+        n += *q != ' ' && (q == s || q[-1] == ' ');
+    return n;
+}
+
+/* Whether shown is values, or its start cut after a whole number (the
+ * inspector prints as many whole numbers as fit, at least one), then
+ * " +N" with N the entries left out. */
+static bool shows_values(const char *full, const char *values)
+{
+    char shown[512];
+    snprintf(shown, sizeof shown, "%s", full);
+    const char *plus = strrchr(shown, '+');
+    if (plus && plus > shown + 1 && plus[-1] == ' ' && strspn(plus + 1, "0123456789") > 0 &&
+        plus[1 + strspn(plus + 1, "0123456789")] == '\0') {
+        int more = atoi(plus + 1);
+        shown[plus - 1 - shown] = '\0';
+        if (entries(shown) + more != entries(values))
+            return false;
+    }
     size_t n = strlen(shown);
     if (!strcmp(shown, values))
         return true;

@@ -135,6 +135,34 @@ static void aside(Pen *p, const char *text)
  * scale, else the activation scale (both absolute, see colorscale.h).
  * The label and the norm are never cut: the strip gives way first, and
  * the values are as many whole numbers as fit (the rest on hover). */
+/* After buf's first o bytes, the entries of v from [0] on as they fit
+ * room; when some do not, "+N" says how many more there are (on hover). */
+static void vec_numbers(const ViewCtx *c, char *buf, size_t cap, size_t o, const double *v, int n,
+                        float fs, float room)
+{
+    size_t ends[64]; /* where each shown entry ends */
+    int shown = 0;
+    for (int i = 0; i < n && i < 64 && o + 16 < cap; i++) {
+        char num[32];
+        vt_num(num, sizeof num, v[i]);
+        size_t was = o;
+        o += (size_t)snprintf(buf + o, cap - o, "%s%s", i ? " " : "", num);
+        if (vt_width(c, DL_FONT_MONO, fs, buf) > room) {
+            buf[o = was] = '\0';
+            break;
+        }
+        ends[shown++] = o;
+    }
+    /* "+N" after the last entry that leaves it room; at least one entry */
+    for (int m = shown; m >= 1 && m < n; m--) {
+        o = ends[m - 1];
+        snprintf(buf + o, cap - o, " +%d", n - m);
+        if (vt_width(c, DL_FONT_MONO, fs, buf) <= room)
+            return;
+        buf[o] = '\0';
+    }
+}
+
 static void vec_row(Pen *p, const char *label, const double *v, int n, bool grad,
                     const char *prefix)
 {
@@ -178,16 +206,7 @@ static void vec_row(Pen *p, const char *label, const double *v, int n, bool grad
     }
     dl_rect_outline(c->dl, strip.x, strip.y, strip.w, strip.h, 0, 1 * k, c->th->panel_edge);
     float nx = strip.x + strip.w + gap, room = x + cw - nx - 6 * k;
-    for (int i = 0; i < n && o + 16 < sizeof buf; i++) {
-        char num[32];
-        vt_num(num, sizeof num, v[i]);
-        size_t was = o;
-        o += (size_t)snprintf(buf + o, sizeof buf - o, "%s%s", i ? " " : "", num);
-        if (vt_width(c, DL_FONT_MONO, fs, buf) > room) {
-            buf[was] = '\0';
-            break;
-        }
-    }
+    vec_numbers(c, buf, sizeof buf, o, v, n, fs, room);
     vt_text(c, nx, p->y + 1 * k, DL_FONT_MONO, fs, DL_ALIGN_LEFT, c->th->text_dim, buf, 0);
     p->y += last ? rh : 0;
 }
