@@ -309,9 +309,9 @@ def check_lesson_1(S):
     allp = np.concatenate([v.ravel() for v in s.m.p.values()])
     claim("L1.5", "uniform01: every parameter in [0, 1)", allp.min() >= 0 and allp.max() < 1,
           "%s..%s" % (fmt(allp.min()), fmt(allp.max())))
-    s = S("01-s8")
+    s = S("01-s7")
     n = sum(v.size for v in s.m.p.values())
-    claim("L1.8", "SimpleRNN(10) on (3, 1) + Dense(1) without bias_hh: 120 + 11 = 131", n == 131, n)
+    claim("L1.7", "SimpleRNN(10) on (3, 1) + Dense(1) without bias_hh: 120 + 11 = 131", n == 131, n)
 
 
 def check_loss_factors(S):
@@ -320,7 +320,7 @@ def check_loss_factors(S):
     B, T = s.x.shape[:2]
     ce = -sum(math.log(s.r["p"][b, t, s.targets[b][t]]) for b in range(B) for t in range(T))
     torch_ce = ce / (B * T)
-    claim("L1.7", "cross-entropy: PyTorch/Keras mean = ours / T", abs(torch_ce - s.r["loss"] / T) < 1e-12,
+    claim("L1.6", "cross-entropy: PyTorch/Keras mean = ours / T", abs(torch_ce - s.r["loss"] / T) < 1e-12,
           "%.6f vs %.6f" % (torch_ce, s.r["loss"] / T))
     # gradient factor: d(mean CE)/dy = dy_ours / T
     dy_t = np.zeros_like(s.r["y"])
@@ -328,13 +328,13 @@ def check_loss_factors(S):
         for t in range(T):
             dy_t[b, t] = s.r["p"][b, t] / (B * T)
             dy_t[b, t, s.targets[b][t]] -= 1.0 / (B * T)
-    claim("L1.7", "cross-entropy gradients: PyTorch/Keras = ours x 1/T",
+    claim("L1.6", "cross-entropy gradients: PyTorch/Keras = ours x 1/T",
           np.allclose(dy_t, s.r["dy"] / T, rtol=0, atol=1e-15), "max diff %.2g" % np.abs(dy_t - s.r["dy"] / T).max())
     s = S("05-s2")  # mse, targets last: T counts 1 step, O = 1
     y = s.r["y"][:, -1]
     tg = np.array([s.targets[b][0] for b in range(y.shape[0])])
     torch_mse = ((y - tg) ** 2).mean()
-    claim("L1.7", "MSE: PyTorch/Keras mean = ours x 2/(T*O) (T = 1 target step, O = 1)",
+    claim("L1.6", "MSE: PyTorch/Keras mean = ours x 2/(T*O) (T = 1 target step, O = 1)",
           abs(torch_mse - 2 * s.r["loss"]) < 1e-14, "%.8f vs %.8f" % (torch_mse, 2 * s.r["loss"]))
 
 
