@@ -1153,7 +1153,7 @@ static void claims_07_gates(const Lesson *l, Session *s, int k)
         assert_near(f, 0.843, 5e-4);
         assert_near(gate_at(net, 20, 1, 1), 0.857, 5e-4);
         assert_near(gate_at(net, 20, 1, 2), 0.864, 5e-4);
-        narration_says(l, k, "0.843, 0.857, 0.864");
+        narration_says(l, k, "0.843; hovering its strip shows 0.857, 0.864");
     }
     if (k == 3) { /* c20 = 0.843 x (-0.476) + 0.582 x (-0.104) = -0.461 */
         assert_near(c19, -0.476, 5e-4);
