@@ -63,19 +63,22 @@ void cs_act_strip(const ViewCtx *c, Rect r, const double *v, int n)
 
 float cs_bar_line(const ViewCtx *c, float x, float y, float w, float fs, bool grad)
 {
-    const char *lo = grad ? "10⁻⁸" : "−1", *hi = grad ? "10¹" : "+1";
-    float k = c->k, lw = vt_width(c, DL_FONT_SANS, fs, "10⁻⁸") + 4 * k;
-    float hw = vt_width(c, DL_FONT_SANS, fs, "10¹") + 4 * k, fh = vt_height(c, DL_FONT_SANS, fs);
+    /* gradients are signed: −10¹ … (white: |∂L| ≤ 10⁻⁸) … +10¹, a log
+     * scale on each side of the middle, as the strips colour them */
+    const char *lo = grad ? "−10¹" : "−1", *hi = grad ? "+10¹" : "+1";
+    float k = c->k, lw = vt_width(c, DL_FONT_SANS, fs, lo) + 4 * k;
+    float hw = vt_width(c, DL_FONT_SANS, fs, hi) + 4 * k, fh = vt_height(c, DL_FONT_SANS, fs);
     if (w - lw - hw < 20 * k)
         return 0;
     vt_text(c, x, y, DL_FONT_SANS, fs, DL_ALIGN_LEFT, c->th->text_dim, lo, lw);
     vt_text(c, x + w, y, DL_FONT_SANS, fs, DL_ALIGN_RIGHT, c->th->text_dim, hi, hw);
     Rect r = {x + lw, y + fh * 0.2f, w - lw - hw, fh * 0.6f};
     for (int i = 0; i < 24; i++) {
-        double u = (i + 0.5) / 24;
+        double u = (i + 0.5) / 24, s = 2 * u - 1, m = fabs(s);
         DlColor col =
-            grad ? cs_grad_color(pow(10, CS_GRAD_LOG_LO + u * (CS_GRAD_LOG_HI - CS_GRAD_LOG_LO)))
-                 : cs_act_color(2 * u - 1);
+            grad ? cs_grad_color(
+                       copysign(pow(10, CS_GRAD_LOG_LO + m * (CS_GRAD_LOG_HI - CS_GRAD_LOG_LO)), s))
+                 : cs_act_color(s);
         dl_rect(c->dl, r.x + i * r.w / 24, r.y, r.w / 24 + 0.5f, r.h, 0, col);
     }
     dl_rect_outline(c->dl, r.x, r.y, r.w, r.h, 0, 1 * k, c->th->panel_edge);

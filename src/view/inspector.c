@@ -519,8 +519,16 @@ static void header(Pen *p, const ViewCtx *c, VmOp op)
         p->y += vt_height(c, DL_FONT_SANS, fb) + 4 * k;
         return;
     }
-    cs_bar_line(c, p->x, p->y, bw, fb, false);
-    p->y += cs_bar_line(c, p->x + p->w / 2, p->y, bw, fb, true) + 4 * k;
+    /* titled, since both keys run from a minus to a plus end */
+    static const char *const key_title[2] = {"value", "∂L (log)"};
+    float h = 0;
+    for (int i = 0; i < 2; i++) {
+        float x = p->x + i * p->w / 2,
+              tw = vt_width(c, DL_FONT_SANS_BOLD, fb, key_title[i]) + 6 * k;
+        vt_text(c, x, p->y, DL_FONT_SANS_BOLD, fb, DL_ALIGN_LEFT, c->th->text_dim, key_title[i], 0);
+        h = fmaxf(h, cs_bar_line(c, x + tw, p->y, bw - tw, fb, i == 1));
+    }
+    p->y += h + 4 * k;
 }
 
 static void node_body(Pen *p, const ViewCtx *c, VmOp op);

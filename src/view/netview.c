@@ -399,7 +399,7 @@ static void loss_node(const ViewCtx *c, int t)
     add_hit(c, r, ROW_LOSS, -1, t);
 }
 
-/* One colour bar with its title: "|∂L|  10⁻⁸ [bar] 10¹", w wide. */
+/* One colour bar with its title: "∂L (log)  −10¹ [bar] +10¹", w wide. */
 static void key_bar(const ViewCtx *c, float x, float y, float w, float fs, const char *title,
                     bool grad)
 {
@@ -421,7 +421,7 @@ static void colour_bars(const ViewCtx *c)
     float w = one ? fminf(r.w / 2 - 12 * k, 320 * k) : fminf(r.w, 320 * k);
     float y = r.y + (r.h - (one ? 1 : 2) * lh) / 2;
     const char *vals = c->vm->cell == VM_CELL_LSTM ? "h, c" : "h";
-    key_bar(c, r.x, y, w, fs, "|∂L|", true);
+    key_bar(c, r.x, y, w, fs, "∂L (log)", true);
     if (one)
         key_bar(c, r.x + w + 24 * k, y, w, fs, vals, false);
     else
