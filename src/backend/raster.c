@@ -167,7 +167,6 @@ static void blit_mask_row(uint32_t *row, const uint8_t *m, int x0, int x1, const
     const __m128i zero = _mm_setzero_si128();
     const __m128i s16 = _mm_unpacklo_epi8(_mm_set1_epi32((int)k->opaque), zero);
     const __m128i ka = _mm_set1_epi16((short)(k->a << 8)); /* used only when k->a < 256 */
-    const __m128i c256 = _mm_set1_epi16(256);
     for (; x + 4 <= x1; x += 4) {
         uint64_t m8 = 1;
         if (x + 8 <= x1)
@@ -183,17 +182,7 @@ static void blit_mask_row(uint32_t *row, const uint8_t *m, int x0, int x1, const
         __m128i mm = _mm_unpacklo_epi8(_mm_cvtsi32_si128((int)m4), zero);
         mm = _mm_add_epi16(mm, _mm_srli_epi16(mm, 7));          /* 0..256 */
         __m128i a = k->a >= 256 ? mm : _mm_mulhi_epu16(mm, ka); /* (mm * ka) >> 8 */
-        __m128i a2 = _mm_unpacklo_epi16(a, a);
-        __m128i alo = _mm_unpacklo_epi32(a2, a2), ahi = _mm_unpackhi_epi32(a2, a2);
-        __m128i d = _mm_loadu_si128((const __m128i *)(row + x));
-        __m128i lo = _mm_unpacklo_epi8(d, zero), hi = _mm_unpackhi_epi8(d, zero);
-        lo =
-            _mm_add_epi16(_mm_mullo_epi16(s16, alo), _mm_mullo_epi16(lo, _mm_sub_epi16(c256, alo)));
-        hi =
-            _mm_add_epi16(_mm_mullo_epi16(s16, ahi), _mm_mullo_epi16(hi, _mm_sub_epi16(c256, ahi)));
-        lo = _mm_srli_epi16(lo, 8);
-        hi = _mm_srli_epi16(hi, 8);
-        _mm_storeu_si128((__m128i *)(row + x), _mm_packus_epi16(lo, hi));
+        blend4(row + x, a, s16);
     }
 #endif
     for (; x < x1; x++) {

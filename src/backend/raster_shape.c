@@ -547,7 +547,7 @@ static void thin_row(const ShapeJob *j, uint32_t *row, uint8_t *mrow, int a0, in
     const __m128 y = _mm_set1_ps(yc), half = _mm_set1_ps(0.5f);
     const __m128 fa = _mm_set1_ps(j->to_mask ? 255.0f : (float)j->k->a);
     const __m128 step = _mm_set_ps(3.5f, 2.5f, 1.5f, 0.5f);
-    const __m128i zero = _mm_setzero_si128(), c256 = _mm_set1_epi16(256);
+    const __m128i zero = _mm_setzero_si128();
     const __m128i lane = _mm_set_epi32(3, 2, 1, 0);
     const __m128i s16 = _mm_unpacklo_epi8(_mm_set1_epi32((int)j->k->opaque), zero);
     for (int x = a0; x <= a1; x += 4) {
@@ -565,17 +565,7 @@ static void thin_row(const ShapeJob *j, uint32_t *row, uint8_t *mrow, int a0, in
             memcpy(mrow + x, &m4, 4);
             continue;
         }
-        __m128i a2 = _mm_unpacklo_epi16(a, a);
-        __m128i alo = _mm_unpacklo_epi32(a2, a2), ahi = _mm_unpackhi_epi32(a2, a2);
-        __m128i d = _mm_loadu_si128((const __m128i *)(row + x));
-        __m128i lo = _mm_unpacklo_epi8(d, zero), hi = _mm_unpackhi_epi8(d, zero);
-        lo =
-            _mm_add_epi16(_mm_mullo_epi16(s16, alo), _mm_mullo_epi16(lo, _mm_sub_epi16(c256, alo)));
-        hi =
-            _mm_add_epi16(_mm_mullo_epi16(s16, ahi), _mm_mullo_epi16(hi, _mm_sub_epi16(c256, ahi)));
-        lo = _mm_srli_epi16(lo, 8);
-        hi = _mm_srli_epi16(hi, 8);
-        _mm_storeu_si128((__m128i *)(row + x), _mm_packus_epi16(lo, hi));
+        blend4(row + x, a, s16);
     }
 }
 #endif
