@@ -23,12 +23,10 @@
 #include "video_out.h"
 
 #include <ctype.h>
-#include <dirent.h>
 #include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -183,27 +181,6 @@ static void dir_of(const char *path, char *out, size_t cap)
         snprintf(out, cap, "%.*s", (int)(slash - path), path);
 }
 
-/* Removes `.rz-video-PID-*` files in dir whose process is gone. */
-static void clean_stale(const char *dir)
-{
-    DIR *d = opendir(dir);
-    if (!d)
-        return;
-    size_t np = strlen(TEMP_PREFIX);
-    struct dirent *e;
-    while ((e = readdir(d)) != NULL) {
-        if (strncmp(e->d_name, TEMP_PREFIX, np) != 0)
-            continue;
-        long pid = strtol(e->d_name + np, NULL, 10);
-        if (pid <= 0 || pid == (long)getpid() || kill((pid_t)pid, 0) == 0 || errno != ESRCH)
-            continue;
-        char stale[PATH_MAX];
-        if (snprintf(stale, sizeof stale, "%s/%s", dir, e->d_name) < (int)sizeof stale)
-            unlink(stale);
-    }
-    closedir(d);
-}
-
 /* An unnamed O_TMPFILE in dir that can be reopened by its /proc name. */
 static int open_unnamed(const char *dir, char *file, size_t cap)
 {
@@ -229,7 +206,7 @@ static int open_temp(VideoOut *vo)
 {
     char dir[PATH_MAX];
     dir_of(vo->path, dir, sizeof dir);
-    clean_stale(dir);
+    afile_clean_stale(dir, TEMP_PREFIX); /* what a killed export left */
     vo->named[0] = '\0';
     vo->fd = open_unnamed(dir, vo->file, sizeof vo->file);
     if (vo->fd >= 0)

@@ -102,16 +102,15 @@ static uint32_t name_hash(const char *base)
 
 /* Removes `.rz-HASH-PID-*` temporaries of this target whose process is
  * gone (a writer killed where O_TMPFILE is missing). */
-static void clean_stale(const char *dir, uint32_t hash)
+void afile_clean_stale(const char *dir, const char *prefix)
 {
-    char prefix[32];
-    int np = snprintf(prefix, sizeof prefix, ".rz-%08x-", (unsigned)hash);
+    size_t np = strlen(prefix);
     DIR *d = opendir(dir);
     if (!d)
         return;
     struct dirent *e;
     while ((e = readdir(d)) != NULL) {
-        if (strncmp(e->d_name, prefix, (size_t)np) != 0)
+        if (strncmp(e->d_name, prefix, np) != 0)
             continue;
         long pid = strtol(e->d_name + np, NULL, 10);
         if (pid <= 0 || pid == (long)getpid() || kill((pid_t)pid, 0) == 0 || errno != ESRCH)
@@ -121,6 +120,13 @@ static void clean_stale(const char *dir, uint32_t hash)
             unlink(stale);
     }
     closedir(d);
+}
+
+static void clean_stale(const char *dir, uint32_t hash)
+{
+    char prefix[32];
+    snprintf(prefix, sizeof prefix, ".rz-%08x-", (unsigned)hash);
+    afile_clean_stale(dir, prefix);
 }
 
 /* 0, or -1 when the name does not fit in cap. */

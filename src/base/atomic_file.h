@@ -68,4 +68,8 @@ const char *afile_strerror(int code);
  * works, so the fallback can be exercised; true (the default) restores. */
 void afile_use_tmpfile(bool on);
 
+/* Removes the files in dir named prefix + PID + anything whose process is
+ * gone: the named temporaries a killed writer left behind. */
+void afile_clean_stale(const char *dir, const char *prefix);
+
 #endif
